@@ -1,0 +1,17 @@
+package io.kubeway.state;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the data planes must be, as one immutable value: every L4 listener with its backend set.
+ * Produced by the pure translator, applied by each data plane as a difference.
+ */
+public record DesiredState(Map<ListenKey, L4Listener> l4) {
+    public static final DesiredState EMPTY = new DesiredState(Map.of());
+
+    public DesiredState {
+        l4 = Collections.unmodifiableMap(new TreeMap<>(l4));
+    }
+}

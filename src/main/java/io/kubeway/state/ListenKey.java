@@ -1,0 +1,38 @@
+package io.kubeway.state;
+
+import io.kubeway.core.Protocol;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Comparator;
+
+import static java.util.Objects.requireNonNull;
+
+/** Where a listener binds: address, port and protocol. The key of the data plane's listener diff. */
+public record ListenKey(InetAddress address, int port, Protocol protocol) implements Comparable<ListenKey> {
+    private static final Comparator<ListenKey> ORDER = Comparator
+            .comparing((ListenKey k) -> k.address.getAddress().length)
+            .thenComparing(k -> k.address.getAddress(), java.util.Arrays::compareUnsigned)
+            .thenComparingInt(ListenKey::port)
+            .thenComparing(ListenKey::protocol);
+
+    public ListenKey {
+        requireNonNull(address, "address");
+        requireNonNull(protocol, "protocol");
+    }
+
+    public InetSocketAddress socketAddress() {
+        return new InetSocketAddress(address, port);
+    }
+
+    @Override
+    public int compareTo(ListenKey o) {
+        return ORDER.compare(this, o);
+    }
+
+    @Override
+    public String toString() {
+        String a = address.getAddress().length == 16 ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return a + ":" + port + "/" + protocol;
+    }
+}
