@@ -1,0 +1,28 @@
+# Sourced by ./kubeway, .ci/run and the bench scripts: exports JAVA_HOME pointing at a JDK 21+
+# (JAVA_HOME if it is one, else the newest under /usr/lib/jvm) and checks that Maven is there.
+java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }
+
+if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/javac" ] || [ "$(java_major "$JAVA_HOME")" -lt 21 ] 2>/dev/null; then
+  best=""; best_v=0
+  for d in /usr/lib/jvm/*/; do
+    d="${d%/}"
+    [ -x "$d/bin/javac" ] || continue
+    v="$(java_major "$d")"
+    if [ -n "$v" ] && [ "$v" -gt "$best_v" ]; then best="$d"; best_v="$v"; fi
+  done
+  if [ "$best_v" -lt 21 ]; then
+    echo "kubeway needs a JDK 21 or newer: set JAVA_HOME or install one under /usr/lib/jvm" >&2
+    exit 1
+  fi
+  export JAVA_HOME="$best"
+fi
+export PATH="$JAVA_HOME/bin:$PATH"
+if ! command -v mvn >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing maven ..." >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >&2
+  else
+    echo "kubeway needs Maven (mvn) to build: install it (Debian: apt-get install maven)" >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,36 @@
+package io.kubeway;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The settings of one Kubeway instance, as {@code kubeway run} takes them.
+ *
+ * @param manifests     files and folders of manifests
+ * @param nodeAddresses where NodePorts listen (already resolved; never empty)
+ * @param workers       data plane event-loop threads (0: one per core)
+ * @param pollInterval  how often manifest files are checked for changes
+ */
+public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
+                             List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
+                             InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval) {
+    /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
+    public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
+
+    public KubewayOptions {
+        manifests = List.copyOf(manifests);
+        requireNonNull(serviceCidr, "serviceCidr");
+        requireNonNull(nodePortRange, "nodePortRange");
+        nodeAddresses = List.copyOf(nodeAddresses);
+        lbPools = List.copyOf(lbPools);
+        requireNonNull(stateDir, "stateDir");
+        requireNonNull(adminAddress, "adminAddress");
+        requireNonNull(nodeName, "nodeName");
+        requireNonNull(pollInterval, "pollInterval");
+    }
+}

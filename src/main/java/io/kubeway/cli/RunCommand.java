@@ -1,0 +1,168 @@
+package io.kubeway.cli;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.kubeway.KubewayOptions;
+import io.kubeway.KubewayServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code kubeway run -f PATH}: serves the Services in manifest files until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Serve the Services described by manifest files (watched: edits apply within a second).")
+final class RunCommand implements Callable<Integer> {
+    private static final AtomicBoolean RUNNING = new AtomicBoolean();
+
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH",
+            description = "Manifest file or folder (YAML or JSON, multi-document); repeatable.")
+    List<Path> manifests;
+
+    @Option(names = "--service-cidr", defaultValue = "127.96.0.0/12", description = "ClusterIP range (default: ${DEFAULT-VALUE}).")
+    String serviceCidr;
+
+    @Option(names = "--node-port-range", defaultValue = "30000-32767", description = "NodePort range (default: ${DEFAULT-VALUE}).")
+    String nodePortRange;
+
+    @Option(names = "--node-address", paramLabel = "ADDR",
+            description = "Where NodePorts listen; repeatable (default: every address of this machine).")
+    List<String> nodeAddresses = new ArrayList<>();
+
+    @Option(names = "--lb-pool", paramLabel = "CIDR_OR_RANGE",
+            description = "LoadBalancer IP pool when the manifests declare no IPAddressPool; repeatable (default: 127.224.0.0/16).")
+    List<String> lbPools = new ArrayList<>();
+
+    @Option(names = "--state-dir", defaultValue = "./.kubeway", description = "Where allocations are kept (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--admin-address", defaultValue = "127.0.0.1:10249", description = "Admin API address (default: ${DEFAULT-VALUE}).")
+    String adminAddress;
+
+    @Option(names = "--node-name", description = "This node's name (default: the host name).")
+    String nodeName;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Data plane threads (default: one per core).")
+    int workers;
+
+    static boolean isRunning() {
+        return RUNNING.get();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        KubewayOptions options = new KubewayOptions(manifests, serviceCidr, nodePortRange, resolveNodeAddresses(),
+                lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, parseHostPort(adminAddress),
+                nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200));
+        KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
+        RUNNING.set(true);
+        CountDownLatch firstSync = new CountDownLatch(1);
+        server.controller().onSynced(firstSync::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        if (firstSync.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            printWelcome(System.out, server, options);
+        }
+        return 0;
+    }
+
+    private void printWelcome(PrintStream out, KubewayServer server, KubewayOptions o) {
+        out.printf("kubeway is serving %s (data plane: %s, admin API: http://%s)%n", o.manifests(),
+                server.transportName(), hostPort(server.adminAddress()));
+        List<Service> services = server.view().services();
+        if (!services.isEmpty()) {
+            out.println("Try:");
+        }
+        for (Service s : services) {
+            var spec = s.getSpec();
+            if (spec.getPorts() == null || spec.getPorts().isEmpty() || "None".equals(spec.getClusterIP())) {
+                continue;
+            }
+            ServicePort p = spec.getPorts().get(0);
+            if (!"TCP".equals(p.getProtocol())) {
+                continue;
+            }
+            String name = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+            out.printf("  curl http://%s/        # %s %s%n", hostPort(spec.getClusterIP(), p.getPort()), spec.getType(), name);
+            if (p.getNodePort() != null && !o.nodeAddresses().isEmpty()) {
+                out.printf("  curl http://%s/        # NodePort of %s%n",
+                        hostPort(o.nodeAddresses().get(0).getHostAddress(), p.getNodePort()), name);
+            }
+            if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
+                    && s.getStatus().getLoadBalancer().getIngress() != null) {
+                for (var ing : s.getStatus().getLoadBalancer().getIngress()) {
+                    out.printf("  curl http://%s/        # LoadBalancer IP of %s%n", hostPort(ing.getIp(), p.getPort()), name);
+                }
+            }
+        }
+        out.println("  ./kubeway get services,   ./kubeway get endpointslices,   ./kubeway get events");
+        out.flush();
+    }
+
+    private List<InetAddress> resolveNodeAddresses() throws SocketException {
+        List<InetAddress> out = new ArrayList<>();
+        if (!nodeAddresses.isEmpty()) {
+            for (String a : nodeAddresses) {
+                out.add(InetAddress.ofLiteral(a));
+            }
+            return out;
+        }
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp()) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                // link-local IPv6 addresses need a scope to bind and are not node addresses
+                if (!(a instanceof Inet6Address && a.isLinkLocalAddress())) {
+                    out.add(InetAddress.getByAddress(a.getAddress()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static InetSocketAddress parseHostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("expected ADDRESS:PORT, got \"" + s + "\"");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new InetSocketAddress(InetAddress.ofLiteral(host), Integer.parseInt(s.substring(colon + 1)));
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return hostPort(a.getAddress().getHostAddress(), a.getPort());
+    }
+
+    private static String hostPort(String ip, int port) {
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isEmpty()) {
+            return env.toLowerCase();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

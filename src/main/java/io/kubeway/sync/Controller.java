@@ -1,0 +1,241 @@
+package io.kubeway.sync;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.kubeway.admin.ClusterView;
+import io.kubeway.allocate.AllocationResult;
+import io.kubeway.allocate.AllocationStore;
+import io.kubeway.allocate.Allocations;
+import io.kubeway.allocate.Allocator;
+import io.kubeway.allocate.Candidate;
+import io.kubeway.allocate.IpPool;
+import io.kubeway.core.FieldError;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.core.ObjectRef;
+import io.kubeway.core.Problem;
+import io.kubeway.dataplane.Dataplane;
+import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.source.ClusterSnapshot.Sourced;
+import io.kubeway.source.ObjectSource;
+import io.kubeway.state.L4Listener;
+import io.kubeway.state.ListenKey;
+import io.kubeway.translate.Translation;
+import io.kubeway.translate.Translator;
+import io.kubeway.translate.TranslatorInput;
+import io.kubeway.translate.endpoints.EndpointSliceValidation;
+import io.kubeway.translate.service.ServiceDefaults;
+import io.kubeway.translate.service.ServiceSupport;
+import io.kubeway.translate.service.ServiceValidation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The control loop: source snapshot → defaulting and validation → allocation → pure translation → data
+ * plane. Level-triggered: every sync recomputes everything from the latest snapshot; the data plane applies
+ * only the difference. An object that turns invalid keeps its last accepted version, as the API server
+ * would have refused the update; its problem becomes a Warning event.
+ */
+public final class Controller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    private static final String METALLB_API = "metallb.io/v1beta1";
+
+    private final ControllerConfig config;
+    private final ObjectSource source;
+    private final Dataplane dataplane;
+    private final Allocator allocator;
+    private final AllocationStore store;
+    private final EventRecorder events;
+    private final SyncRunner runner;
+    private final List<Consumer<ClusterSnapshot>> snapshotObservers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> syncObservers = new CopyOnWriteArrayList<>();
+
+    private volatile ClusterSnapshot latest;
+    private volatile ClusterView view = ClusterView.EMPTY;
+    private Allocations allocations;
+    private Map<NamespacedName, Service> accepted = Map.of();
+
+    public Controller(ControllerConfig config, ObjectSource source, Dataplane dataplane, Allocator allocator,
+                      AllocationStore store, Clock clock) {
+        this.config = requireNonNull(config, "config");
+        this.source = requireNonNull(source, "source");
+        this.dataplane = requireNonNull(dataplane, "dataplane");
+        this.allocator = requireNonNull(allocator, "allocator");
+        this.store = requireNonNull(store, "store");
+        this.events = new EventRecorder(clock, config.nodeName(), 1000);
+        this.runner = new SyncRunner("sync", this::sync, config.minSyncInterval(), config.resyncInterval(),
+                Duration.ofSeconds(1));
+    }
+
+    /** Called with every new snapshot, before it is translated (used to start demo backends). */
+    public void onSnapshot(Consumer<ClusterSnapshot> observer) {
+        snapshotObservers.add(observer);
+    }
+
+    /** Called after every sync. */
+    public void onSynced(Runnable observer) {
+        syncObservers.add(observer);
+    }
+
+    public void start() {
+        allocations = store.load();
+        runner.start();
+        source.start(snapshot -> {
+            snapshotObservers.forEach(o -> o.accept(snapshot));
+            latest = snapshot;
+            runner.request();
+        });
+    }
+
+    /** What the control plane decided, for the admin API. */
+    public ClusterView view() {
+        return view;
+    }
+
+    /** One full sync; runs on the runner's thread only. */
+    void sync() {
+        ClusterSnapshot snap = latest;
+        if (snap == null) {
+            return; // nothing is programmed before the first complete snapshot
+        }
+        long start = System.nanoTime();
+        List<Problem> problems = new ArrayList<>(snap.problems());
+        Map<NamespacedName, String> sources = new HashMap<>();
+        Map<ObjectRef, String> uids = new HashMap<>();
+
+        List<Candidate> candidates = new ArrayList<>();
+        for (Sourced<Service> s : snap.ofType(Service.class)) {
+            NamespacedName nn = NamespacedName.of(s.object());
+            sources.put(nn, s.source());
+            Candidate c = candidate(s, accepted.get(nn), problems);
+            if (c != null) {
+                candidates.add(c);
+            }
+        }
+        List<IpPool> pools = new ArrayList<>();
+        for (Sourced<GenericKubernetesResource> r : snap.ofType(GenericKubernetesResource.class)) {
+            if (METALLB_API.equals(r.object().getApiVersion()) && "IPAddressPool".equals(r.object().getKind())) {
+                var parsed = IpPool.fromResource(r.object(), r.source());
+                problems.addAll(parsed.problems());
+                if (parsed.pool() != null) {
+                    pools.add(parsed.pool());
+                }
+            }
+        }
+        AllocationResult alloc = allocator.allocate(candidates, pools, allocations);
+        problems.addAll(alloc.problems());
+        allocations = alloc.next();
+        store.save(allocations);
+        Map<NamespacedName, Service> nowAccepted = new LinkedHashMap<>();
+        for (Service svc : alloc.accepted()) {
+            nowAccepted.put(NamespacedName.of(svc), svc);
+            uids.put(ObjectRef.of(svc), svc.getMetadata().getUid());
+        }
+        accepted = nowAccepted;
+
+        List<EndpointSlice> userSlices = new ArrayList<>();
+        for (Sourced<EndpointSlice> s : snap.ofType(EndpointSlice.class)) {
+            List<FieldError> errors = EndpointSliceValidation.validate(s.object());
+            if (errors.isEmpty()) {
+                userSlices.add(s.object());
+            } else {
+                problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
+            }
+        }
+        Translation translation = Translator.translate(new TranslatorInput(alloc.accepted(), sources,
+                objects(snap, Pod.class), userSlices, objects(snap, Endpoints.class), config.nodeName(),
+                config.nodeAddresses()));
+        problems.addAll(translation.problems());
+
+        Map<ListenKey, String> failures = dataplane.apply(translation.state());
+        failures.forEach((key, reason) -> {
+            L4Listener l = translation.state().l4().get(key);
+            NamespacedName nn = l.service().service();
+            problems.add(Problem.warning(ObjectRef.of("Service", nn), sources.get(nn), "ListenFailed",
+                    l.kind() + " listener " + key + " for " + l.service() + " failed: " + reason));
+        });
+        events.observe(problems, uids::get);
+
+        List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
+        slices.addAll(userSlices);
+        view = new ClusterView(alloc.accepted(), slices, events.events(), nodes(snap), true);
+        log.debug("synced {} services, {} listeners in {} ms", nowAccepted.size(), translation.state().l4().size(),
+                (System.nanoTime() - start) / 1_000_000);
+        syncObservers.forEach(Runnable::run);
+    }
+
+    /**
+     * The candidate for allocation: the defaulted manifest when valid, else the last accepted version. As with
+     * {@code kubectl apply}, fields the user leaves out keep their live values (clusterIP, healthCheckNodePort).
+     */
+    private static Candidate candidate(Sourced<Service> s, Service last, List<Problem> problems) {
+        Service desired = ServiceDefaults.apply(s.object());
+        List<FieldError> errors;
+        if (last == null) {
+            errors = ServiceValidation.validate(desired);
+        } else {
+            desired = keepLiveFields(desired, last);
+            errors = ServiceValidation.validateUpdate(desired, last);
+        }
+        if (!errors.isEmpty()) {
+            problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
+            return last == null ? null : new Candidate(last, last, s.source());
+        }
+        problems.addAll(ServiceSupport.unsupported(desired, s.source()));
+        return new Candidate(desired, last, s.source());
+    }
+
+    private static Service keepLiveFields(Service desired, Service last) {
+        var spec = desired.getSpec();
+        if ("ExternalName".equals(spec.getType())) {
+            return desired;
+        }
+        boolean unsetIp = spec.getClusterIP() == null || spec.getClusterIP().isEmpty();
+        boolean unsetHc = spec.getHealthCheckNodePort() == null && "Local".equals(spec.getExternalTrafficPolicy())
+                && "LoadBalancer".equals(spec.getType());
+        if (!unsetIp && !unsetHc) {
+            return desired;
+        }
+        ServiceBuilder b = new ServiceBuilder(desired);
+        if (unsetIp && last.getSpec().getClusterIP() != null) {
+            b.editSpec().withClusterIP(last.getSpec().getClusterIP()).withClusterIPs(last.getSpec().getClusterIPs())
+                    .endSpec();
+        }
+        if (unsetHc && last.getSpec().getHealthCheckNodePort() != null) {
+            b.editSpec().withHealthCheckNodePort(last.getSpec().getHealthCheckNodePort()).endSpec();
+        }
+        return b.build();
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> objects(ClusterSnapshot snap,
+                                                                                           Class<T> type) {
+        return snap.ofType(type).stream().map(Sourced::object).toList();
+    }
+
+    private List<Node> nodes(ClusterSnapshot snap) {
+        List<Node> nodes = objects(snap, Node.class);
+        return nodes.isEmpty() ? List.of(LocalNode.of(config.nodeName(), config.nodeAddresses())) : nodes;
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+        source.close();
+    }
+}

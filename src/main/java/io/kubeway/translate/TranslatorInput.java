@@ -1,0 +1,35 @@
+package io.kubeway.translate;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.kubeway.core.NamespacedName;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the translator reads: services as admitted and allocated (in creation order), the pods,
+ * the user's own EndpointSlices and legacy Endpoints, and this node.
+ *
+ * @param sources where each service came from, for problem messages
+ */
+public record TranslatorInput(
+        List<Service> services,
+        Map<NamespacedName, String> sources,
+        List<Pod> pods,
+        List<EndpointSlice> userSlices,
+        List<Endpoints> endpoints,
+        String nodeName,
+        List<InetAddress> nodeAddresses) {
+    public TranslatorInput {
+        services = List.copyOf(services);
+        sources = Map.copyOf(sources);
+        pods = List.copyOf(pods);
+        userSlices = List.copyOf(userSlices);
+        endpoints = List.copyOf(endpoints);
+        nodeAddresses = List.copyOf(nodeAddresses);
+    }
+}
