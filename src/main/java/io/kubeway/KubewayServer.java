@@ -40,7 +40,7 @@ public final class KubewayServer implements AutoCloseable {
                 proxy.transport()), registry, clock);
         try {
             controller = new Controller(new ControllerConfig(o.nodeName(), o.nodeAddresses(), Duration.ofMillis(20),
-                    Duration.ofSeconds(30)), source, dataplane, allocator, new AllocationStore(o.stateDir()), clock);
+                    Duration.ofSeconds(30)), source, dataplane, allocator, new AllocationStore(o.stateDir()), registry, clock);
             controller.onSnapshot(demoBackends::reconcile);
             admin = new AdminServer(o.adminAddress(), controller::view, registry);
         } catch (RuntimeException e) {

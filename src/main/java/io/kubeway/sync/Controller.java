@@ -22,6 +22,7 @@ import io.kubeway.dataplane.Dataplane;
 import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.source.ClusterSnapshot.Sourced;
 import io.kubeway.source.ObjectSource;
+import io.kubeway.state.DesiredState;
 import io.kubeway.state.L4Listener;
 import io.kubeway.state.ListenKey;
 import io.kubeway.translate.Translation;
@@ -31,6 +32,8 @@ import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.service.ServiceDefaults;
 import io.kubeway.translate.service.ServiceSupport;
 import io.kubeway.translate.service.ServiceValidation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,19 +69,32 @@ public final class Controller implements AutoCloseable {
     private final List<Consumer<ClusterSnapshot>> snapshotObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> syncObservers = new CopyOnWriteArrayList<>();
 
+    private final Timer syncDuration;
+    private final Timer syncLatency;
     private volatile ClusterSnapshot latest;
+    private volatile long latestAt;
+    private volatile int listenerCount;
+    private DesiredState lastState = DesiredState.EMPTY;
+    private long syncs;
+    private long appliedAt;
     private volatile ClusterView view = ClusterView.EMPTY;
     private Allocations allocations;
     private Map<NamespacedName, Service> accepted = Map.of();
 
     public Controller(ControllerConfig config, ObjectSource source, Dataplane dataplane, Allocator allocator,
-                      AllocationStore store, Clock clock) {
+                      AllocationStore store, MeterRegistry registry, Clock clock) {
         this.config = requireNonNull(config, "config");
         this.source = requireNonNull(source, "source");
         this.dataplane = requireNonNull(dataplane, "dataplane");
         this.allocator = requireNonNull(allocator, "allocator");
         this.store = requireNonNull(store, "store");
         this.events = new EventRecorder(clock, config.nodeName(), 1000);
+        this.syncDuration = Timer.builder("kubeway_sync_duration").description("one full sync")
+                .publishPercentileHistogram().register(registry);
+        this.syncLatency = Timer.builder("kubeway_sync_latency")
+                .description("from a changed snapshot to the data plane having applied it")
+                .publishPercentileHistogram().register(registry);
+        registry.gauge("kubeway_listeners", this, c -> c.listenerCount);
         this.runner = new SyncRunner("sync", this::sync, config.minSyncInterval(), config.resyncInterval(),
                 Duration.ofSeconds(1));
     }
@@ -98,6 +114,7 @@ public final class Controller implements AutoCloseable {
         runner.start();
         source.start(snapshot -> {
             snapshotObservers.forEach(o -> o.accept(snapshot));
+            latestAt = System.nanoTime();
             latest = snapshot;
             runner.request();
         });
@@ -110,11 +127,13 @@ public final class Controller implements AutoCloseable {
 
     /** One full sync; runs on the runner's thread only. */
     void sync() {
+        long changedAt = latestAt;
         ClusterSnapshot snap = latest;
         if (snap == null) {
             return; // nothing is programmed before the first complete snapshot
         }
         long start = System.nanoTime();
+        boolean newSnapshot = changedAt != appliedAt;
         List<Problem> problems = new ArrayList<>(snap.problems());
         Map<NamespacedName, String> sources = new HashMap<>();
         Map<ObjectRef, String> uids = new HashMap<>();
@@ -163,7 +182,14 @@ public final class Controller implements AutoCloseable {
                 config.nodeAddresses()));
         problems.addAll(translation.problems());
 
+        long translated = System.nanoTime();
         Map<ListenKey, String> failures = dataplane.apply(translation.state());
+        long applied = System.nanoTime();
+        if (newSnapshot) {
+            syncLatency.record(applied - changedAt, java.util.concurrent.TimeUnit.NANOSECONDS);
+            appliedAt = changedAt;
+        }
+        listenerCount = translation.state().l4().size() - failures.size();
         failures.forEach((key, reason) -> {
             L4Listener l = translation.state().l4().get(key);
             NamespacedName nn = l.service().service();
@@ -175,8 +201,17 @@ public final class Controller implements AutoCloseable {
         List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
         slices.addAll(userSlices);
         view = new ClusterView(alloc.accepted(), slices, events.events(), nodes(snap), true);
-        log.debug("synced {} services, {} listeners in {} ms", nowAccepted.size(), translation.state().l4().size(),
-                (System.nanoTime() - start) / 1_000_000);
+        syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        boolean changed = !translation.state().equals(lastState);
+        lastState = translation.state();
+        String line = "sync #{}: {} services, {} listeners ({} failed); translate {} ms, apply {} ms";
+        Object[] args = {++syncs, nowAccepted.size(), translation.state().l4().size(), failures.size(),
+                (translated - start) / 1_000_000, (applied - translated) / 1_000_000};
+        if (changed) {
+            log.info(line, args);
+        } else {
+            log.debug(line, args);
+        }
         syncObservers.forEach(Runnable::run);
     }
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# L4 benchmark, one run on loopback: a small fast backend (nginx, 1 worker) measured directly, through a
+# Kubeway ClusterIP (1 worker thread) and through HAProxy in TCP mode (1 thread), with wrk (1 thread):
+#   small keep-alive requests, a new connection per request, 1 MiB downloads.
+# Usage: bench/l4-bench.sh [seconds-per-run]     (needs haproxy, nginx, wrk: installed when run as root)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/scripts/java-env.sh"
+secs="${1:-10}"
+need=()
+for t in haproxy nginx wrk; do command -v "$t" >/dev/null || need+=("$t"); done
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "missing: ${need[*]} (apt-get install haproxy nginx-light wrk)" >&2; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy nginx-light wrk >/dev/null
+fi
+(cd "$here" && mvn -B -q -DskipTests package)
+jar="$here/target/kubeway-0.1.0-SNAPSHOT-all.jar"
+
+work="$(mktemp -d)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+BACKEND=127.0.50.1:8080; HAPROXY=127.0.51.1:8080; KUBEWAY=127.96.0.50:8080
+mkdir -p "$work/www" "$work/manifests"
+head -c 1048576 /dev/urandom > "$work/www/1m"
+printf 'hello\n' > "$work/www/small"
+cat > "$work/nginx.conf" <<NGX
+worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000; sendfile on; tcp_nopush on;
+  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work; uwsgi_temp_path $work; scgi_temp_path $work;
+  server { listen $BACKEND reuseport backlog=4096; root $work/www; } }
+NGX
+cat > "$work/haproxy.cfg" <<HAP
+global
+  nbthread 1
+  maxconn 20000
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend fe
+  bind $HAPROXY
+  default_backend be
+backend be
+  server s1 $BACKEND
+HAP
+cat > "$work/manifests/bench.yaml" <<YAML
+apiVersion: v1
+kind: Service
+metadata: {name: bench}
+spec:
+  clusterIP: ${KUBEWAY%:*}
+  ports: [{port: ${KUBEWAY#*:}, targetPort: ${BACKEND#*:}}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: bench-1
+  labels: {kubernetes.io/service-name: bench}
+addressType: IPv4
+ports: [{port: ${BACKEND#*:}}]
+endpoints: [{addresses: ["${BACKEND%:*}"]}]
+YAML
+
+nginx -c "$work/nginx.conf" & pids+=($!)
+haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m -jar "$jar" run -f "$work/manifests" \
+  --workers 1 --state-dir "$work/state" --admin-address 127.0.0.1:10259 --node-address 127.0.0.1 \
+  > "$work/kubeway.log" 2>&1 & pids+=($!)
+for i in $(seq 1 100); do curl -fs "http://$KUBEWAY/small" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fs "http://$KUBEWAY/small" >/dev/null || { cat "$work/kubeway.log"; echo "kubeway did not come up" >&2; exit 1; }
+transport="$(grep -o 'data plane: [a-z_]*' "$work/kubeway.log" | head -n1)"
+
+# value of "Requests/sec" (or Transfer/sec in MiB) from one wrk run
+run() { # name target path conns extra...
+  local target=$2 path=$3 conns=$4; shift 4
+  wrk -t1 -c"$conns" -d"${secs}s" "$@" "http://$target$path" > "$work/wrk.out" 2>&1 || true
+  local rps xfer
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+  xfer=$(awk '/Transfer\/sec/ {v=$2; u=substr(v, length(v)-1); n=v+0; if (u=="GB") n*=1024; else if (u=="KB") n/=1024; else if (u!="MB") n/=1048576; print n}' "$work/wrk.out")
+  local errs; errs=$(grep -E 'Socket errors|Non-2xx' "$work/wrk.out" | tr '\n' ' ' || true)
+  echo "${rps:-0} ${xfer:-0} ${errs}"
+}
+
+# warm-up (JIT) for each path
+for t in $KUBEWAY $HAPROXY; do wrk -t1 -c16 -d3s "http://$t/small" >/dev/null 2>&1 || true; done
+
+declare -A R
+printf '%-26s %14s %14s %14s\n' "test" "direct" "kubeway" "haproxy"
+for test in keepalive newconn 1mib; do
+  line=()
+  for which in direct kubeway haproxy; do
+    case $which in direct) t=$BACKEND;; kubeway) t=$KUBEWAY;; haproxy) t=$HAPROXY;; esac
+    case $test in
+      keepalive) out=$(run "$which" "$t" /small 32) ; v=$(echo "$out" | awk '{print $1}'); unit="req/s";;
+      newconn)   out=$(run "$which" "$t" /small 32 -H "Connection: close"); v=$(echo "$out" | awk '{print $1}'); unit="req/s";;
+      1mib)      out=$(run "$which" "$t" /1m 8); v=$(echo "$out" | awk '{printf "%.0f", $2}'); unit="MiB/s";;
+    esac
+    R[$test.$which]=$v
+    extra=$(echo "$out" | cut -d' ' -f3-)
+    [ -n "$extra" ] && echo "  ($test $which: $extra)" >&2
+  done
+  printf '%-26s %14s %14s %14s\n' "$test ($unit)" "${R[$test.direct]}" "${R[$test.kubeway]}" "${R[$test.haproxy]}"
+done
+echo
+echo "kubeway/haproxy ratios ($transport, wrk -t1, ${secs}s per run):"
+for test in keepalive newconn 1mib; do
+  awk -v k="${R[$test.kubeway]}" -v h="${R[$test.haproxy]}" -v d="${R[$test.direct]}" -v n="$test" \
+    'BEGIN { printf "  %-10s kubeway/haproxy = %.2f   kubeway/direct = %.2f   haproxy/direct = %.2f\n", n, (h>0?k/h:0), (d>0?k/d:0), (d>0?h/d:0) }'
+done
