@@ -227,7 +227,9 @@ public final class EndpointSliceValidation {
             }
             if (!names.add(name)) errs.add(FieldError.duplicate(path + ".name", name));
             String protocol = p.getProtocol() == null ? "TCP" : p.getProtocol(); // defaulted
-            if (!PROTOCOLS.contains(protocol)) errs.add(FieldError.notSupported(path + ".protocol", protocol, PROTOCOLS));
+            if (!PROTOCOLS.contains(protocol)) {
+                errs.add(FieldError.notSupported(path + ".protocol", protocol, PROTOCOLS));
+            }
             if (p.getAppProtocol() != null) {
                 for (String m : NameChecks.qualifiedName(p.getAppProtocol())) {
                     errs.add(FieldError.invalid(path + ".appProtocol", p.getAppProtocol(), m));

@@ -26,7 +26,8 @@ public final class PodIndex {
         for (Pod pod : pods) {
             Map<String, String> labels = pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
             if (labels == null || labels.isEmpty()) continue; // no selector can match a pod without labels
-            Map<String, Map<String, List<Pod>>> ns = byNamespace.computeIfAbsent(namespaceOf(pod), k -> new HashMap<>());
+            Map<String, Map<String, List<Pod>>> ns =
+                    byNamespace.computeIfAbsent(namespaceOf(pod), k -> new HashMap<>());
             labels.forEach((k, v) -> ns.computeIfAbsent(k, x -> new HashMap<>())
                     .computeIfAbsent(v == null ? "" : v, x -> new ArrayList<>()).add(pod));
         }

@@ -268,6 +268,24 @@ class EndpointSliceControllerTest {
         assertThat(s.getEndpoints().get(0).getNodeName()).isNull(); // no spec.nodeName and no default
     }
 
+    @Test
+    void managedSlicesFeedEndpointSelection() {
+        Service svc = service("ns1", "web", "web", "http");
+        Pod up = pod("ns1", "up", "10.0.0.2", "web", b -> ready(b, "True"));
+        Pod down = pod("ns1", "down", "10.0.0.1", "web", b -> ready(b, "False"));
+        Pod going = pod("ns1", "going", "10.0.0.3", "web",
+                b -> ready(b, "True").editMetadata().withDeletionTimestamp(DELETED).endMetadata());
+
+        List<EndpointSlice> slices = EndpointSliceController.slicesFor(svc, List.of(up, down, going), "node-a");
+
+        assertThat(EndpointSelection.usable(slices, "http", io.kubeway.core.Protocol.TCP, true, "node-a"))
+                .extracting(e -> e + " " + e.target()).containsExactly("10.0.0.2:8080 ns1/up");
+        assertThat(EndpointSelection.usable(slices, "http", io.kubeway.core.Protocol.TCP, true, "node-b")).isEmpty();
+        List<EndpointSlice> onlyGoing = EndpointSliceController.slicesFor(svc, List.of(down, going), "node-a");
+        assertThat(EndpointSelection.usable(onlyGoing, "http", io.kubeway.core.Protocol.TCP, false, "node-a"))
+                .extracting(e -> e + " " + e.target()).containsExactly("10.0.0.3:8080 ns1/going");
+    }
+
     /** Slice port number (-1 for a slice without ports) -> its endpoints' first addresses. */
     private static Map<Integer, List<String>> portToAddresses(List<EndpointSlice> slices) {
         Map<Integer, List<String>> out = new java.util.HashMap<>();
