@@ -170,7 +170,7 @@ public final class Controller implements AutoCloseable {
 
         List<EndpointSlice> userSlices = new ArrayList<>();
         for (Sourced<EndpointSlice> s : snap.ofType(EndpointSlice.class)) {
-            List<FieldError> errors = EndpointSliceValidation.validate(s.object());
+            List<FieldError> errors = EndpointSliceValidation.validate(s.object(), true); // loopback backends are normal standalone
             if (errors.isEmpty()) {
                 userSlices.add(s.object());
             } else {

@@ -18,6 +18,7 @@ import io.kubeway.state.ListenKey;
 import io.kubeway.state.ServicePortName;
 import io.kubeway.translate.endpoints.EndpointSelection;
 import io.kubeway.translate.endpoints.EndpointSliceController;
+import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.endpoints.EndpointsMirroring;
 import io.kubeway.translate.endpoints.PodIndex;
 
@@ -39,8 +40,6 @@ import java.util.Map;
  * the older service keeps it and the other gets a problem.
  */
 public final class Translator {
-    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-
     private Translator() {
     }
 
@@ -77,7 +76,7 @@ public final class Translator {
                                                                               List<Endpoints> endpoints) {
         Map<NamespacedName, List<EndpointSlice>> out = new HashMap<>();
         for (EndpointSlice s : userSlices) {
-            String svc = s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
+            String svc = EndpointSliceValidation.ownerService(s);
             if (svc != null) {
                 out.computeIfAbsent(new NamespacedName(s.getMetadata().getNamespace(), svc), k -> new ArrayList<>()).add(s);
             }
