@@ -1,5 +1,6 @@
 package io.kubeway.admin;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -34,7 +35,7 @@ record AdminResponse(int status, String contentType, String body, Map<String, St
     }
 
     AdminResponse withHeader(String name, String value) {
-        Map<String, String> more = new java.util.HashMap<>(headers);
+        Map<String, String> more = new HashMap<>(headers);
         more.put(name, value);
         return new AdminResponse(status, contentType, body, more);
     }

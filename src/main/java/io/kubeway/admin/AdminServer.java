@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -77,10 +76,6 @@ public final class AdminServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-    }
-
-    List<AdminRouter.Route> routes() {
-        return router.routes();
     }
 
     private void exchange(HttpExchange exchange) throws IOException {
