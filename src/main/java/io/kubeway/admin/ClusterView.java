@@ -1,0 +1,36 @@
+package io.kubeway.admin;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the control plane decided, published after each sync and served read-only by {@link AdminServer}.
+ *
+ * <p>The lists are immutable, but the fabric8 objects inside them are not: publishers hand over objects they
+ * no longer mutate, and readers (the admin API) never mutate them. A new sync publishes a new view.
+ *
+ * @param services       Services as allocated: {@code spec.clusterIP(s)}, node ports and {@code status.loadBalancer}
+ * @param endpointSlices the EndpointSlices the data plane routes to
+ * @param events         core/v1 Events the control plane recorded
+ * @param nodes          the Node objects describing this machine
+ * @param ready          whether every initial list has arrived and the first state was programmed
+ */
+public record ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
+                          List<Node> nodes, boolean ready) {
+
+    /** The view before the first sync: nothing known, not ready. */
+    public static final ClusterView EMPTY = new ClusterView(List.of(), List.of(), List.of(), List.of(), false);
+
+    public ClusterView {
+        services = List.copyOf(requireNonNull(services, "services"));
+        endpointSlices = List.copyOf(requireNonNull(endpointSlices, "endpointSlices"));
+        events = List.copyOf(requireNonNull(events, "events"));
+        nodes = List.copyOf(requireNonNull(nodes, "nodes"));
+    }
+}
