@@ -35,7 +35,7 @@ final class ClusterIpRules {
         if (!clusterIP.isEmpty()) {
             if (ips.isEmpty()) {
                 errs.add(FieldError.required(CLUSTER_IPS, ""));
-            } else if (!ips.get(0).equals(clusterIP)) {
+            } else if (!str(ips.get(0)).equals(clusterIP)) {
                 errs.add(FieldError.invalid(CLUSTER_IPS, GoValue.strings(ips), "first value must match `clusterIP`"));
             }
         } else if (!ips.isEmpty()) {

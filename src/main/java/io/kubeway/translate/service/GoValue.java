@@ -32,11 +32,11 @@ record GoValue(String text) {
         if (values.isEmpty()) {
             return new GoValue("[]" + type + "(nil)");
         }
-        return new GoValue(values.stream().map(GoValue::quote)
+        return new GoValue(values.stream().map(v -> quote(v == null ? "" : v))
                 .collect(Collectors.joining(", ", "[]" + type + "{", "}")));
     }
 
-    /** Go's {@code strconv.Quote}, for the printable-ASCII-or-escaped cases that occur in manifests. */
+    /** Go's {@code strconv.Quote}: C-style escapes, {@code \xNN} for other ASCII controls. */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
@@ -47,9 +47,15 @@ record GoValue(String text) {
                 case '\n' -> sb.append("\\n");
                 case '\t' -> sb.append("\\t");
                 case '\r' -> sb.append("\\r");
+                case '\u0007' -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                case '\u000b' -> sb.append("\\v");
                 default -> {
                     if (c < 0x20 || c == 0x7f) {
                         sb.append(String.format("\\x%02x", (int) c));
+                    } else if (Character.isISOControl(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }

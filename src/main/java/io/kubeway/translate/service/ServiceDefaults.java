@@ -56,6 +56,9 @@ public final class ServiceDefaults {
             out.setSpec(new ServiceSpec());
         }
         ServiceSpec spec = out.getSpec();
+        if (spec.getPorts() != null) {
+            spec.setPorts(new ArrayList<>(ports(spec)));
+        }
         setDefaults(out, spec);
         normalizeClusterIPsOnCreate(spec);
         defaultIpFamilyPolicy(spec);

@@ -1,7 +1,9 @@
 package io.kubeway.translate.service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
@@ -57,8 +59,20 @@ final class Services {
         return str(spec.getType());
     }
 
+    /** The ports; a null entry (a "- null" line in YAML) reads as an empty port, as Go decodes it. */
     static List<ServicePort> ports(ServiceSpec spec) {
-        return list(spec.getPorts());
+        List<ServicePort> ports = spec.getPorts();
+        if (ports == null) {
+            return List.of();
+        }
+        if (ports.stream().noneMatch(Objects::isNull)) {
+            return ports;
+        }
+        List<ServicePort> out = new ArrayList<>(ports.size());
+        for (ServicePort p : ports) {
+            out.add(p != null ? p : new ServicePort());
+        }
+        return out;
     }
 
     static List<String> clusterIPs(ServiceSpec spec) {
