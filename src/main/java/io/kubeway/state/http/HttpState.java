@@ -1,0 +1,29 @@
+package io.kubeway.state.http;
+
+import io.kubeway.state.ListenKey;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Ingress data plane's desired state: where to listen for HTTP and HTTPS, how to route, and which
+ * certificate to present for which server name.
+ *
+ * @param certificates by SNI name: exact host ({@code foo.com}) or wildcard ({@code *.foo.com}, one label)
+ * @param defaultCertificate for unknown names and clients without SNI; null only when there is no HTTPS listener
+ */
+public record HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
+                        Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate) {
+    /** Nothing to serve. */
+    public static final HttpState EMPTY = new HttpState(List.of(), List.of(),
+            r -> new RouteDecision.Respond("-", 404, Map.of(), "default backend - 404"), Map.of(), null);
+
+    public HttpState {
+        http = List.copyOf(http);
+        https = List.copyOf(https);
+        requireNonNull(router, "router");
+        certificates = Map.copyOf(certificates);
+    }
+}
