@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
+import io.kubeway.core.FieldError;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
@@ -88,55 +89,18 @@ public final class Allocator {
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         List<Problem> problems = new ArrayList<>();
         List<Candidate> order = processingOrder(candidates, previous, problems);
+        Map<NamespacedName, Admitted> admitted = admitAll(order, previous, problems);
+        Map<NamespacedName, LoadBalancerAllocator.Outcome> lb =
+                allocateLoadBalancers(admitted, declaredPools, previous);
 
-        ClusterIpAllocator clusterIps = new ClusterIpAllocator(cidr);
-        NodePortAllocator nodePorts = new NodePortAllocator(nodePortRange);
-        for (Candidate c : order) {
-            ServiceAllocation prev = previous.services().get(NamespacedName.of(c.desired()));
-            if (prev != null) {
-                clusterIps.preReserve(NamespacedName.of(c.desired()), prev.clusterIPs());
-                nodePorts.preReserve(NamespacedName.of(c.desired()), prev);
-            }
-        }
-
-        Map<NamespacedName, Admitted> admitted = new LinkedHashMap<>();
-        for (Candidate c : order) {
-            NamespacedName nn = NamespacedName.of(c.desired());
-            ObjectRef ref = ObjectRef.of("Service", nn);
-            ServiceAllocation prev = previous.services().get(nn);
-            Admitted a;
-            try {
-                a = admit(nn, c.desired(), prev, c.source(), clusterIps, nodePorts);
-            } catch (AllocationRejected rejected) {
-                problems.add(rejected.toProblem(ref, c.source()));
-                a = null;
-                if (c.lastAccepted() != null) {
-                    try {
-                        a = admit(nn, c.lastAccepted(), prev, c.source(), clusterIps, nodePorts);
-                    } catch (AllocationRejected alsoRejected) {
-                        Problem p = alsoRejected.toProblem(ref, c.source());
-                        problems.add(new Problem(ref, c.source(), p.reason(),
-                                "the last accepted version cannot be kept either: " + p.message(), true));
-                    }
-                }
-            }
-            if (a == null) {
-                clusterIps.release(nn);
-                nodePorts.release(nn);
-                continue;
-            }
-            a.ipPlan().warnings().forEach(w -> problems.add(Problem.warning(ref, c.source(), "ClusterIPReallocated", w)));
-            admitted.put(nn, a);
-        }
-
-        Map<NamespacedName, LoadBalancerAllocator.Outcome> lb = allocateLoadBalancers(admitted, declaredPools, previous);
         List<Service> accepted = new ArrayList<>();
         Map<NamespacedName, ServiceAllocation> next = new HashMap<>();
         for (Candidate c : candidates) {
-            NamespacedName nn = NamespacedName.of(c.desired());
-            Admitted a = admitted.remove(nn); // remove: a duplicate candidate adds nothing
+            NamespacedName nn = name(c);
+            Admitted a = nn == null ? null : admitted.remove(nn); // remove: a duplicate candidate adds nothing
             if (a == null) continue;
-            LoadBalancerAllocator.Outcome outcome = lb.getOrDefault(nn, new LoadBalancerAllocator.Outcome(List.of(), null));
+            LoadBalancerAllocator.Outcome outcome =
+                    lb.getOrDefault(nn, new LoadBalancerAllocator.Outcome(List.of(), null));
             if (outcome.failure() != null) {
                 problems.add(Problem.warning(ObjectRef.of("Service", nn), a.source(), "AllocationFailed",
                         "Failed to allocate IP for \"" + nn + "\": " + outcome.failure()));
@@ -153,19 +117,76 @@ public final class Allocator {
         return new AllocationResult(accepted, problems, new Allocations(next));
     }
 
+    /**
+     * Cluster IPs and node ports for every candidate, in order. Everything held in {@code previous} is
+     * reserved first, so that a newcomer cannot take what an existing Service holds even when the holder
+     * comes later in the order; each holder then keeps, changes or releases its own values.
+     */
+    private Map<NamespacedName, Admitted> admitAll(List<Candidate> order, Allocations previous,
+                                                   List<Problem> problems) {
+        ClusterIpAllocator clusterIps = new ClusterIpAllocator(cidr);
+        NodePortAllocator nodePorts = new NodePortAllocator(nodePortRange);
+        for (Candidate c : order) {
+            ServiceAllocation prev = previous.services().get(name(c));
+            if (prev != null) {
+                clusterIps.preReserve(name(c), prev.clusterIPs());
+                nodePorts.preReserve(name(c), prev);
+            }
+        }
+        Map<NamespacedName, Admitted> admitted = new LinkedHashMap<>();
+        for (Candidate c : order) {
+            NamespacedName nn = name(c);
+            ObjectRef ref = ObjectRef.of("Service", nn);
+            ServiceAllocation prev = previous.services().get(nn);
+            Admitted a = null;
+            try {
+                a = admit(nn, c.desired(), prev, c.source(), clusterIps, nodePorts);
+            } catch (AllocationRejected rejected) {
+                problems.add(rejected.toProblem(ref, c.source()));
+                if (c.lastAccepted() != null) {
+                    try {
+                        a = admit(nn, c.lastAccepted(), prev, c.source(), clusterIps, nodePorts);
+                    } catch (AllocationRejected alsoRejected) {
+                        Problem p = alsoRejected.toProblem(ref, c.source());
+                        problems.add(new Problem(ref, c.source(), p.reason(),
+                                "the last accepted version cannot be kept either: " + p.message(), true));
+                    }
+                }
+            }
+            if (a == null) {
+                clusterIps.release(nn);
+                nodePorts.release(nn);
+                continue;
+            }
+            for (String warning : a.ipPlan().warnings()) {
+                problems.add(Problem.warning(ref, c.source(), "ClusterIPReallocated", warning));
+            }
+            admitted.put(nn, a);
+        }
+        return admitted;
+    }
+
     /** A Service the API server would store, with its plans; built before LoadBalancer IPs are known. */
     private record Admitted(Service service, ClusterIpAllocator.Plan ipPlan, NodePortAllocator.Plan portPlan,
                             @Nullable String source) {
     }
 
-    /** Holders of a previous allocation first, in list order, then the rest; later duplicates dropped. */
+    /**
+     * Holders of a previous allocation first, in list order, then the rest; nameless candidates and later
+     * duplicates are reported and dropped.
+     */
     private static List<Candidate> processingOrder(List<Candidate> candidates, Allocations previous,
                                                    List<Problem> problems) {
         Set<NamespacedName> seen = new HashSet<>();
         List<Candidate> unique = new ArrayList<>();
         for (Candidate c : candidates) {
-            NamespacedName nn = NamespacedName.of(c.desired());
-            if (seen.add(nn)) {
+            NamespacedName nn = name(c);
+            if (nn == null) {
+                ObjectRef ref = c.desired().getMetadata() == null
+                        ? new ObjectRef("Service", "default", "") : ObjectRef.of(c.desired());
+                problems.add(Problem.invalid(ref, c.source(),
+                        List.of(FieldError.required("metadata.name", "name or generateName is required"))));
+            } else if (seen.add(nn)) {
                 unique.add(c);
             } else {
                 problems.add(Problem.warning(ObjectRef.of("Service", nn), c.source(), "Duplicate",
@@ -173,8 +194,14 @@ public final class Allocator {
             }
         }
         List<Candidate> order = new ArrayList<>(unique);
-        order.sort(Comparator.comparing(c -> !previous.services().containsKey(NamespacedName.of(c.desired()))));
+        order.sort(Comparator.comparing(c -> !previous.services().containsKey(name(c))));
         return order;
+    }
+
+    private static @Nullable NamespacedName name(Candidate c) {
+        ObjectMeta meta = c.desired().getMetadata();
+        boolean nameless = meta == null || meta.getName() == null || meta.getName().isEmpty();
+        return nameless ? null : NamespacedName.of(c.desired());
     }
 
     /** Plans cluster IP and node ports together and commits both only when both succeed. */

@@ -187,7 +187,8 @@ final class LoadBalancerAllocator {
             return prefix + " and this service does not allow sharing (no " + SHARED_IP + " annotation)";
         }
         if (!existing.sharingKey().equals(w.sharingKey())) {
-            return prefix + " (sharing key \"" + w.sharingKey() + "\" does not match \"" + existing.sharingKey() + "\")";
+            return prefix + " (sharing key \"" + w.sharingKey() + "\" does not match \""
+                    + existing.sharingKey() + "\")";
         }
         if (!existing.backendKey().equals(w.backendKey())) {
             return prefix + " (services sharing an IP must all use externalTrafficPolicy Cluster,"
@@ -210,7 +211,8 @@ final class LoadBalancerAllocator {
     private static Want want(Service svc) {
         String sharing = Services.annotation(svc, SHARED_IP, SHARED_IP_DEPRECATED);
         // MetalLB's BackendKey: Cluster services share regardless of backends, Local ones need the same pods
-        String backend = "Local".equals(Services.spec(svc).getExternalTrafficPolicy()) ? Services.selectorString(svc) : "";
+        String backend = "Local".equals(Services.spec(svc).getExternalTrafficPolicy())
+                ? Services.selectorString(svc) : "";
         Set<String> ports = Services.ports(svc).stream().map(Services::portKey)
                 .collect(Collectors.toCollection(TreeSet::new));
         String pool = Services.annotation(svc, ADDRESS_POOL, ADDRESS_POOL_DEPRECATED);

@@ -159,8 +159,8 @@ final class NodePortAllocator {
         String field = "spec.healthCheckNodePort";
         if (requested != null && requested != 0) {
             if (prior != null && !prior.equals(requested)) {
-                throw AllocationRejected.invalid(FieldError.invalid(field, requested,
-                        "cannot change healthCheckNodePort on loadBalancer service with externalTraffic=Local during update"));
+                throw AllocationRejected.invalid(FieldError.invalid(field, requested, "cannot change "
+                        + "healthCheckNodePort on loadBalancer service with externalTraffic=Local during update"));
             }
             String prefix = "failed to allocate requested HealthCheck NodePort " + requested + ": ";
             if (!range.contains(requested)) {

@@ -187,6 +187,16 @@ class ClusterIpAllocationTest {
     }
 
     @Test
+    void existingServicesGoFirstSoWhatTheyReleaseIsFreeForNewcomersListedBefore() {
+        Runs first = run(small, web("10.0.0.5"));
+        Service external = service("web", s -> s.type("ExternalName"));
+        external.getSpec().setExternalName("example.com");
+        Runs r = run(small, first.next(), service("newcomer", s -> s.clusterIP("10.0.0.5").port(80)), external);
+        assertThat(r.clusterIP("newcomer")).isEqualTo("10.0.0.5");
+        assertThat(r.problems()).isEmpty();
+    }
+
+    @Test
     void headlessCannotBecomeClusterIpAndViceVersa() {
         Runs first = run(small, service("h", s -> s.clusterIP("None").port(80)), web("10.0.0.5"));
         Runs r = run(small, first.next(), service("h", s -> s.clusterIP("10.0.0.7").port(80)), web("None"));
