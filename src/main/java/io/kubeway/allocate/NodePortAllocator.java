@@ -6,7 +6,6 @@ import io.kubeway.core.FieldError;
 import io.kubeway.core.NamespacedName;
 import org.jspecify.annotations.Nullable;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -182,12 +181,11 @@ final class NodePortAllocator {
     }
 
     private @Nullable Integer allocateNext(NamespacedName nn, String key, Map<Integer, Set<String>> usedHere) {
-        BigInteger index = Probe.firstFree(BigInteger.valueOf(range.size()), BigInteger.valueOf(range.staticBand()),
-                key, i -> {
-                    int port = range.base() + i.intValue();
-                    return !usedHere.containsKey(port) && table.availableTo(port, nn);
-                });
-        return index == null ? null : range.base() + index.intValue();
+        int index = Probe.firstFree(range.size(), range.staticBand(), key, i -> {
+            int port = range.base() + i;
+            return !usedHere.containsKey(port) && table.availableTo(port, nn);
+        });
+        return index < 0 ? null : range.base() + index;
     }
 
     private String notInRange() {

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -29,6 +30,24 @@ final class Probe {
         BigInteger seed = new BigInteger(Long.toUnsignedString(fnv1a64(key)));
         BigInteger found = scan(staticBand, size, seed, free);
         return found != null ? found : scan(BigInteger.ZERO, staticBand, seed, free);
+    }
+
+    /** The same search over a small range (node ports) in int arithmetic; -1 when everything is taken. */
+    static int firstFree(int size, int staticBand, String key, IntPredicate free) {
+        long seed = fnv1a64(key);
+        int found = scan(staticBand, size, seed, free);
+        return found >= 0 ? found : scan(0, staticBand, seed, free);
+    }
+
+    private static int scan(int lo, int hi, long seed, IntPredicate free) {
+        int n = hi - lo;
+        if (n <= 0) return -1;
+        int start = (int) Long.remainderUnsigned(seed, n);
+        for (int i = 0; i < n; i++) {
+            int index = lo + (start + i) % n;
+            if (free.test(index)) return index;
+        }
+        return -1;
     }
 
     private static @Nullable BigInteger scan(BigInteger lo, BigInteger hi, BigInteger seed,

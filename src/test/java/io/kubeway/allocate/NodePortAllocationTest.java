@@ -31,6 +31,14 @@ class NodePortAllocationTest {
     }
 
     @Test
+    void portChoiceIsDeterministic() {
+        // 30086 + (FNV-1a("default/web/TCP/80") mod 2682), computed independently; a regression guard
+        Runs r = run(defaults, service("web", s -> s.loadBalancer().local().port(80)));
+        assertThat(r.nodePorts("web")).containsExactly(31068);
+        assertThat(r.get("web").getSpec().getHealthCheckNodePort()).isEqualTo(32531);
+    }
+
+    @Test
     void theStaticBandIsUsedOnceTheUpperBandIsFull() {
         Service[] services = IntStream.range(0, 21).mapToObj(i -> service("s" + i, s -> s.nodePort().port(80)))
                 .toArray(Service[]::new);
