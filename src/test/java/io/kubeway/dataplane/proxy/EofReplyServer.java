@@ -1,0 +1,56 @@
+package io.kubeway.dataplane.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A backend that reads a connection to its end (the client's FIN) and only then answers
+ * {@code got N} with the byte count and closes: it works only if a half-close passes through intact.
+ */
+final class EofReplyServer implements AutoCloseable {
+    private final ServerSocket server;
+    private final Thread thread;
+
+    EofReplyServer(InetAddress ip) throws IOException {
+        server = new ServerSocket(0, 50, ip);
+        thread = Thread.ofVirtual().start(this::serve);
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    private void serve() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread.ofVirtual().start(() -> answer(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void answer(Socket s) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            long n = 0;
+            byte[] buf = new byte[8192];
+            for (int r; (r = in.read(buf)) >= 0; ) n += r;
+            s.getOutputStream().write(("got " + n).getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+            // the test sees the failure on its side
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        thread.interrupt();
+    }
+}
