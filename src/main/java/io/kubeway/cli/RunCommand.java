@@ -1,5 +1,6 @@
 package io.kubeway.cli;
 
+import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.kubeway.KubewayOptions;
@@ -112,11 +113,11 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private List<InetAddress> resolveNodeAddresses() throws SocketException {
+    private List<InetAddress> resolveNodeAddresses() throws SocketException, java.net.UnknownHostException {
         List<InetAddress> out = new ArrayList<>();
         if (!nodeAddresses.isEmpty()) {
             for (String a : nodeAddresses) {
-                out.add(InetAddress.ofLiteral(a));
+                out.add(IpLiterals.of(a));
             }
             return out;
         }
@@ -143,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new InetSocketAddress(InetAddress.ofLiteral(host), Integer.parseInt(s.substring(colon + 1)));
+        return new InetSocketAddress(IpLiterals.of(host), Integer.parseInt(s.substring(colon + 1)));
     }
 
     private static String hostPort(InetSocketAddress a) {

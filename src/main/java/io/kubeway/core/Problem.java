@@ -42,6 +42,7 @@ public record Problem(ObjectRef object, String source, String reason, String mes
 
     /** One log line: object, file, reason and message. */
     public String logLine() {
-        return object + (source == null ? "" : " (" + source + ")") + ": " + reason + ": " + message;
+        boolean showSource = source != null && !source.equals(object.name());
+        return object + (showSource ? " (" + source + ")" : "") + ": " + reason + ": " + message;
     }
 }

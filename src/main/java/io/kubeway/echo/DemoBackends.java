@@ -1,5 +1,6 @@
 package io.kubeway.echo;
 
+import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -55,7 +56,7 @@ public final class DemoBackends implements AutoCloseable {
         for (Key k : wanted) {
             if (!running.containsKey(k)) {
                 try {
-                    running.put(k, EchoServer.start(new InetSocketAddress(InetAddress.ofLiteral(k.ip()), k.port()), k.name()));
+                    running.put(k, EchoServer.start(new InetSocketAddress(IpLiterals.of(k.ip()), k.port()), k.name()));
                     log.info("demo backend {} listening on {}:{}", k.name(), k.ip(), k.port());
                 } catch (RuntimeException e) {
                     log.warn("demo backend {} on {}:{} failed to start: {}", k.name(), k.ip(), k.port(), e.getMessage());

@@ -1,5 +1,6 @@
 package io.kubeway.translate;
 
+import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
@@ -143,7 +144,7 @@ public final class Translator {
         private void add(String ip, int port, ServicePortName spn, String kind, Cluster cluster) {
             InetAddress addr;
             try {
-                addr = InetAddress.ofLiteral(ip);
+                addr = IpLiterals.of(ip);
             } catch (IllegalArgumentException e) {
                 problems.add(Problem.warning(ObjectRef.of(svc), in.sources().get(nn), "InvalidAddress",
                         kind + " address \"" + ip + "\" is not an IP address"));

@@ -1,5 +1,6 @@
 package io.kubeway.it;
 
+import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.kubeway.KubewayOptions;
@@ -51,8 +52,8 @@ final class Harness implements AutoCloseable {
 
     Harness start() {
         server = KubewayServer.start(new KubewayOptions(List.of(manifests), serviceCidr, nodePortRange,
-                List.of(InetAddress.ofLiteral("127.0.0.1")), List.of(lbPool), stateDir,
-                new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0), "node-1", 1, Duration.ofMillis(100)),
+                List.of(IpLiterals.of("127.0.0.1")), List.of(lbPool), stateDir,
+                new InetSocketAddress(IpLiterals.of("127.0.0.1"), 0), "node-1", 1, Duration.ofMillis(100)),
                 Clock.systemUTC());
         return this;
     }
@@ -74,7 +75,7 @@ final class Harness implements AutoCloseable {
     }
 
     EchoServer backend(String ip, int port, String name) {
-        EchoServer s = EchoServer.start(new InetSocketAddress(InetAddress.ofLiteral(ip), port), name);
+        EchoServer s = EchoServer.start(new InetSocketAddress(IpLiterals.of(ip), port), name);
         backends.add(s);
         return s;
     }
@@ -102,9 +103,9 @@ final class Harness implements AutoCloseable {
     static String whoAnswers(String sourceIp, String ip, int port) throws IOException {
         try (Socket s = new Socket()) {
             if (sourceIp != null) {
-                s.bind(new InetSocketAddress(InetAddress.ofLiteral(sourceIp), 0));
+                s.bind(new InetSocketAddress(IpLiterals.of(sourceIp), 0));
             }
-            s.connect(new InetSocketAddress(InetAddress.ofLiteral(ip), port), 2000);
+            s.connect(new InetSocketAddress(IpLiterals.of(ip), port), 2000);
             s.setSoTimeout(5000);
             return httpGet(s);
         }
@@ -142,10 +143,10 @@ final class Harness implements AutoCloseable {
 
     /** One UDP datagram and its echo. */
     static String udpRoundTrip(String ip, int port, String payload) throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0))) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(IpLiterals.of("127.0.0.1"), 0))) {
             s.setSoTimeout(2000);
             byte[] data = payload.getBytes(StandardCharsets.UTF_8);
-            s.send(new DatagramPacket(data, data.length, InetAddress.ofLiteral(ip), port));
+            s.send(new DatagramPacket(data, data.length, IpLiterals.of(ip), port));
             DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
             s.receive(reply);
             return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);

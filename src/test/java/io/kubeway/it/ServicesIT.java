@@ -1,5 +1,6 @@
 package io.kubeway.it;
 
+import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,7 +167,7 @@ class ServicesIT {
     /** Null while nothing listens (connection refused by the kernel), else a word on what happened. */
     private static String canConnect(String ip, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.ofLiteral(ip), port), 1000);
+            s.connect(new InetSocketAddress(IpLiterals.of(ip), port), 1000);
             return "connected";
         } catch (IOException e) {
             return e.getMessage() != null && e.getMessage().contains("refused") ? null : "reset";

@@ -1,5 +1,6 @@
 package io.kubeway.translate;
 
+import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,7 +52,7 @@ class TranslatorGoldenTest {
                 .forEach(o -> sources.put(NamespacedName.of(o), name + ".in.yaml"));
         Translation t = Translator.translate(new TranslatorInput(of(objects, Service.class), sources,
                 of(objects, Pod.class), of(objects, EndpointSlice.class), of(objects, Endpoints.class), "node-1",
-                List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2"))));
+                List.of(IpLiterals.of("127.0.0.1"), IpLiterals.of("127.0.0.2"))));
         String actual = render(t);
         Path golden = DIR.resolve(name + ".out.txt");
         if (Boolean.getBoolean("kubeway.updateGolden") || !Files.exists(golden)) {

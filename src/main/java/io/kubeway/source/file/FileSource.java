@@ -151,11 +151,8 @@ public final class FileSource implements ObjectSource {
         long mtime = attrs == null ? -1 : attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
         long size = attrs == null ? -1 : attrs.size();
         files.put(file, new FileEntry(mtime, size, old == null ? null : old.content(), objects, error));
-        if (old == null || !error.equals(old.error())) {
-            log.warn("{}: {}{}", file, error, objects.isEmpty() ? "" : " (keeping its last good objects)");
-            return true;
-        }
-        return false;
+        // logged (once) as a problem by the controller's event recorder
+        return old == null || !error.equals(old.error());
     }
 
     private ClusterSnapshot snapshot(TreeSet<Path> order) {

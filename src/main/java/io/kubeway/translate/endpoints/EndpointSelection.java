@@ -1,5 +1,7 @@
 package io.kubeway.translate.endpoints;
 
+import io.kubeway.core.IpLiterals;
+
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;

@@ -1,5 +1,7 @@
 package io.kubeway.translate.endpoints;
 
+import io.kubeway.core.IpLiterals;
+
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;

@@ -1,5 +1,7 @@
 package io.kubeway.translate.endpoints;
 
+import io.kubeway.core.IpLiterals;
+
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;

@@ -1,5 +1,7 @@
 package io.kubeway.translate.endpoints;
 
+import io.kubeway.core.IpLiterals;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,4 +1,4 @@
-package io.kubeway.translate.endpoints;
+package io.kubeway.core;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,12 +15,12 @@ import java.net.UnknownHostException;
  * ({@code 010.0.0.1} is {@code 10.0.0.1}). IPv6 zones ({@code %eth0}) and brackets are rejected. An
  * IPv4-mapped IPv6 literal ({@code ::ffff:1.2.3.4}) is an IPv4 address, as in Go.
  */
-final class IpLiterals {
+public final class IpLiterals {
     private IpLiterals() {
     }
 
     /** The address, or null if {@code s} is not an IP literal. Never resolves names. */
-    static @Nullable InetAddress parse(@Nullable String s) {
+    public static @Nullable InetAddress parse(@Nullable String s) {
         if (s == null || s.isEmpty()) return null;
         if (s.indexOf(':') < 0) return parseV4(s);
         // Only hex digits, colons and dots: the JDK then treats the text as a literal and fails without a
@@ -63,7 +63,16 @@ final class IpLiterals {
         }
     }
 
-    static boolean isIPv6(InetAddress a) {
+    /** The address of a literal the caller expects to be valid; throws IllegalArgumentException otherwise. */
+    public static InetAddress of(String s) {
+        InetAddress a = parse(s);
+        if (a == null) {
+            throw new IllegalArgumentException("\"" + s + "\" is not an IP address");
+        }
+        return a;
+    }
+
+    public static boolean isIPv6(InetAddress a) {
         return a instanceof Inet6Address;
     }
 
@@ -71,7 +80,7 @@ final class IpLiterals {
      * The canonical text: dotted quad for IPv4; for IPv6 RFC 5952 (lowercase, no leading zeros, the longest
      * run of two or more zero groups as {@code ::}), which is what Go prints and Kubernetes stores.
      */
-    static String format(InetAddress a) {
+    public static String format(InetAddress a) {
         if (a instanceof Inet4Address) return a.getHostAddress();
         byte[] b = a.getAddress();
         int[] g = new int[8];
@@ -105,7 +114,7 @@ final class IpLiterals {
     }
 
     /** Orders addresses numerically, IPv4 before IPv6. */
-    static int compare(InetAddress x, InetAddress y) {
+    public static int compare(InetAddress x, InetAddress y) {
         byte[] a = x.getAddress();
         byte[] b = y.getAddress();
         if (a.length != b.length) return Integer.compare(a.length, b.length);
