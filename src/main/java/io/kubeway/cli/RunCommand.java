@@ -99,8 +99,10 @@ final class RunCommand implements Callable<Integer> {
             String name = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
             out.printf("  curl http://%s/        # %s %s%n", hostPort(spec.getClusterIP(), p.getPort()), spec.getType(), name);
             if (p.getNodePort() != null && !o.nodeAddresses().isEmpty()) {
+                InetAddress node = o.nodeAddresses().stream().filter(InetAddress::isLoopbackAddress).findFirst()
+                        .orElse(o.nodeAddresses().get(0));
                 out.printf("  curl http://%s/        # NodePort of %s%n",
-                        hostPort(o.nodeAddresses().get(0).getHostAddress(), p.getNodePort()), name);
+                        hostPort(IpLiterals.format(node), p.getNodePort()), name);
             }
             if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
                     && s.getStatus().getLoadBalancer().getIngress() != null) {

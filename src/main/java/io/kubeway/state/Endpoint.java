@@ -1,5 +1,7 @@
 package io.kubeway.state;
 
+import io.kubeway.core.IpLiterals;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -22,6 +24,6 @@ public record Endpoint(InetAddress ip, int port, String target) {
 
     @Override
     public String toString() {
-        return (ip.getAddress().length == 16 ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress()) + ":" + port;
+        return (ip.getAddress().length == 16 ? "[" + IpLiterals.format(ip) + "]" : ip.getHostAddress()) + ":" + port;
     }
 }

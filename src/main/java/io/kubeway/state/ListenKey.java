@@ -1,5 +1,6 @@
 package io.kubeway.state;
 
+import io.kubeway.core.IpLiterals;
 import io.kubeway.core.Protocol;
 
 import java.net.InetAddress;
@@ -32,7 +33,7 @@ public record ListenKey(InetAddress address, int port, Protocol protocol) implem
 
     @Override
     public String toString() {
-        String a = address.getAddress().length == 16 ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        String a = address.getAddress().length == 16 ? "[" + IpLiterals.format(address) + "]" : address.getHostAddress();
         return a + ":" + port + "/" + protocol;
     }
 }

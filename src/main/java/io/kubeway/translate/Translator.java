@@ -60,6 +60,8 @@ public final class Translator {
             List<EndpointSlice> own;
             if (spec.getSelector() != null && !spec.getSelector().isEmpty()) {
                 own = EndpointSliceController.slicesFor(svc, pods.select(nn.namespace(), spec.getSelector()), in.nodeName());
+                // the slices are made with the service: they share its age
+                own.forEach(s -> s.getMetadata().setCreationTimestamp(svc.getMetadata().getCreationTimestamp()));
                 slices.addAll(own);
             } else {
                 own = userSlices.getOrDefault(nn, List.of());
