@@ -39,6 +39,7 @@ final class Harness implements AutoCloseable {
     final String serviceCidr;
     final String nodePortRange;
     final String lbPool;
+    List<String> nodeAddresses = List.of("127.0.0.1");
     KubewayServer server;
     private final List<EchoServer> backends = new ArrayList<>();
 
@@ -52,7 +53,7 @@ final class Harness implements AutoCloseable {
 
     Harness start() {
         server = KubewayServer.start(new KubewayOptions(List.of(manifests), serviceCidr, nodePortRange,
-                List.of(IpLiterals.of("127.0.0.1")), List.of(lbPool), stateDir,
+                nodeAddresses.stream().map(IpLiterals::of).toList(), List.of(lbPool), stateDir,
                 new InetSocketAddress(IpLiterals.of("127.0.0.1"), 0), "node-1", 1, Duration.ofMillis(100)),
                 Clock.systemUTC());
         return this;

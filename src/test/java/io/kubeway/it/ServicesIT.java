@@ -388,6 +388,37 @@ class ServicesIT {
     }
 
     @Test
+    void invalidEditKeepsTheLastGoodVersionServing() throws Exception {
+        h.write("pods.yaml", WEB_PODS);
+        h.write("svc.yaml", """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  clusterIP: 127.100.0.50
+                  selector: {app: web}
+                  ports: [{port: 80, targetPort: 8080}]
+                """);
+        h.start();
+        h.service("web");
+        await().untilAsserted(() -> assertThat(whoAnswers("127.100.0.50", 80)).startsWith("web-"));
+        h.write("svc.yaml", """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  clusterIP: 127.100.0.50
+                  selector: {app: web}
+                  sessionAffinity: Sometimes
+                  ports: [{port: 80, targetPort: 8080}]
+                """);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(h.events("web"))
+                .anySatisfy(e -> assertThat(e.getMessage()).contains("spec.sessionAffinity: Unsupported value: \"Sometimes\"")));
+        assertThat(whoAnswers("127.100.0.50", 80)).startsWith("web-");
+        assertThat(h.find("web").getSpec().getSessionAffinity()).isEqualTo("None");
+    }
+
+    @Test
     void udpRoundTrip() throws Exception {
         h.write("all.yaml", pod("dns-1", "{app: dns}", "127.0.20.1", "[{containerPort: 8080, protocol: UDP}]", true) + """
                 apiVersion: v1
