@@ -26,7 +26,7 @@ import io.kubeway.state.DesiredState;
 import io.kubeway.state.L4Listener;
 import io.kubeway.state.ListenKey;
 import io.kubeway.translate.Translation;
-import io.kubeway.translate.Translator;
+import io.kubeway.translate.IncrementalTranslator;
 import io.kubeway.translate.TranslatorInput;
 import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.service.ServiceDefaults;
@@ -80,6 +80,9 @@ public final class Controller implements AutoCloseable {
     private volatile ClusterView view = ClusterView.EMPTY;
     private Allocations allocations;
     private Map<NamespacedName, Service> accepted = Map.of();
+    private Map<NamespacedName, Checked> checked = Map.of();
+    private AllocationMemo allocationMemo = AllocationMemo.NONE;
+    private final IncrementalTranslator translator = new IncrementalTranslator();
 
     public Controller(ControllerConfig config, ObjectSource source, Dataplane dataplane, Allocator allocator,
                       AllocationStore store, MeterRegistry registry, Clock clock) {
@@ -139,14 +142,23 @@ public final class Controller implements AutoCloseable {
         Map<ObjectRef, String> uids = new HashMap<>();
 
         List<Candidate> candidates = new ArrayList<>();
+        Map<NamespacedName, Checked> nowChecked = new HashMap<>();
         for (Sourced<Service> s : snap.ofType(Service.class)) {
             NamespacedName nn = NamespacedName.of(s.object());
             sources.put(nn, s.source());
-            Candidate c = candidate(s, accepted.get(nn), problems);
-            if (c != null) {
-                candidates.add(c);
+            Service last = accepted.get(nn);
+            Checked c = checked.get(nn);
+            if (c == null || !c.sameInput(s, last)) {
+                c = check(s, last);
+            }
+            nowChecked.put(nn, c);
+            problems.addAll(c.problems());
+            if (c.candidate() != null) {
+                candidates.add(c.candidate());
             }
         }
+        checked = nowChecked;
+        long validated = System.nanoTime();
         List<IpPool> pools = new ArrayList<>();
         for (Sourced<GenericKubernetesResource> r : snap.ofType(GenericKubernetesResource.class)) {
             if (METALLB_API.equals(r.object().getApiVersion()) && "IPAddressPool".equals(r.object().getKind())) {
@@ -157,7 +169,10 @@ public final class Controller implements AutoCloseable {
                 }
             }
         }
-        AllocationResult alloc = allocator.allocate(candidates, pools, allocations);
+        AllocationResult alloc = allocationMemo.sameInput(candidates, pools, allocations) ? allocationMemo.result()
+                : allocator.allocate(candidates, pools, allocations);
+        allocationMemo = new AllocationMemo(candidates, pools, alloc);
+        long allocated = System.nanoTime();
         problems.addAll(alloc.problems());
         allocations = alloc.next();
         store.save(allocations);
@@ -177,7 +192,7 @@ public final class Controller implements AutoCloseable {
                 problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
             }
         }
-        Translation translation = Translator.translate(new TranslatorInput(alloc.accepted(), sources,
+        Translation translation = translator.translate(new TranslatorInput(alloc.accepted(), sources,
                 objects(snap, Pod.class), userSlices, objects(snap, Endpoints.class), config.nodeName(),
                 config.nodeAddresses()));
         problems.addAll(translation.problems());
@@ -204,9 +219,11 @@ public final class Controller implements AutoCloseable {
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !translation.state().equals(lastState);
         lastState = translation.state();
-        String line = "sync #{}: {} services, {} listeners ({} failed); translate {} ms, apply {} ms";
+        String line = "sync #{}: {} services, {} listeners ({} failed); validate {} ms, allocate {} ms, "
+                + "translate {} ms, apply {} ms";
         Object[] args = {++syncs, nowAccepted.size(), translation.state().l4().size(), failures.size(),
-                (translated - start) / 1_000_000, (applied - translated) / 1_000_000};
+                (validated - start) / 1_000_000, (allocated - validated) / 1_000_000,
+                (translated - allocated) / 1_000_000, (applied - translated) / 1_000_000};
         if (changed) {
             log.info(line, args);
         } else {
@@ -216,10 +233,11 @@ public final class Controller implements AutoCloseable {
     }
 
     /**
-     * The candidate for allocation: the defaulted manifest when valid, else the last accepted version. As with
-     * {@code kubectl apply}, fields the user leaves out keep their live values (clusterIP, healthCheckNodePort).
+     * Defaulting and validation of one manifest: the candidate for allocation is the defaulted manifest when
+     * valid, else the last accepted version. As with {@code kubectl apply}, fields the user leaves out keep
+     * their live values (clusterIP, healthCheckNodePort).
      */
-    private static Candidate candidate(Sourced<Service> s, Service last, List<Problem> problems) {
+    private static Checked check(Sourced<Service> s, Service last) {
         Service desired = ServiceDefaults.apply(s.object());
         List<FieldError> errors;
         if (last == null) {
@@ -229,11 +247,39 @@ public final class Controller implements AutoCloseable {
             errors = ServiceValidation.validateUpdate(desired, last);
         }
         if (!errors.isEmpty()) {
-            problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
-            return last == null ? null : new Candidate(last, last, s.source());
+            return new Checked(s.object(), s.source(), last,
+                    last == null ? null : new Candidate(last, last, s.source()),
+                    List.of(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors)));
         }
-        problems.addAll(ServiceSupport.unsupported(desired, s.source()));
-        return new Candidate(desired, last, s.source());
+        return new Checked(s.object(), s.source(), last, new Candidate(desired, last, s.source()),
+                ServiceSupport.unsupported(desired, s.source()));
+    }
+
+    /** The outcome of {@link #check}, kept while its inputs are the same instances. */
+    private record Checked(Service manifest, String source, Service last, Candidate candidate, List<Problem> problems) {
+        boolean sameInput(Sourced<Service> s, Service lastAccepted) {
+            return manifest == s.object() && last == lastAccepted && java.util.Objects.equals(source, s.source());
+        }
+    }
+
+    /** The last allocation, reused while its inputs are the same instances (allocation is deterministic). */
+    private record AllocationMemo(List<Candidate> candidates, List<IpPool> pools, AllocationResult result) {
+        static final AllocationMemo NONE = new AllocationMemo(List.of(), List.of(), null);
+
+        boolean sameInput(List<Candidate> now, List<IpPool> nowPools, Allocations previous) {
+            if (result == null || previous != result.next() || !pools.equals(nowPools) || now.size() != candidates.size()) {
+                return false;
+            }
+            for (int i = 0; i < now.size(); i++) {
+                Candidate a = now.get(i);
+                Candidate b = candidates.get(i);
+                if (a.desired() != b.desired() || a.lastAccepted() != b.lastAccepted()
+                        || !java.util.Objects.equals(a.source(), b.source())) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private static Service keepLiveFields(Service desired, Service last) {

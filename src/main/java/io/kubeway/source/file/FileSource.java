@@ -137,7 +137,7 @@ public final class FileSource implements ObjectSource {
             return false;
         }
         try {
-            List<HasMetadata> objects = ManifestParser.parse(content);
+            List<HasMetadata> objects = reuseUnchanged(old, ManifestParser.parse(content));
             files.put(file, new FileEntry(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS), attrs.size(), content, objects, null));
             log.info("read {} object(s) from {}", objects.size(), file);
             return true;
@@ -145,6 +145,24 @@ public final class FileSource implements ObjectSource {
             List<HasMetadata> lastGood = old == null ? List.of() : old.objects();
             return update(file, old, attrs, lastGood, e.getMessage());
         }
+    }
+
+    /**
+     * Keeps the old instance of every object that re-reads equal, so downstream caches (which compare by
+     * identity) see only what really changed in an edited file.
+     */
+    private static List<HasMetadata> reuseUnchanged(FileEntry old, List<HasMetadata> parsed) {
+        if (old == null || old.objects().isEmpty()) {
+            return parsed;
+        }
+        Map<ObjectRef, HasMetadata> previous = new HashMap<>();
+        old.objects().forEach(o -> previous.put(ObjectRef.of(o), o));
+        List<HasMetadata> out = new ArrayList<>(parsed.size());
+        for (HasMetadata o : parsed) {
+            HasMetadata before = previous.get(ObjectRef.of(o));
+            out.add(o.equals(before) ? before : o);
+        }
+        return out;
     }
 
     private boolean update(Path file, FileEntry old, BasicFileAttributes attrs, List<HasMetadata> objects, String error) {
