@@ -2,9 +2,7 @@ package io.kubeway.state;
 
 import io.kubeway.state.http.HttpState;
 
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Everything the data planes must be, as one immutable value: every L4 listener with its backend set, and
@@ -15,7 +13,7 @@ public record DesiredState(Map<ListenKey, L4Listener> l4, HttpState http) {
     public static final DesiredState EMPTY = new DesiredState(Map.of());
 
     public DesiredState {
-        l4 = Collections.unmodifiableMap(new TreeMap<>(l4));
+        l4 = Map.copyOf(l4); // unordered: sort ListenKeys (Comparable) where order matters
         java.util.Objects.requireNonNull(http, "http");
     }
 

@@ -178,10 +178,14 @@ public final class Controller implements AutoCloseable {
         store.save(allocations);
         Map<NamespacedName, Service> nowAccepted = new LinkedHashMap<>();
         for (Service svc : alloc.accepted()) {
-            nowAccepted.put(NamespacedName.of(svc), svc);
+            NamespacedName nn = NamespacedName.of(svc);
+            Service before = accepted.get(nn);
+            // an unchanged service keeps its instance, so the caches downstream (by identity) hit
+            nowAccepted.put(nn, svc.equals(before) ? before : svc);
             uids.put(ObjectRef.of(svc), svc.getMetadata().getUid());
         }
         accepted = nowAccepted;
+        List<Service> admitted = List.copyOf(nowAccepted.values());
 
         List<EndpointSlice> userSlices = new ArrayList<>();
         for (Sourced<EndpointSlice> s : snap.ofType(EndpointSlice.class)) {
@@ -192,7 +196,7 @@ public final class Controller implements AutoCloseable {
                 problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
             }
         }
-        Translation translation = translator.translate(new TranslatorInput(alloc.accepted(), sources,
+        Translation translation = translator.translate(new TranslatorInput(admitted, sources,
                 objects(snap, Pod.class), userSlices, objects(snap, Endpoints.class), config.nodeName(),
                 config.nodeAddresses()));
         problems.addAll(translation.problems());
@@ -215,7 +219,7 @@ public final class Controller implements AutoCloseable {
 
         List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
         slices.addAll(userSlices);
-        view = new ClusterView(alloc.accepted(), slices, events.events(), nodes(snap), true);
+        view = new ClusterView(admitted, slices, events.events(), nodes(snap), true);
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !translation.state().equals(lastState);
         lastState = translation.state();

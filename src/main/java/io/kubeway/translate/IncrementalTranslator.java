@@ -34,7 +34,7 @@ public final class IncrementalTranslator {
     private static final int INDEX_THRESHOLD = 64;
 
     private Map<NamespacedName, Cached> cache = new HashMap<>();
-    private Set<Pod> previousPods = identitySet(List.of());
+    private List<Pod> previousPods = List.of();
     private Map<Endpoints, List<EndpointSlice>> previousMirrors = new IdentityHashMap<>();
     private String nodeName;
     private List<InetAddress> nodeAddresses;
@@ -50,19 +50,8 @@ public final class IncrementalTranslator {
         nodeAddresses = in.nodeAddresses();
         sources = in.sources();
 
-        Set<Pod> pods = identitySet(in.pods());
-        List<Pod> changedPods = new ArrayList<>();
-        for (Pod p : in.pods()) {
-            if (!previousPods.contains(p)) {
-                changedPods.add(p);
-            }
-        }
-        for (Pod p : previousPods) {
-            if (!pods.contains(p)) {
-                changedPods.add(p);
-            }
-        }
-        previousPods = pods;
+        List<Pod> changedPods = changed(previousPods, in.pods());
+        previousPods = in.pods();
         Map<String, List<Pod>> changedByNamespace = byNamespace(changedPods);
 
         Map<Endpoints, List<EndpointSlice>> mirrored = new IdentityHashMap<>();
@@ -82,8 +71,8 @@ public final class IncrementalTranslator {
             }
         }
 
-        Selector selector = dirty.size() > INDEX_THRESHOLD ? new Selector(new PodIndex(in.pods()), null)
-                : new Selector(null, byNamespace(in.pods()));
+        Selector selector = new Selector(dirty.size() > INDEX_THRESHOLD ? new PodIndex(in.pods()) : null, in.pods(),
+                new HashMap<>());
         Map<NamespacedName, Cached> next = new HashMap<>();
         Set<Service> dirtySet = identitySet(dirty);
         List<ServiceTranslation> outputs = new ArrayList<>(in.services().size());
@@ -101,8 +90,40 @@ public final class IncrementalTranslator {
         return Translator.combine(outputs, in);
     }
 
+    /**
+     * The pods that appeared or disappeared between two lists, by identity. Sources keep their order, so
+     * the lists are aligned: skip the common prefix and suffix, then compare position by position (a pod
+     * that merely moved counts as changed, which only costs a recomputation).
+     */
+    static List<Pod> changed(List<Pod> before, List<Pod> now) {
+        int start = 0;
+        int min = Math.min(before.size(), now.size());
+        while (start < min && before.get(start) == now.get(start)) {
+            start++;
+        }
+        int endBefore = before.size();
+        int endNow = now.size();
+        while (endBefore > start && endNow > start && before.get(endBefore - 1) == now.get(endNow - 1)) {
+            endBefore--;
+            endNow--;
+        }
+        List<Pod> out = new ArrayList<>();
+        if (endBefore - start == endNow - start) {
+            for (int i = start; i < endNow; i++) {
+                if (before.get(i) != now.get(i)) {
+                    out.add(before.get(i));
+                    out.add(now.get(i));
+                }
+            }
+        } else {
+            out.addAll(before.subList(start, endBefore));
+            out.addAll(now.subList(start, endNow));
+        }
+        return out;
+    }
+
     /** Selects with a bulk index, or by scanning the namespace when only a few services need it. */
-    private record Selector(PodIndex index, Map<String, List<Pod>> byNamespace) {
+    private record Selector(PodIndex index, List<Pod> all, Map<String, List<Pod>> byNamespace) {
         List<Pod> select(Service svc) {
             Map<String, String> sel = svc.getSpec().getSelector();
             if (sel == null || sel.isEmpty()) {
@@ -113,6 +134,9 @@ public final class IncrementalTranslator {
                 return index.select(ns, sel);
             }
             List<Pod> out = new ArrayList<>();
+            if (byNamespace.isEmpty()) {
+                byNamespace.putAll(IncrementalTranslator.byNamespace(all));
+            }
             for (Pod p : byNamespace.getOrDefault(ns, List.of())) {
                 if (matches(sel, p)) {
                     out.add(p);

@@ -79,7 +79,7 @@ class TranslatorGoldenTest {
 
     static String render(Translation t) {
         StringBuilder sb = new StringBuilder("# listeners\n");
-        for (L4Listener l : t.state().l4().values()) {
+        for (L4Listener l : new java.util.TreeMap<>(t.state().l4()).values()) {
             sb.append(l.key()).append(' ').append(l.kind()).append(' ').append(l.service())
                     .append(" cluster=").append(l.cluster().name());
             if (l.cluster().hasAffinity()) {
