@@ -14,7 +14,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; 
 trap cleanup EXIT
 python3 "$here/bench/gen-scale.py" "$work/m" "$n" "$e"
 admin=127.0.0.1:10269
-metric() { curl -fs "http://$admin/metrics" 2>/dev/null | awk -v m="$1" '$1==m {print $2}'; }
+metric() { curl -fs "http://$admin/metrics" 2>/dev/null | awk -v m="$1" '$1==m {print $NF}'; }
 
 start=$(date +%s%N)
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m -jar "$jar" run -f "$work/m" \
@@ -30,7 +30,7 @@ done
 served_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 jcmd "$pid" GC.run >/dev/null 2>&1 || "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null
 sleep 1
-heap=$(curl -fs "http://$admin/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$2} END {printf "%.0f", s/1048576}')
+heap=$(curl -fs "http://$admin/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%.0f", s/1048576}')
 echo "services: $n x $e endpoints, all $n ClusterIP listeners serving after ${served_ms} ms (JVM start included)"
 echo "heap used after full GC: ${heap} MiB (-Xmx512m)"
 grep -E "sync #1:" "$work/log" | sed 's/^/  /' | head -n 1
