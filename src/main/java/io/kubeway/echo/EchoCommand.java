@@ -28,22 +28,37 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(); // let serve() close the sockets before the JVM goes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "echo-shutdown"));
+        try {
+            return serve(stop);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Serves until {@code stop} opens; prints one line once listening. */
+    int serve(CountDownLatch stop) throws InterruptedException {
         InetSocketAddress address;
         try {
             address = parseAddress(listen);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
         }
-        EchoServer server = EchoServer.start(address, name != null ? name : listen);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "echo-shutdown"));
-        spec.commandLine().getOut().printf("echo %s listening on %s (TCP and UDP)%n",
-                server.name(), HttpEchoHandler.hostPort(server.address()));
-        spec.commandLine().getOut().flush();
-        stopped.await();
+        try (EchoServer server = EchoServer.start(address, name != null ? name : listen)) {
+            spec.commandLine().getOut().printf("echo %s listening on %s (TCP and UDP)%n",
+                    server.name(), HttpEchoHandler.hostPort(server.address()));
+            spec.commandLine().getOut().flush();
+            stop.await();
+        }
         return 0;
     }
 

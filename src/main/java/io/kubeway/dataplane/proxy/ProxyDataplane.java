@@ -62,17 +62,12 @@ public final class ProxyDataplane implements Dataplane {
     private boolean closed;
 
     public ProxyDataplane(ProxyConfig config, MeterRegistry registry, Clock clock) {
-        this(config, registry, clock, false);
-    }
-
-    /** As the public constructor; {@code splice} moves TCP bytes with kernel splice (epoll only). */
-    ProxyDataplane(ProxyConfig config, MeterRegistry registry, Clock clock, boolean splice) {
         requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
         this.metersPool = new ServiceMetersPool(requireNonNull(registry, "registry"));
         Transport transport = Transport.select(config.transport());
         this.group = transport.newGroup(config.workerThreads(), "kubeway-proxy");
-        this.l4 = new L4Context(group, transport, clock, config.connectTimeout(), config.udpIdleTimeout(), splice);
+        this.l4 = new L4Context(group, transport, clock, config.connectTimeout(), config.udpIdleTimeout());
         log.info("proxy data plane using the {} transport", transport.name());
     }
 

@@ -15,8 +15,18 @@ import java.nio.charset.StandardCharsets;
 final class EofReplyServer implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
+    private final boolean slow;
 
     EofReplyServer(InetAddress ip) throws IOException {
+        this(ip, false);
+    }
+
+    /**
+     * @param slow read in small bites with pauses, so the proxy's buffer towards this backend fills and
+     *             drains repeatedly, also after the client's FIN
+     */
+    EofReplyServer(InetAddress ip, boolean slow) throws IOException {
+        this.slow = slow;
         server = new ServerSocket(0, 50, ip);
         thread = Thread.ofVirtual().start(this::serve);
     }
@@ -29,21 +39,24 @@ final class EofReplyServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                Thread.ofVirtual().start(() -> answer(s));
+                Thread.ofVirtual().start(() -> answer(s, slow));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private static void answer(Socket s) {
+    private static void answer(Socket s, boolean slow) {
         try (s) {
             InputStream in = s.getInputStream();
             long n = 0;
-            byte[] buf = new byte[8192];
-            for (int r; (r = in.read(buf)) >= 0; ) n += r;
+            byte[] buf = new byte[slow ? 16 * 1024 : 8192];
+            for (int r; (r = in.read(buf)) >= 0; ) {
+                n += r;
+                if (slow) Thread.sleep(1);
+            }
             s.getOutputStream().write(("got " + n).getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException ignored) {
+        } catch (IOException | InterruptedException ignored) {
             // the test sees the failure on its side
         }
     }

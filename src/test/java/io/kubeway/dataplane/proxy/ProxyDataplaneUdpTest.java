@@ -76,6 +76,8 @@ class ProxyDataplaneUdpTest {
             assertThat(reply.getLength()).isEqualTo(9000);
             assertThat(reply.getData()[8999]).isEqualTo((byte) 7);
         }
+        assertThat(registry.get("kubeway.bytes").tag("direction", "rx").counter().count()).isEqualTo(9000);
+        assertThat(registry.get("kubeway.bytes").tag("direction", "tx").counter().count()).isEqualTo(9000);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -58,6 +59,21 @@ public final class TestNet {
 
     public static Endpoint endpoint(InetSocketAddress a) {
         return new Endpoint(a.getAddress(), a.getPort(), "demo/pod-" + a.getPort());
+    }
+
+    /**
+     * Connects to {@code target} and reads, expecting the proxy to refuse: the failure the client sees. The
+     * RST can arrive while connect() still completes, so either call may throw.
+     */
+    public static IOException refusal(InetSocketAddress target) {
+        try (Socket s = new Socket()) {
+            s.setSoTimeout(5_000);
+            s.connect(target, 5_000);
+            int b = s.getInputStream().read();
+            throw new AssertionError("expected a reset, read " + b);
+        } catch (IOException e) {
+            return e;
+        }
     }
 
     public static L4Listener listener(ListenKey key, String service, int affinitySeconds, InetSocketAddress... endpoints) {

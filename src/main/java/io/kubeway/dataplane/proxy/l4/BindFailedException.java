@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * in use}: the key, then the operating system's reason without Netty's syscall prefix.
  */
 public final class BindFailedException extends RuntimeException {
-    private static final Pattern NATIVE = Pattern.compile("\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.*)");
+    private static final Pattern NATIVE = Pattern.compile("(?:\\w+ )?\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: (.*)");
     private final ListenKey key;
 
     public BindFailedException(ListenKey key, Throwable cause) {
@@ -24,7 +24,8 @@ public final class BindFailedException extends RuntimeException {
 
     /**
      * The OS reason of a bind failure: the JDK says {@code Address already in use}, Netty's native
-     * transports {@code bind(..) failed with error(-98): Address already in use}; both become the former.
+     * transports {@code bind(..) failed with error(-98): Address already in use} (io_uring may prefix its
+     * name); all become the former.
      */
     static String reason(Throwable cause) {
         if (cause == null) return "unknown error";

@@ -11,21 +11,15 @@ import static java.util.Objects.requireNonNull;
 /**
  * What every L4 listener of one data plane shares: the event loops and their transport, the clock
  * (affinity and UDP idle timers), and the timeouts.
- *
- * @param splice move TCP bytes with kernel splice once a connection is set up (epoll only; see
- *               {@link TcpRelay})
  */
 public record L4Context(EventLoopGroup group, Transport transport, Clock clock, Duration connectTimeout,
-                        Duration udpIdleTimeout, boolean splice) {
+                        Duration udpIdleTimeout) {
     public L4Context {
         requireNonNull(group, "group");
         requireNonNull(transport, "transport");
         requireNonNull(clock, "clock");
         requireNonNull(connectTimeout, "connectTimeout");
         requireNonNull(udpIdleTimeout, "udpIdleTimeout");
-        if (splice && !transport.supportsSplice()) {
-            throw new IllegalArgumentException("splice needs the epoll transport, not " + transport.name());
-        }
     }
 
     int connectTimeoutMillis() {

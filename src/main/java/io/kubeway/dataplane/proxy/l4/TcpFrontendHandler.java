@@ -100,12 +100,8 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (inputShutdown) ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         ctx.pipeline().remove(this);
-        if (l4.splice()) {
-            TcpSplice.start(in, out);
-        } else {
-            in.read();
-            out.read();
-        }
+        in.read();
+        out.read();
     }
 
     @Override

@@ -90,17 +90,14 @@ final class UdpFlow {
     /** Sends one client datagram's payload to the endpoint; takes ownership of {@code content}. */
     void send(ByteBuf content) {
         lastSeenMillis = l4.clock().millis();
-        meters.rx().increment(content.readableBytes());
-        if (closed) {
-            content.release();
-        } else if (!connected) {
-            if (pending.size() < MAX_PENDING) pending.add(content);
-            else content.release();
-        } else if (channel.isWritable()) {
-            channel.writeAndFlush(content, channel.voidPromise());
-        } else {
-            content.release();
+        int bytes = content.readableBytes();
+        if (closed || (connected ? !channel.isWritable() : pending.size() >= MAX_PENDING)) {
+            content.release(); // dropped
+            return;
         }
+        meters.rx().increment(bytes);
+        if (connected) channel.writeAndFlush(content, channel.voidPromise());
+        else pending.add(content);
     }
 
     private void connectDone(ChannelFuture f) {
@@ -139,11 +136,11 @@ final class UdpFlow {
             }
             lastSeenMillis = l4.clock().millis();
             ByteBuf content = p.content();
-            meters.tx().increment(content.readableBytes());
             if (listener.isActive() && listener.isWritable()) {
+                meters.tx().increment(content.readableBytes());
                 listener.write(new DatagramPacket(content, client), listener.voidPromise());
             } else {
-                p.release();
+                p.release(); // dropped
             }
         }
 

@@ -132,11 +132,6 @@ public final class Transport {
         return datagramChannel;
     }
 
-    /** Whether stream channels of this transport can move bytes socket to socket with kernel splice. */
-    public boolean supportsSplice() {
-        return "epoll".equals(name);
-    }
-
     @Override
     public String toString() {
         return name;
