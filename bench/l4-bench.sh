@@ -34,7 +34,7 @@ NGX
 cat > "$work/haproxy.cfg" <<HAP
 global
   nbthread 1
-  maxconn 20000
+  maxconn 8000
 defaults
   mode tcp
   timeout connect 5s
@@ -65,9 +65,9 @@ endpoints: [{addresses: ["${BACKEND%:*}"]}]
 YAML
 
 nginx -c "$work/nginx.conf" & pids+=($!)
-haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!)
+haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m -jar "$jar" run -f "$work/manifests" \
-  --workers 1 --state-dir "$work/state" --admin-address 127.0.0.1:10259 --node-address 127.0.0.1 \
+  --workers 1 --transport "${KUBEWAY_TRANSPORT:-auto}" --state-dir "$work/state" --admin-address 127.0.0.1:10259 --node-address 127.0.0.1 \
   > "$work/kubeway.log" 2>&1 & pids+=($!)
 for i in $(seq 1 100); do curl -fs "http://$KUBEWAY/small" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fs "http://$KUBEWAY/small" >/dev/null || { cat "$work/kubeway.log"; echo "kubeway did not come up" >&2; exit 1; }

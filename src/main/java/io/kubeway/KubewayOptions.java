@@ -15,10 +15,12 @@ import static java.util.Objects.requireNonNull;
  * @param nodeAddresses where NodePorts listen (already resolved; never empty)
  * @param workers       data plane event-loop threads (0: one per core)
  * @param pollInterval  how often manifest files are checked for changes
+ * @param transport     Netty transport: auto (io_uring, else epoll, else nio), io_uring, epoll or nio
  */
 public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                              List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
-                             InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval) {
+                             InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
+                             String transport) {
     /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
     public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
 
@@ -32,5 +34,6 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         requireNonNull(adminAddress, "adminAddress");
         requireNonNull(nodeName, "nodeName");
         requireNonNull(pollInterval, "pollInterval");
+        requireNonNull(transport, "transport");
     }
 }

@@ -35,9 +35,8 @@ public final class KubewayServer implements AutoCloseable {
         Allocator allocator = new Allocator(new AllocatorConfig(o.serviceCidr(), o.nodePortRange(), o.lbPools(),
                 KubewayOptions.LOAD_BALANCER_CLASS), clock);
         FileSource source = new FileSource(o.manifests(), o.pollInterval());
-        ProxyConfig proxy = ProxyConfig.defaults();
-        dataplane = new ProxyDataplane(new ProxyConfig(o.workers(), proxy.connectTimeout(), proxy.udpIdleTimeout(),
-                proxy.transport()), registry, clock);
+        dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport()),
+                registry, clock);
         try {
             controller = new Controller(new ControllerConfig(o.nodeName(), o.nodeAddresses(), Duration.ofMillis(20),
                     Duration.ofSeconds(30)), source, dataplane, allocator, new AllocationStore(o.stateDir()), registry, clock);

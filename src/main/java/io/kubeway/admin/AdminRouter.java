@@ -59,6 +59,7 @@ final class AdminRouter {
                 r -> r.view().ready() ? AdminResponse.text(200, "ok") : AdminResponse.text(503, "not ready")));
         table.add(new Route(PathPattern.of("/metrics"),
                 r -> new AdminResponse(200, AdminResponse.PROMETHEUS_TEXT, this.metrics.get(), Map.of())));
+        table.add(new Route(PathPattern.of("/apis/kubeway.io/v1/listeners"), AdminRouter::listeners));
         resources.forEach(resource -> table.addAll(routesFor(resource)));
         this.routes = List.copyOf(table);
     }
@@ -130,6 +131,16 @@ final class AdminRouter {
                 .findFirst()
                 .map(o -> AdminResponse.json(200, Serialization.asJson(o)))
                 .orElseGet(() -> KubeStatus.notFound(resource.group(), resource.plural(), name));
+    }
+
+    /** The data plane's listeners: Kubeway's own resource, in a Kubernetes-style list. */
+    private static AdminResponse listeners(Request request) {
+        Map<String, Object> list = new java.util.LinkedHashMap<>();
+        list.put("kind", "ListenerList");
+        list.put("apiVersion", "kubeway.io/v1");
+        list.put("metadata", Map.of("resourceVersion", request.resourceVersion()));
+        list.put("items", request.view().listeners());
+        return AdminResponse.json(200, Serialization.jsonMapper().writeValueAsString(list));
     }
 
     /**

@@ -20,17 +20,25 @@ import static java.util.Objects.requireNonNull;
  * @param events         core/v1 Events the control plane recorded
  * @param nodes          the Node objects describing this machine
  * @param ready          whether every initial list has arrived and the first state was programmed
+ * @param listeners      every data-plane listener, sorted by address
  */
 public record ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
-                          List<Node> nodes, boolean ready) {
+                          List<Node> nodes, boolean ready, List<ListenerStatus> listeners) {
 
     /** The view before the first sync: nothing known, not ready. */
     public static final ClusterView EMPTY = new ClusterView(List.of(), List.of(), List.of(), List.of(), false);
+
+    /** A view without listeners. */
+    public ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
+                       List<Node> nodes, boolean ready) {
+        this(services, endpointSlices, events, nodes, ready, List.of());
+    }
 
     public ClusterView {
         services = List.copyOf(requireNonNull(services, "services"));
         endpointSlices = List.copyOf(requireNonNull(endpointSlices, "endpointSlices"));
         events = List.copyOf(requireNonNull(events, "events"));
         nodes = List.copyOf(requireNonNull(nodes, "nodes"));
+        listeners = List.copyOf(requireNonNull(listeners, "listeners"));
     }
 }

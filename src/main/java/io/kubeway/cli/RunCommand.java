@@ -60,6 +60,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", description = "Data plane threads (default: one per core).")
     int workers;
 
+    @Option(names = "--transport", defaultValue = "auto",
+            description = "Data plane I/O: auto (io_uring, else epoll, else nio), io_uring, epoll or nio (default: ${DEFAULT-VALUE}).")
+    String transport;
+
     static boolean isRunning() {
         return RUNNING.get();
     }
@@ -68,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KubewayOptions options = new KubewayOptions(manifests, serviceCidr, nodePortRange, resolveNodeAddresses(),
                 lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, parseHostPort(adminAddress),
-                nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200));
+                nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200), transport);
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         RUNNING.set(true);
         CountDownLatch firstSync = new CountDownLatch(1);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.kubeway.admin.ClusterView;
+import io.kubeway.admin.ListenerStatus;
 import io.kubeway.allocate.AllocationResult;
 import io.kubeway.allocate.AllocationStore;
 import io.kubeway.allocate.Allocations;
@@ -219,7 +220,8 @@ public final class Controller implements AutoCloseable {
 
         List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
         slices.addAll(userSlices);
-        view = new ClusterView(admitted, slices, events.events(), nodes(snap), true);
+        view = new ClusterView(admitted, slices, events.events(), nodes(snap), true,
+                listenerStatuses(translation.state(), failures));
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !translation.state().equals(lastState);
         lastState = translation.state();
@@ -306,6 +308,14 @@ public final class Controller implements AutoCloseable {
             b.editSpec().withHealthCheckNodePort(last.getSpec().getHealthCheckNodePort()).endSpec();
         }
         return b.build();
+    }
+
+    private static List<ListenerStatus> listenerStatuses(DesiredState state, Map<ListenKey, String> failures) {
+        return new java.util.TreeMap<>(state.l4()).values().stream()
+                .map(l -> new ListenerStatus(l.key().toString(), l.kind(), l.service().toString(), l.cluster().name(),
+                        l.cluster().endpoints().stream().map(e -> e + " " + e.target()).toList(),
+                        failures.get(l.key())))
+                .toList();
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> objects(ClusterSnapshot snap,

@@ -54,7 +54,7 @@ final class Harness implements AutoCloseable {
     Harness start() {
         server = KubewayServer.start(new KubewayOptions(List.of(manifests), serviceCidr, nodePortRange,
                 nodeAddresses.stream().map(IpLiterals::of).toList(), List.of(lbPool), stateDir,
-                new InetSocketAddress(IpLiterals.of("127.0.0.1"), 0), "node-1", 1, Duration.ofMillis(100)),
+                new InetSocketAddress(IpLiterals.of("127.0.0.1"), 0), "node-1", 1, Duration.ofMillis(100), "auto"),
                 Clock.systemUTC());
         return this;
     }

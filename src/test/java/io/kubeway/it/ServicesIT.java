@@ -92,6 +92,17 @@ class ServicesIT {
             assertThat(whoAnswers("127.0.0.1", lb.getSpec().getPorts().get(0).getNodePort())).startsWith("web-");
             assertThat(whoAnswers(lbIp, 8081)).startsWith("web-");
         });
+
+        // what was decided is visible through the admin API, at Kubernetes' paths and Kubeway's own
+        String admin = "http://127.0.0.1:" + h.server.adminAddress().getPort();
+        var client = java.net.http.HttpClient.newHttpClient();
+        String services = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/api/v1/services")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(services).contains("\"kind\":\"ServiceList\"").contains(lbIp).contains("31080");
+        String listeners = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/apis/kubeway.io/v1/listeners")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(listeners).contains("\"address\":\"127.0.0.1:31080/TCP\"").contains("\"kind\":\"NodePort\"")
+                .contains("127.0.20.1:8080 default/web-1");
     }
 
     @Test
