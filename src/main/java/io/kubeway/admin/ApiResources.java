@@ -3,6 +3,7 @@ package io.kubeway.admin;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.NodeList;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressList;
 import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 
@@ -29,7 +30,9 @@ final class ApiResources {
             ApiResource.namespaced("v1", "events", ClusterView::events,
                     (items, meta) -> new EventList("v1", items, "EventList", meta)).orderedBy(byLastSeen()),
             ApiResource.clusterScoped("v1", "nodes", ClusterView::nodes,
-                    (items, meta) -> new NodeList("v1", items, "NodeList", meta)));
+                    (items, meta) -> new NodeList("v1", items, "NodeList", meta)),
+            ApiResource.namespaced("networking.k8s.io/v1", "ingresses", ClusterView::ingresses,
+                    (items, meta) -> new IngressList("networking.k8s.io/v1", items, "IngressList", meta)));
 
     /**
      * Events oldest first by {@code lastTimestamp}, falling back to {@code firstTimestamp} then

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 
 import java.util.List;
 
@@ -21,9 +22,10 @@ import static java.util.Objects.requireNonNull;
  * @param nodes          the Node objects describing this machine
  * @param ready          whether every initial list has arrived and the first state was programmed
  * @param listeners      every data-plane listener, sorted by address
+ * @param ingresses      the Ingresses this controller handles, with {@code status.loadBalancer}
  */
 public record ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
-                          List<Node> nodes, boolean ready, List<ListenerStatus> listeners) {
+                          List<Node> nodes, boolean ready, List<ListenerStatus> listeners, List<Ingress> ingresses) {
 
     /** The view before the first sync: nothing known, not ready. */
     public static final ClusterView EMPTY = new ClusterView(List.of(), List.of(), List.of(), List.of(), false);
@@ -31,7 +33,7 @@ public record ClusterView(List<Service> services, List<EndpointSlice> endpointSl
     /** A view without listeners. */
     public ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
                        List<Node> nodes, boolean ready) {
-        this(services, endpointSlices, events, nodes, ready, List.of());
+        this(services, endpointSlices, events, nodes, ready, List.of(), List.of());
     }
 
     public ClusterView {
@@ -40,5 +42,6 @@ public record ClusterView(List<Service> services, List<EndpointSlice> endpointSl
         events = List.copyOf(requireNonNull(events, "events"));
         nodes = List.copyOf(requireNonNull(nodes, "nodes"));
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
+        ingresses = List.copyOf(requireNonNull(ingresses, "ingresses"));
     }
 }

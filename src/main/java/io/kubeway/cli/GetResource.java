@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.EventList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressList;
 import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceList;
@@ -46,7 +48,10 @@ record GetResource<T extends HasMetadata>(String plural, List<String> aliases, S
             new GetResource<>("events", List.of("event", "ev"), "v1", true,
                     Event.class, EventList.class, new TableEvents()),
             new GetResource<>("nodes", List.of("node", "no"), "v1", false,
-                    Node.class, NodeList.class, new TableNodes()));
+                    Node.class, NodeList.class, new TableNodes()),
+            new GetResource<>("ingresses", List.of("ingress", "ing", "ingresses.networking.k8s.io",
+                    "ingress.networking.k8s.io"), "networking.k8s.io/v1", true,
+                    Ingress.class, IngressList.class, new TableIngresses()));
 
     GetResource {
         requireNonNull(plural, "plural");

@@ -221,7 +221,7 @@ public final class Controller implements AutoCloseable {
         List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
         slices.addAll(userSlices);
         view = new ClusterView(admitted, slices, events.events(), nodes(snap), true,
-                listenerStatuses(translation.state(), failures));
+                listenerStatuses(translation.state(), failures), List.of());
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !translation.state().equals(lastState);
         lastState = translation.state();

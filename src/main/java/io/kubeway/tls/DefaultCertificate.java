@@ -1,0 +1,133 @@
+package io.kubeway.tls;
+
+import io.kubeway.state.http.TlsCertificate;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+
+/**
+ * The certificate the Ingress listener presents for names no Secret covers (as ingress-nginx's "Fake
+ * Certificate"): a self-signed ECDSA P-256 certificate, made once and kept in the state dir so that it
+ * stays the same across restarts, and made anew when it nears expiry.
+ */
+public final class DefaultCertificate {
+    static final String CN = "Kubeway Ingress Default Certificate";
+    private static final Logger log = LoggerFactory.getLogger(DefaultCertificate.class);
+    private static final Duration VALIDITY = Duration.ofDays(365);
+
+    private DefaultCertificate() {
+    }
+
+    /** The certificate in {@code stateDir} if still valid for a month, else a new one (saved there). */
+    public static TlsCertificate loadOrCreate(Path stateDir, Clock clock) {
+        Path cert = stateDir.resolve("default-cert.pem");
+        Path key = stateDir.resolve("default-key.pem");
+        try {
+            if (Files.exists(cert) && Files.exists(key)) {
+                String certPem = Files.readString(cert);
+                var holder = Pem.certificates(certPem).getFirst();
+                if (holder.getNotAfter().toInstant().isAfter(clock.instant().plus(Duration.ofDays(30)))) {
+                    return new TlsCertificate("default", certPem, Files.readString(key));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("default certificate in {} unreadable ({}); making a new one", stateDir, e.toString());
+        }
+        TlsCertificate made = create(clock.instant());
+        try {
+            Files.createDirectories(stateDir);
+            write(key, made.privateKeyPem());
+            write(cert, made.certChainPem());
+        } catch (IOException e) {
+            log.warn("cannot keep the default certificate in {}: {}", stateDir, e.toString());
+        }
+        return made;
+    }
+
+    /** A new self-signed certificate valid from {@code now} for a year. */
+    public static TlsCertificate create(Instant now) {
+        try {
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+            gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+            KeyPair pair = gen.generateKeyPair();
+            X500Name subject = new X500Name("CN=" + CN + ",O=Kubeway");
+            var builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, "ingress.local")));
+            X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+            return new TlsCertificate("default", Pem.encode("CERTIFICATE", holder.getEncoded()),
+                    Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot make the default certificate: " + e, e);
+        }
+    }
+
+    private static void write(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** PEM helpers. */
+    static final class Pem {
+        private Pem() {
+        }
+
+        static String encode(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                    + "\n-----END " + type + "-----\n";
+        }
+
+        static java.util.List<X509CertificateHolder> certificates(String pem) {
+            java.util.List<X509CertificateHolder> out = new java.util.ArrayList<>();
+            int at = 0;
+            while (true) {
+                int begin = pem.indexOf("-----BEGIN CERTIFICATE-----", at);
+                if (begin < 0) {
+                    break;
+                }
+                int end = pem.indexOf("-----END CERTIFICATE-----", begin);
+                String b64 = pem.substring(begin + 27, end).replaceAll("\\s", "");
+                try {
+                    out.add(new X509CertificateHolder(Base64.getDecoder().decode(b64)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                at = end + 25;
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in PEM");
+            }
+            return out;
+        }
+    }
+}
