@@ -60,15 +60,26 @@ public final class ProxyDataplane implements Dataplane {
     /** Removed UDP listeners whose flows still run; revived if their key comes back. */
     private final Map<ListenKey, Serving> draining = new HashMap<>();
     private boolean closed;
+    private final Transport transport;
 
     public ProxyDataplane(ProxyConfig config, MeterRegistry registry, Clock clock) {
         requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
         this.metersPool = new ServiceMetersPool(requireNonNull(registry, "registry"));
-        Transport transport = Transport.select(config.transport());
+        this.transport = Transport.select(config.transport());
         this.group = transport.newGroup(config.workerThreads(), "kubeway-proxy");
         this.l4 = new L4Context(group, transport, clock, config.connectTimeout(), config.udpIdleTimeout());
         log.info("proxy data plane using the {} transport", transport.name());
+    }
+
+    /** The I/O transport in use; other data planes (HTTP) share it and {@link #group()}. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The event loops; shared so that L4 and HTTP traffic use the same threads. */
+    public EventLoopGroup group() {
+        return group;
     }
 
     /** See {@link Dataplane#apply}. The failures map is ordered by key. */
