@@ -80,7 +80,7 @@ public record PathMatch(Kind kind, String path) {
     }
 
     /** The path a prefix match compares with: trailing slashes removed, {@code /} kept. */
-    String prefixKey() {
+    public String prefixKey() {
         int end = path.length();
         while (end > 1 && path.charAt(end - 1) == '/') end--;
         return path.substring(0, end);
