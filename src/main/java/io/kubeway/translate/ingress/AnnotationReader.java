@@ -105,7 +105,7 @@ final class AnnotationReader {
         return n;
     }
 
-    /** An nginx size ({@code 0}, {@code 512}, {@code 8k}, {@code 8m}, {@code 1g}) in bytes; null when absent or invalid. */
+    /** An nginx size ({@code 0}, {@code 512}, {@code 8k}, {@code 8m}, {@code 1g}) in bytes; null if absent or bad. */
     @Nullable Long size(String name) {
         String v = string(name);
         if (v == null) return null;

@@ -78,7 +78,8 @@ final class BackendResolver {
     /** {@code --default-backend-service}: its first port. */
     Backend defaultService(NamespacedName nn, BiConsumer<String, String> warn) {
         Service svc = services.get(nn);
-        List<ServicePort> ports = svc == null || svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
+        List<ServicePort> ports = svc == null || svc.getSpec().getPorts() == null ? List.of()
+                : svc.getSpec().getPorts();
         if (ports.isEmpty() || "ExternalName".equals(svc.getSpec().getType())) {
             warn.accept(SERVICE_NOT_FOUND, "default backend service " + nn + (svc == null ? " not found"
                     : " has no port to proxy to") + "; the built-in 404 answers instead");
@@ -107,9 +108,8 @@ final class BackendResolver {
     private static ServicePort findPort(Service svc, String name, Integer number) {
         List<ServicePort> ports = svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
         for (ServicePort p : ports) {
-            if (name != null && !name.isEmpty() ? name.equals(p.getName()) : number != null && number.equals(p.getPort())) {
-                return p;
-            }
+            boolean byName = name != null && !name.isEmpty();
+            if (byName ? name.equals(p.getName()) : number != null && number.equals(p.getPort())) return p;
         }
         return null;
     }

@@ -174,8 +174,8 @@ final class HostTable {
         if (a.regex() && (!exact || a.policy().rewriteTarget() != null)) {
             String err = PathMatch.regexError(path);
             if (err != null) {
-                e.warn("InvalidPath", "path \"" + str(p.getPath()) + "\": " + err + " (use-regex or rewrite-target makes "
-                        + "paths regular expressions); ignored");
+                e.warn("InvalidPath", "path \"" + str(p.getPath()) + "\": " + err
+                        + " (use-regex or rewrite-target makes paths regular expressions); ignored");
                 return null;
             }
         }

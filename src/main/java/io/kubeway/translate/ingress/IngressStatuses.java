@@ -28,7 +28,8 @@ final class IngressStatuses {
     private IngressStatuses() {
     }
 
-    static List<IngressLoadBalancerIngress> addresses(IngressOptions o, List<Service> services, List<Problem> problems) {
+    static List<IngressLoadBalancerIngress> addresses(IngressOptions o, List<Service> services,
+                                                      List<Problem> problems) {
         if (o.publishService() != null) {
             List<IngressLoadBalancerIngress> fromService = fromService(o.publishService(), services);
             if (!fromService.isEmpty()) return fromService;

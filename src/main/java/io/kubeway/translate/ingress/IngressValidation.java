@@ -153,7 +153,9 @@ public final class IngressValidation {
         String path = str(p.getPath());
         switch (type) {
             case "Exact", "Prefix" -> {
-                if (!path.startsWith("/")) errs.add(FieldError.invalid(field + ".path", path, "must be an absolute path"));
+                if (!path.startsWith("/")) {
+                    errs.add(FieldError.invalid(field + ".path", path, "must be an absolute path"));
+                }
                 if (!path.isEmpty()) {
                     for (String seq : List.of("//", "/./", "/../", "%2f", "%2F")) {
                         if (path.contains(seq)) {

@@ -115,7 +115,9 @@ final class Pem {
             int p = pos + 2;
             if (len >= 0x80) {
                 int count = len & 0x7f;
-                if (count == 0 || count > 4 || p + count > b.length) throw new IllegalArgumentException("bad DER length");
+                if (count == 0 || count > 4 || p + count > b.length) {
+                    throw new IllegalArgumentException("bad DER length");
+                }
                 len = 0;
                 for (int i = 0; i < count; i++) len = (len << 8) | (b[p++] & 0xff);
             }

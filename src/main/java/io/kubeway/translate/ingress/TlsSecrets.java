@@ -95,7 +95,8 @@ public final class TlsSecrets {
         Map<String, String> data = s.getData();
         if (data == null || data.get(key) == null) return null;
         try {
-            return Base64.getMimeDecoder().decode(data.get(key));
+            // Go's encoding/json reads []byte with StdEncoding, which skips only CR and LF.
+            return Base64.getDecoder().decode(data.get(key).replace("\r", "").replace("\n", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("broken base64 in \"" + key + "\"");
         }

@@ -78,8 +78,8 @@ class AnnotationDecisionTest {
                 c("timeout not a number", Map.of(N + "proxy-read-timeout", "60s"), get, "fwd default/web:80 /x?q=1",
                         "InvalidAnnotation: annotation " + N + "proxy-read-timeout: invalid value \"60s\": must be "
                                 + "an integer; ignored"),
-                p("affinity cookie with defaults: the rule's path", Map.of(N + "affinity", "cookie"), "Prefix", "/shop/",
-                        Req.get("/shop/x"), "fwd default/web:80 /shop/x cookie=INGRESSCOOKIE,/shop,0"),
+                p("affinity cookie with defaults: the rule's path", Map.of(N + "affinity", "cookie"), "Prefix",
+                        "/shop/", Req.get("/shop/x"), "fwd default/web:80 /shop/x cookie=INGRESSCOOKIE,/shop,0"),
                 c("affinity cookie settings", Map.of(N + "affinity", "cookie", N + "session-cookie-name", "route",
                         N + "session-cookie-max-age", "3600", N + "session-cookie-path", "/app"), get,
                         "fwd default/web:80 /x?q=1 cookie=route,/app,3600"),
@@ -116,8 +116,8 @@ class AnnotationDecisionTest {
                 c("app-root", Map.of(N + "app-root", "/app1"), Req.get("/").header("Host", "app.example.com"),
                         "302 {Location=http://app.example.com/app1}"),
                 c("enable-cors preflight", Map.of(N + "enable-cors", "true", N + "cors-allow-origin",
-                                "https://a.example.com", N + "cors-allow-methods", "GET, POST", N + "cors-max-age", "60",
-                                N + "cors-allow-credentials", "false"),
+                                "https://a.example.com", N + "cors-allow-methods", "GET, POST",
+                                N + "cors-max-age", "60", N + "cors-allow-credentials", "false"),
                         get.method("OPTIONS").header("Origin", "https://a.example.com"),
                         "204 {Access-Control-Allow-Headers=DNT,Keep-Alive,User-Agent,X-Requested-With,"
                                 + "If-Modified-Since,Cache-Control,Content-Type,Range,Authorization, "

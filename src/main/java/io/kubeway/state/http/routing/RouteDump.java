@@ -75,7 +75,8 @@ final class RouteDump {
     private static String cluster(HttpCluster c) {
         String eps = c.endpoints().isEmpty() ? "none: 503"
                 : c.endpoints().stream().map(e -> e + " " + e.target()).collect(Collectors.joining(", "));
-        return c.name() + (c.protocol() == BackendProtocol.HTTP ? "" : " " + c.protocol()) + " [" + eps + "]";
+        boolean named = c.protocol() == BackendProtocol.HTTP || c.name().endsWith("/" + c.protocol());
+        return c.name() + (named ? "" : " " + c.protocol()) + " [" + eps + "]";
     }
 
     private static List<String> policy(RoutePolicy p) {
