@@ -1,0 +1,212 @@
+package io.kubeway.state.http.routing;
+
+import io.kubeway.state.http.RequestView;
+import io.kubeway.state.http.RouteDecision;
+import io.kubeway.state.http.RouteDecision.Respond;
+import io.kubeway.state.http.Router;
+import org.jspecify.annotations.Nullable;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Ingress router: an immutable {@link RouteConfig} with its matchers built once (exact hosts in a hash map,
+ * wildcard hosts by their parent domain, regexes compiled, routes in precedence order), so that
+ * {@link #route} does no compiling or sorting and allocates little. Equal by content: an unchanged table is not
+ * swapped by the data plane.
+ *
+ * <p>A request is routed as ingress-nginx routes it, with the Kubernetes Ingress spec's matching:
+ * <ol>
+ *   <li>Host: the Host header without port (and without a trailing dot), case-insensitive. An exact host wins,
+ *       then a wildcard {@code *.foo.com} matching exactly one more label, then the rules without host; a host
+ *       none of them names gets the {@linkplain RouteConfig#defaultRoute default route}.</li>
+ *   <li>Path: normalised as nginx does (percent-decoding, merged slashes, dot segments; malformed paths get 400),
+ *       then matched against the host's routes in precedence order (see {@link CompiledHost}).</li>
+ *   <li>No fall-through: when a host is found but none of its paths matches, the host's own
+ *       {@linkplain VirtualHost#fallback fallback} answers (its default backend, usually 404); the request never
+ *       moves on to a wildcard host or the rules without host, exactly like an nginx {@code server} whose
+ *       locations do not match.</li>
+ *   <li>{@code app-root}: a request for exactly {@code /} on a host with one is redirected (302) first.</li>
+ *   <li>The route's policy then decides (see {@link CompiledRoute#decide}).</li>
+ * </ol>
+ */
+public final class RouteTable implements Router {
+    private static final Respond BAD_REQUEST = new Respond("-", 400, Map.of(), "400 Bad Request");
+
+    private final RouteConfig config;
+    private final RandomGenerator random;
+    private final Map<String, CompiledHost> exactHosts = new HashMap<>();
+    private final Map<String, CompiledHost> wildcardHosts = new HashMap<>();
+    private final @Nullable CompiledHost anyHost;
+    private final CompiledRoute defaultRoute;
+    private final String httpsPortSuffix;
+    private final int hash;
+
+    /** A table whose canary weights draw from {@link ThreadLocalRandom}. */
+    public RouteTable(RouteConfig config) {
+        this(config, ThreadLocalRandomGenerator.INSTANCE);
+    }
+
+    /**
+     * A table with an injected random source for canary weights.
+     *
+     * @param random shared by every thread that routes; must be thread-safe
+     * @throws IllegalArgumentException if the config cannot be compiled (an invalid regex, CIDR or hash template)
+     */
+    public RouteTable(RouteConfig config, RandomGenerator random) {
+        this.config = requireNonNull(config, "config");
+        this.random = requireNonNull(random, "random");
+        this.defaultRoute = new CompiledRoute(config.defaultRoute());
+        CompiledHost any = null;
+        for (VirtualHost vh : config.hosts()) {
+            // The rules without host are nginx's default server: what they do not match gets the default route.
+            CompiledRoute fallback = vh.host().isEmpty() ? defaultRoute : new CompiledRoute(vh.fallback());
+            CompiledHost h = new CompiledHost(vh, fallback);
+            if (vh.host().isEmpty()) {
+                any = h;
+            } else if (vh.host().startsWith("*.")) {
+                wildcardHosts.put(vh.host().substring(2), h);
+            } else {
+                exactHosts.put(vh.host(), h);
+            }
+        }
+        this.anyHost = any;
+        this.httpsPortSuffix = config.httpsPort() == 443 ? "" : ":" + config.httpsPort();
+        this.hash = config.hashCode();
+    }
+
+    /** An empty table: everything gets the built-in 404. */
+    public static RouteTable empty() {
+        return new RouteTable(RouteConfig.empty());
+    }
+
+    public RouteConfig config() {
+        return config;
+    }
+
+    @Override
+    public RouteDecision route(RequestView request) {
+        String path = RequestPaths.normalize(request.path());
+        if (path == null) return BAD_REQUEST;
+        CompiledHost host = findHost(hostKey(request.host()));
+        if (host == null) return defaultRoute.decide(request, path, false, this);
+        VirtualHost.AppRoot appRoot = host.host.appRoot();
+        if (appRoot != null && path.equals("/")) return appRootRedirect(appRoot, request);
+        CompiledRoute route = host.match(path);
+        return (route != null ? route : host.fallback).decide(request, path, host.host.tls(), this);
+    }
+
+    private @Nullable CompiledHost findHost(String host) {
+        CompiledHost h = exactHosts.get(host);
+        if (h != null) return h;
+        int dot = host.indexOf('.');
+        if (dot > 0 && !wildcardHosts.isEmpty()) {
+            h = wildcardHosts.get(host.substring(dot + 1));
+            if (h != null) return h;
+        }
+        return anyHost;
+    }
+
+    /** The Host without port or trailing dot, lower-case; returns the same instance when already so. */
+    static String hostKey(@Nullable String host) {
+        if (host == null) return "";
+        int end = host.length();
+        if (!host.isEmpty() && host.charAt(0) == '[') {
+            int rb = host.indexOf(']');
+            if (rb > 0) end = rb + 1;
+        } else {
+            int colon = host.indexOf(':');
+            // One colon is a port; several are a bare IPv6 literal.
+            if (colon >= 0 && host.indexOf(':', colon + 1) < 0) end = colon;
+        }
+        if (end > 0 && host.charAt(end - 1) == '.') end--;
+        boolean lower = true;
+        for (int i = 0; i < end && lower; i++) {
+            char c = host.charAt(i);
+            lower = c < 'A' || c > 'Z';
+        }
+        String s = end == host.length() ? host : host.substring(0, end);
+        return lower ? s : s.toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code https://host[:port]/path?query} for the HTTP to HTTPS redirect, or null without a Host. */
+    @Nullable String httpsLocation(RequestView req) {
+        String host = hostKey(req.host());
+        if (host.isEmpty()) return null;
+        if (host.indexOf(':') >= 0 && host.charAt(0) != '[') host = "[" + host + "]";
+        String q = req.query();
+        return "https://" + host + httpsPortSuffix + req.path() + (q == null ? "" : "?" + q);
+    }
+
+    /** ingress-nginx: {@code return 302 $scheme://$http_host<app-root>}; relative when there is no Host. */
+    private static Respond appRootRedirect(VirtualHost.AppRoot appRoot, RequestView req) {
+        String hostHeader = req.header("host");
+        if (hostHeader == null || hostHeader.isEmpty()) hostHeader = req.host();
+        String location = hostHeader == null || hostHeader.isEmpty() ? appRoot.path()
+                : (req.tls() ? "https://" : "http://") + hostHeader + appRoot.path();
+        return new Respond(appRoot.ingress(), 302, Map.of("Location", location), "");
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    /** A readable, stable rendering of the whole table (hosts, routes in precedence order, policies, endpoints). */
+    public String dump() {
+        return RouteDump.render(this);
+    }
+
+    Map<String, CompiledHost> exactHosts() {
+        return exactHosts;
+    }
+
+    Map<String, CompiledHost> wildcardHosts() {
+        return wildcardHosts;
+    }
+
+    @Nullable CompiledHost anyHost() {
+        return anyHost;
+    }
+
+    CompiledRoute defaultRoute() {
+        return defaultRoute;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || (o instanceof RouteTable t && t.hash == hash && t.config.equals(config));
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "RouteTable[" + config.hosts().size() + " hosts]";
+    }
+
+    /**
+     * {@link ThreadLocalRandom} behind the {@link RandomGenerator} interface, fetched per call so that each event
+     * loop thread draws from its own generator.
+     */
+    private static final class ThreadLocalRandomGenerator implements RandomGenerator {
+        static final ThreadLocalRandomGenerator INSTANCE = new ThreadLocalRandomGenerator();
+
+        @Override
+        public long nextLong() {
+            return ThreadLocalRandom.current().nextLong();
+        }
+
+        @Override
+        public int nextInt(int bound) {
+            return ThreadLocalRandom.current().nextInt(bound);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.core.Protocol;
+import io.kubeway.state.Endpoint;
+import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.HttpCluster;
+import io.kubeway.state.http.routing.Backend;
+import io.kubeway.translate.endpoints.EndpointSelection;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Turns Ingress backends into route backends: a Service port of the Ingress's namespace, by number or by name,
+ * whose ready endpoints (kube-proxy's choice, {@link EndpointSelection}) the proxy reaches directly, not through
+ * the ClusterIP. What cannot be served answers 503 and is reported once per Ingress: a missing Service or port,
+ * an ExternalName Service (Kubeway never resolves names), a non-TCP port, a {@code resource} backend.
+ *
+ * <p>Clusters are named {@code ns/svc:port} (the Service port number), with {@code /HTTPS}, {@code /GRPC} or
+ * {@code /GRPCS} appended for other backend protocols, so that one name always means one way of connecting.
+ */
+final class BackendResolver {
+    static final String SERVICE_NOT_FOUND = "ServiceNotFound";
+    static final String UNSUPPORTED_BACKEND = "UnsupportedBackend";
+
+    private final Map<NamespacedName, Service> services = new HashMap<>();
+    private final Map<NamespacedName, List<EndpointSlice>> slices;
+    private final String nodeName;
+    private final Map<String, HttpCluster> clusters = new HashMap<>();
+
+    BackendResolver(List<Service> services, Map<NamespacedName, List<EndpointSlice>> slices, String nodeName) {
+        services.forEach(s -> this.services.put(NamespacedName.of(s), s));
+        this.slices = slices;
+        this.nodeName = nodeName;
+    }
+
+    /**
+     * The backend; problems go to {@code warn(reason, message)}.
+     */
+    Backend resolve(String namespace, IngressBackend b, BackendProtocol protocol, BiConsumer<String, String> warn) {
+        if (b.getResource() != null) {
+            String what = b.getResource().getKind() + " " + b.getResource().getName();
+            warn.accept(UNSUPPORTED_BACKEND, "resource backend " + what + " is not supported by kubeway; its paths "
+                    + "answer 503");
+            return new Backend.Unavailable("resource backend " + what + " is not supported");
+        }
+        IngressServiceBackend sb = b.getService();
+        NamespacedName nn = new NamespacedName(namespace, sb.getName());
+        Service svc = services.get(nn);
+        if (svc == null) {
+            warn.accept(SERVICE_NOT_FOUND, "service " + nn + " not found; its paths answer 503");
+            return new Backend.Unavailable("service " + nn + " not found");
+        }
+        if ("ExternalName".equals(svc.getSpec().getType())) {
+            warn.accept(UNSUPPORTED_BACKEND, "service " + nn + " is of type ExternalName, which kubeway does not "
+                    + "proxy to; its paths answer 503");
+            return new Backend.Unavailable("service " + nn + " is ExternalName");
+        }
+        String portName = sb.getPort() == null ? null : sb.getPort().getName();
+        Integer number = sb.getPort() == null ? null : sb.getPort().getNumber();
+        ServicePort port = findPort(svc, portName, number);
+        String wanted = portName != null && !portName.isEmpty() ? "named \"" + portName + "\"" : String.valueOf(number);
+        if (port == null) {
+            warn.accept(SERVICE_NOT_FOUND, "service " + nn + " has no port " + wanted + "; its paths answer 503");
+            return new Backend.Unavailable("service " + nn + " has no port " + wanted);
+        }
+        return service(nn, port, protocol, warn);
+    }
+
+    /** {@code --default-backend-service}: its first port. */
+    Backend defaultService(NamespacedName nn, BiConsumer<String, String> warn) {
+        Service svc = services.get(nn);
+        List<ServicePort> ports = svc == null || svc.getSpec().getPorts() == null ? List.of()
+                : svc.getSpec().getPorts();
+        if (ports.isEmpty() || "ExternalName".equals(svc.getSpec().getType())) {
+            warn.accept(SERVICE_NOT_FOUND, "default backend service " + nn + (svc == null ? " not found"
+                    : " has no port to proxy to") + "; the built-in 404 answers instead");
+            return Backend.NOT_FOUND;
+        }
+        return service(nn, ports.get(0), BackendProtocol.HTTP, warn);
+    }
+
+    private Backend service(NamespacedName nn, ServicePort port, BackendProtocol protocol,
+                            BiConsumer<String, String> warn) {
+        if (Protocol.parse(port.getProtocol()) != Protocol.TCP) {
+            warn.accept(UNSUPPORTED_BACKEND, "service " + nn + " port " + port.getPort() + " is " + port.getProtocol()
+                    + ", not TCP; its paths answer 503");
+            return new Backend.Unavailable("service " + nn + " port " + port.getPort() + " is not TCP");
+        }
+        String name = nn + ":" + port.getPort() + (protocol == BackendProtocol.HTTP ? "" : "/" + protocol);
+        HttpCluster cluster = clusters.computeIfAbsent(name, k -> {
+            String portName = port.getName() == null ? "" : port.getName();
+            List<Endpoint> eps = EndpointSelection.usable(slices.getOrDefault(nn, List.of()), portName, Protocol.TCP,
+                    false, nodeName);
+            return new HttpCluster(k, eps, protocol);
+        });
+        return new Backend.Service(cluster);
+    }
+
+    private static ServicePort findPort(Service svc, String name, Integer number) {
+        List<ServicePort> ports = svc.getSpec().getPorts() == null ? List.of() : svc.getSpec().getPorts();
+        for (ServicePort p : ports) {
+            boolean byName = name != null && !name.isEmpty();
+            if (byName ? name.equals(p.getName()) : number != null && number.equals(p.getPort())) return p;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,216 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.kubeway.state.http.RouteDecision.EndpointAffinity;
+import io.kubeway.state.http.routing.Backend;
+import io.kubeway.state.http.routing.Canary;
+import io.kubeway.state.http.routing.PathMatch;
+import io.kubeway.state.http.routing.Route;
+import io.kubeway.state.http.routing.RoutePolicy;
+import io.kubeway.state.http.routing.VirtualHost;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The Ingresses' rules merged by host, as ingress-nginx merges them into servers. Ingresses are added oldest
+ * first, so on the same host and the same path (same match kind, same path once a Prefix's trailing slash is
+ * dropped) the oldest keeps it and the younger gets a Conflict warning naming it. Canary Ingresses are added last
+ * and attach to the non-canary route with the same host, pathType and path.
+ *
+ * <p>Paths: Exact is exact; Prefix is element-wise; ImplementationSpecific is Prefix (an empty path is {@code /}).
+ * Under {@code use-regex} or {@code rewrite-target} (ingress-nginx's regex mode, per Ingress here rather than per
+ * host), Prefix and ImplementationSpecific paths are case-insensitive regexes anchored at the start; Exact stays
+ * exact. The affinity cookie's path defaults to the rule's path ({@code /} for regexes).
+ */
+final class HostTable {
+    private final BackendResolver backends;
+    private final Map<String, HostDraft> hosts = new LinkedHashMap<>();
+
+    /** What a host collects while Ingresses are added. */
+    private static final class HostDraft {
+        final String host;
+        final Map<String, RouteDraft> routes = new LinkedHashMap<>();
+        final List<IngressEntry> ingresses = new ArrayList<>();
+        VirtualHost.@Nullable AppRoot appRoot;
+
+        HostDraft(String host) {
+            this.host = host;
+        }
+    }
+
+    /** A route before its canary is known. */
+    private static final class RouteDraft {
+        final IngressEntry owner;
+        final Route route;
+        final String pathType;
+        final String specPath;
+        @Nullable Canary canary;
+        @Nullable IngressEntry canaryOwner;
+
+        RouteDraft(IngressEntry owner, Route route, String pathType, String specPath) {
+            this.owner = owner;
+            this.route = route;
+            this.pathType = pathType;
+            this.specPath = specPath;
+        }
+    }
+
+    HostTable(BackendResolver backends) {
+        this.backends = backends;
+    }
+
+    /** Adds a non-canary Ingress's rules; call oldest first. */
+    void add(IngressEntry e) {
+        IngressAnnotations.Parsed a = e.annotations();
+        for (IngressRule rule : rules(e)) {
+            String host = host(rule);
+            HostDraft h = hosts.computeIfAbsent(host, HostDraft::new);
+            h.ingresses.add(e);
+            if (a.appRoot() != null && h.appRoot == null) h.appRoot = new VirtualHost.AppRoot(e.name(), a.appRoot());
+            if (rule.getHttp() == null || rule.getHttp().getPaths() == null) continue;
+            for (HTTPIngressPath p : rule.getHttp().getPaths()) {
+                PathMatch match = match(e, p);
+                if (match == null) continue;
+                String key = match.kind() + " " + (match.kind() == PathMatch.Kind.PREFIX ? match.prefixKey()
+                        : match.path());
+                RouteDraft existing = h.routes.get(key);
+                if (existing != null) {
+                    e.warn("Conflict", "path " + p.getPathType() + " \"" + str(p.getPath()) + "\" of " + describe(host)
+                            + " is already served by Ingress " + existing.owner.name()
+                            + (existing.owner == e ? " (an earlier path of it)" : "") + "; ignored here");
+                    continue;
+                }
+                Backend backend = backends.resolve(e.namespace(), p.getBackend(), a.protocol(), e::warn);
+                Route route = new Route(e.name(), str(rule.getHost()), match, backend, null, policy(a, match));
+                h.routes.put(key, new RouteDraft(e, route, p.getPathType(), specPath(p)));
+            }
+        }
+    }
+
+    /** Attaches a canary Ingress's paths to the matching routes; call after every non-canary Ingress. */
+    void addCanary(IngressEntry e) {
+        IngressAnnotations.CanarySpec c = e.annotations().canary();
+        if (e.ingress().getSpec().getDefaultBackend() != null) {
+            e.warn(AnnotationReader.UNSUPPORTED, "the defaultBackend of a canary Ingress is not supported by "
+                    + "kubeway; ignored");
+        }
+        for (IngressRule rule : rules(e)) {
+            String host = host(rule);
+            if (rule.getHttp() == null || rule.getHttp().getPaths() == null) continue;
+            for (HTTPIngressPath p : rule.getHttp().getPaths()) {
+                HostDraft h = hosts.get(host);
+                RouteDraft target = h == null ? null : h.routes.values().stream()
+                        .filter(r -> r.pathType.equals(p.getPathType()) && r.specPath.equals(specPath(p)))
+                        .findFirst().orElse(null);
+                String what = "canary path " + p.getPathType() + " \"" + str(p.getPath()) + "\" of " + describe(host);
+                if (target == null) {
+                    e.warn("CanaryWithoutMain", what + " matches no path of a non-canary Ingress; ignored");
+                    continue;
+                }
+                if (target.canaryOwner != null && target.canaryOwner != e) {
+                    e.warn("Conflict", what + " already has canary Ingress " + target.canaryOwner.name()
+                            + "; ignored here");
+                    continue;
+                }
+                Backend backend = backends.resolve(e.namespace(), p.getBackend(),
+                        target.owner.annotations().protocol(), e::warn);
+                target.canaryOwner = e;
+                target.canary = new Canary(e.name(), backend, c.header(), c.headerValue(), c.headerPattern(),
+                        c.cookie(), c.weight(), c.weightTotal());
+            }
+        }
+    }
+
+    /** The hosts named by the rules of every Ingress added (for TLS). */
+    static Set<String> ruleHosts(IngressEntry e) {
+        Set<String> out = new LinkedHashSet<>();
+        rules(e).forEach(r -> out.add(host(r)));
+        return out;
+    }
+
+    /**
+     * The virtual hosts. A host's fallback (paths that match nothing) is the {@code defaultBackend} of the oldest
+     * of its Ingresses that has one, else {@code globalFallback}'s backend (the built-in 404 or
+     * {@code --default-backend-service}); it runs under the network and transport parts of the policy of the
+     * Ingress it comes from (or of the host's oldest Ingress): HTTPS redirect, source ranges, body limit, timeouts.
+     */
+    List<VirtualHost> build(Predicate<String> tls, Backend serviceDefault) {
+        List<VirtualHost> out = new ArrayList<>();
+        for (HostDraft h : hosts.values()) {
+            IngressEntry owner = h.ingresses.stream().filter(i -> i.defaultBackend() != null).findFirst().orElse(null);
+            Route fallback = owner != null
+                    ? new Route(owner.name(), h.host, PathMatch.prefix("/"), owner.defaultBackend(), null,
+                    fallbackPolicy(owner.annotations().policy()))
+                    : new Route("-", h.host, PathMatch.prefix("/"), serviceDefault, null,
+                    fallbackPolicy(h.ingresses.get(0).annotations().policy()));
+            List<Route> routes = h.routes.values().stream().map(r -> r.canary == null ? r.route
+                    : new Route(r.route.ingress(), r.route.host(), r.route.match(), r.route.backend(), r.canary,
+                    r.route.policy())).toList();
+            out.add(new VirtualHost(h.host, tls.test(h.host), h.appRoot, routes, fallback));
+        }
+        return out;
+    }
+
+    /** The part of a policy that applies to requests no path matched. */
+    static RoutePolicy fallbackPolicy(RoutePolicy p) {
+        return RoutePolicy.builder().sslRedirect(p.sslRedirect()).forceSslRedirect(p.forceSslRedirect())
+                .allowSourceRanges(p.allowSourceRanges()).denySourceRanges(p.denySourceRanges())
+                .maxBodyBytes(p.maxBodyBytes()).timeouts(p.timeouts()).build();
+    }
+
+    private static @Nullable PathMatch match(IngressEntry e, HTTPIngressPath p) {
+        String path = specPath(p);
+        boolean exact = "Exact".equals(p.getPathType());
+        IngressAnnotations.Parsed a = e.annotations();
+        if (a.regex() && (!exact || a.policy().rewriteTarget() != null)) {
+            String err = PathMatch.regexError(path);
+            if (err != null) {
+                e.warn("InvalidPath", "path \"" + str(p.getPath()) + "\": " + err
+                        + " (use-regex or rewrite-target makes paths regular expressions); ignored");
+                return null;
+            }
+        }
+        if (exact) return PathMatch.exact(path);
+        return a.regex() ? PathMatch.regex(path) : PathMatch.prefix(path);
+    }
+
+    private static RoutePolicy policy(IngressAnnotations.Parsed a, PathMatch match) {
+        IngressAnnotations.CookieSpec c = a.cookie();
+        if (c == null) return a.policy();
+        String path = c.path() != null ? c.path()
+                : match.kind() == PathMatch.Kind.REGEX ? "/"
+                : match.kind() == PathMatch.Kind.PREFIX ? match.prefixKey() : match.path();
+        return a.policy().toBuilder().affinity(new EndpointAffinity.Cookie(c.name(), path, c.maxAgeSeconds())).build();
+    }
+
+    private static List<IngressRule> rules(IngressEntry e) {
+        List<IngressRule> rules = e.ingress().getSpec().getRules();
+        return rules == null ? List.of() : rules;
+    }
+
+    private static String host(IngressRule r) {
+        return str(r.getHost()).toLowerCase(Locale.ROOT);
+    }
+
+    private static String specPath(HTTPIngressPath p) {
+        String path = str(p.getPath());
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private static String describe(String host) {
+        return host.isEmpty() ? "the rules without host" : "host \"" + host + "\"";
+    }
+
+    private static String str(@Nullable String s) {
+        return s == null ? "" : s;
+    }
+}

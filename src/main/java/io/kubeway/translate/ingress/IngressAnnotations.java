@@ -1,0 +1,357 @@
+package io.kubeway.translate.ingress;
+
+import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.RouteDecision.RateLimit;
+import io.kubeway.state.http.Timeouts;
+import io.kubeway.state.http.routing.CidrBlock;
+import io.kubeway.state.http.routing.Cors;
+import io.kubeway.state.http.routing.HashKey;
+import io.kubeway.state.http.routing.Redirect;
+import io.kubeway.state.http.routing.RoutePolicy;
+import org.jspecify.annotations.Nullable;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The meaning of one Ingress's annotations (ingress-nginx's, read through {@link AnnotationReader}). Everything
+ * in {@link #SUPPORTED} is implemented; anything else under the two prefixes gets an UnsupportedAnnotation
+ * warning. docs/annotations.md is the user-facing table.
+ */
+final class IngressAnnotations {
+    static final Set<String> SUPPORTED = Set.of(
+            "use-regex", "rewrite-target", "ssl-redirect", "force-ssl-redirect", "backend-protocol",
+            "proxy-body-size", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout",
+            "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
+            "session-cookie-path", "canary", "canary-weight", "canary-weight-total", "canary-by-header",
+            "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie", "whitelist-source-range",
+            "allowlist-source-range", "denylist-source-range", "permanent-redirect", "permanent-redirect-code",
+            "temporal-redirect", "temporal-redirect-code", "app-root", "enable-cors", "cors-allow-origin",
+            "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers",
+            "cors-max-age", "limit-rps", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
+            "upstream-hash-by", "x-forwarded-prefix");
+
+    private static final List<String> CANARY_RULES = List.of("canary-weight", "canary-weight-total",
+            "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie");
+    // ingress-nginx's validation of the cors-* values (internal/ingress/annotations/cors).
+    private static final Pattern CORS_ORIGIN = Pattern.compile("(https?://(\\*\\.)?[A-Za-z0-9\\-.]*(:\\d+)?|\\*)?");
+    private static final Pattern CORS_METHODS = Pattern.compile("([A-Za-z]+,?\\s?)+");
+    private static final Pattern CORS_HEADERS = Pattern.compile("([A-Za-z0-9\\-_]+,?\\s?)+");
+    private static final Pattern CORS_EXPOSE = Pattern.compile("(([A-Za-z0-9\\-_]+|\\*),?\\s?)+");
+    private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+    private static final long MAX_SECONDS = 365L * 24 * 3600;
+
+    /** canary: "true" and its rules. */
+    record CanarySpec(int weight, int weightTotal, @Nullable String header, @Nullable String headerValue,
+                      @Nullable String headerPattern, @Nullable String cookie) {
+    }
+
+    /** affinity: cookie; a null path means the route's own path. */
+    record CookieSpec(String name, @Nullable String path, long maxAgeSeconds) {
+    }
+
+    /**
+     * @param policy every route's policy but the affinity cookie's path
+     * @param regex  use-regex, or a rewrite-target (ingress-nginx switches the paths to regexes for both)
+     */
+    record Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
+                  @Nullable CanarySpec canary, @Nullable CookieSpec cookie) {
+    }
+
+    private IngressAnnotations() {
+    }
+
+    /** Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters. */
+    static Parsed parse(AnnotationReader r, String scope) {
+        r.reportUnsupported(SUPPORTED);
+        String rewrite = rewriteTarget(r);
+        RoutePolicy.Builder p = RoutePolicy.builder()
+                .redirect(redirect(r))
+                .sslRedirect(r.bool("ssl-redirect", true))
+                .forceSslRedirect(r.bool("force-ssl-redirect", false))
+                .rewriteTarget(rewrite)
+                .xForwardedPrefix(r.text("x-forwarded-prefix"))
+                .timeouts(timeouts(r))
+                .cors(cors(r))
+                .rateLimit(rateLimit(r, scope));
+        Long body = r.size("proxy-body-size");
+        if (body != null) p.maxBodyBytes(body);
+        sourceRanges(r, p);
+        CookieSpec cookie = cookie(r);
+        String hashBy = hashBy(r);
+        if (cookie != null && hashBy != null) {
+            r.warn(AnnotationReader.INVALID, "annotation " + r.key("upstream-hash-by")
+                    + " has no effect with affinity: cookie (the cookie decides, as in ingress-nginx); ignored");
+        } else {
+            p.hashBy(hashBy);
+        }
+        boolean regex = r.bool("use-regex", false) || rewrite != null;
+        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary(r), cookie);
+    }
+
+    private static @Nullable String rewriteTarget(AnnotationReader r) {
+        String v = r.text("rewrite-target");
+        if (v != null && v.chars().anyMatch(Character::isWhitespace)) {
+            r.invalid("rewrite-target", v, "must not contain whitespace");
+            return null;
+        }
+        return v;
+    }
+
+    /** temporal-redirect wins over permanent-redirect, as in ingress-nginx. */
+    private static @Nullable Redirect redirect(AnnotationReader r) {
+        String temporal = url(r, "temporal-redirect");
+        String permanent = url(r, "permanent-redirect");
+        if (temporal != null) {
+            if (permanent != null) {
+                r.warn(AnnotationReader.INVALID, "annotation " + r.key("permanent-redirect") + " has no effect with "
+                        + r.key("temporal-redirect") + "; ignored");
+            }
+            return new Redirect(redirectCode(r, "temporal-redirect-code", 302), temporal);
+        }
+        return permanent == null ? null : new Redirect(redirectCode(r, "permanent-redirect-code", 301), permanent);
+    }
+
+    private static @Nullable String url(AnnotationReader r, String name) {
+        String v = r.text(name);
+        if (v == null) return null;
+        try {
+            URI u = new URI(v);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                r.invalid(name, v, "only http and https URLs are valid");
+                return null;
+            }
+            return v;
+        } catch (java.net.URISyntaxException e) {
+            r.invalid(name, v, "not a URL: " + e.getReason());
+            return null;
+        }
+    }
+
+    private static int redirectCode(AnnotationReader r, String name, int dflt) {
+        Long code = r.integer(name, 300, 308);
+        return code == null ? dflt : code.intValue();
+    }
+
+    private static Timeouts timeouts(AnnotationReader r) {
+        Timeouts d = Timeouts.DEFAULT;
+        return new Timeouts(seconds(r, "proxy-connect-timeout", d.connect()), seconds(r, "proxy-read-timeout",
+                d.read()), seconds(r, "proxy-send-timeout", d.send()));
+    }
+
+    private static Duration seconds(AnnotationReader r, String name, Duration dflt) {
+        Long v = r.integer(name, 1, MAX_SECONDS);
+        return v == null ? dflt : Duration.ofSeconds(v);
+    }
+
+    private static @Nullable Cors cors(AnnotationReader r) {
+        if (!r.bool("enable-cors", false)) return null;
+        List<String> origins = new ArrayList<>();
+        String allowOrigin = r.string("cors-allow-origin");
+        if (allowOrigin == null) {
+            origins.add("*");
+        } else {
+            for (String o : allowOrigin.split(",")) {
+                String origin = o.strip();
+                if (origin.equals("*")) {
+                    origins = new ArrayList<>(List.of("*"));
+                    break;
+                }
+                if (origin.isEmpty() || !CORS_ORIGIN.matcher(origin).matches()) {
+                    r.invalid("cors-allow-origin", origin, "not an origin such as https://example.com or "
+                            + "https://*.example.com");
+                } else {
+                    origins.add(origin);
+                }
+            }
+            if (origins.isEmpty()) {
+                r.warn(AnnotationReader.INVALID, "annotation " + r.key("cors-allow-origin")
+                        + " has no valid origin; CORS stays off");
+                return null;
+            }
+        }
+        return new Cors(origins, corsValue(r, "cors-allow-methods", CORS_METHODS, Cors.DEFAULT_METHODS),
+                corsValue(r, "cors-allow-headers", CORS_HEADERS, Cors.DEFAULT_HEADERS),
+                r.bool("cors-allow-credentials", true), corsValue(r, "cors-expose-headers", CORS_EXPOSE, ""),
+                nonNull(r.integer("cors-max-age", 0, Integer.MAX_VALUE), Cors.DEFAULT_MAX_AGE));
+    }
+
+    private static String corsValue(AnnotationReader r, String name, Pattern valid, String dflt) {
+        String v = r.string(name);
+        if (v == null) return dflt;
+        if (!valid.matcher(v).matches()) {
+            r.invalid(name, v, "must be a comma-separated list of names");
+            return dflt;
+        }
+        return v;
+    }
+
+    private static @Nullable RateLimit rateLimit(AnnotationReader r, String scope) {
+        long rps = nonNull(r.integer("limit-rps", 0, Integer.MAX_VALUE), 0L);
+        long connections = nonNull(r.integer("limit-connections", 0, Integer.MAX_VALUE), 0L);
+        long multiplier = nonNull(r.integer("limit-burst-multiplier", 1, 1000), 5L);
+        List<String> exempt = cidrs(r, "limit-whitelist");
+        if (rps == 0 && connections == 0) {
+            for (String rule : List.of("limit-burst-multiplier", "limit-whitelist")) {
+                if (r.has(rule)) ineffective(r, rule, "limit-rps or limit-connections");
+            }
+            return null;
+        }
+        long burst = Math.min(Integer.MAX_VALUE, rps * multiplier);
+        return new RateLimit(scope, (int) rps, (int) burst, (int) connections, exempt);
+    }
+
+    /**
+     * Source ranges. An allow list whose entries are all invalid denies everyone rather than nobody: failing open
+     * on a typo would expose what the list protects (ingress-nginx denies the location too).
+     */
+    private static void sourceRanges(AnnotationReader r, RoutePolicy.Builder p) {
+        String allowName = r.has("allowlist-source-range") ? "allowlist-source-range" : "whitelist-source-range";
+        if (r.has(allowName)) {
+            List<String> allow = cidrs(r, allowName);
+            if (allow.isEmpty()) {
+                r.warn(AnnotationReader.INVALID, "annotation " + r.key(allowName)
+                        + " has no valid CIDR; every client is denied");
+                p.denySourceRanges(List.of("0.0.0.0/0", "::/0"));
+                return;
+            }
+            p.allowSourceRanges(allow);
+        }
+        if (r.has("allowlist-source-range") && r.has("whitelist-source-range")) {
+            ineffective(r, "whitelist-source-range", "allowlist-source-range (which replaces it)");
+        }
+        p.denySourceRanges(cidrs(r, "denylist-source-range"));
+    }
+
+    private static List<String> cidrs(AnnotationReader r, String name) {
+        String v = r.string(name);
+        if (v == null) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            if (part.isBlank()) continue;
+            try {
+                out.add(CidrBlock.parse(part).toString());
+            } catch (IllegalArgumentException e) {
+                r.invalid(name, part.strip(), "not a CIDR or IP address");
+            }
+        }
+        return out;
+    }
+
+    private static @Nullable CookieSpec cookie(AnnotationReader r) {
+        String affinity = r.string("affinity");
+        if (affinity == null) {
+            for (String s : List.of("session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
+                    "session-cookie-path")) {
+                if (r.has(s)) ineffective(r, s, "affinity: cookie");
+            }
+            return null;
+        }
+        if (!affinity.equals("cookie")) {
+            r.invalid("affinity", affinity, "only \"cookie\" is supported");
+            return null;
+        }
+        String name = r.string("session-cookie-name");
+        if (name != null && !COOKIE_NAME.matcher(name).matches()) {
+            r.invalid("session-cookie-name", name, "not a cookie name");
+            name = null;
+        }
+        String path = r.text("session-cookie-path");
+        if (path != null && !path.startsWith("/")) {
+            r.invalid("session-cookie-path", path, "must start with /");
+            path = null;
+        }
+        Long maxAge = r.integer("session-cookie-max-age", 0, Long.MAX_VALUE);
+        if (maxAge == null) maxAge = r.integer("session-cookie-expires", 0, Long.MAX_VALUE);
+        return new CookieSpec(name == null ? "INGRESSCOOKIE" : name, path, maxAge == null ? 0 : maxAge);
+    }
+
+    private static @Nullable String hashBy(AnnotationReader r) {
+        String v = r.string("upstream-hash-by");
+        if (v == null) return null;
+        try {
+            HashKey.parse(v);
+            return v;
+        } catch (IllegalArgumentException e) {
+            r.invalid("upstream-hash-by", v, e.getMessage());
+            return null;
+        }
+    }
+
+    private static BackendProtocol protocol(AnnotationReader r) {
+        String v = r.string("backend-protocol");
+        if (v == null) return BackendProtocol.HTTP;
+        String upper = v.toUpperCase(Locale.ROOT);
+        return switch (upper) {
+            case "HTTP", "HTTPS", "GRPC", "GRPCS" -> BackendProtocol.valueOf(upper);
+            case "AUTO_HTTP", "FCGI" -> {
+                r.warn(AnnotationReader.UNSUPPORTED, "annotation " + r.key("backend-protocol") + ": " + upper
+                        + " is not supported by kubeway; using HTTP");
+                yield BackendProtocol.HTTP;
+            }
+            default -> {
+                r.invalid("backend-protocol", v, "must be one of HTTP, HTTPS, GRPC, GRPCS");
+                yield BackendProtocol.HTTP;
+            }
+        };
+    }
+
+    private static @Nullable String appRoot(AnnotationReader r) {
+        String v = r.text("app-root");
+        if (v != null && (!v.startsWith("/") || v.chars().anyMatch(Character::isWhitespace))) {
+            r.invalid("app-root", v, "must be a path starting with /");
+            return null;
+        }
+        return v;
+    }
+
+    private static @Nullable CanarySpec canary(AnnotationReader r) {
+        if (!r.bool("canary", false)) {
+            for (String rule : CANARY_RULES) {
+                if (r.has(rule)) ineffective(r, rule, "canary: \"true\"");
+            }
+            return null;
+        }
+        int total = nonNull(r.integer("canary-weight-total", 1, Integer.MAX_VALUE), 100L).intValue();
+        Long weight = r.integer("canary-weight", 0, Integer.MAX_VALUE);
+        if (weight != null && weight > total) {
+            r.invalid("canary-weight", String.valueOf(weight), "must not exceed canary-weight-total (" + total
+                    + "); using " + total);
+            weight = (long) total;
+        }
+        String header = r.text("canary-by-header");
+        String value = r.text("canary-by-header-value");
+        String pattern = r.text("canary-by-header-pattern");
+        if (pattern != null) {
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                r.invalid("canary-by-header-pattern", pattern, "invalid regular expression: " + e.getDescription());
+                pattern = null;
+            }
+        }
+        if (header == null) {
+            if (value != null) ineffective(r, "canary-by-header-value", "canary-by-header");
+            if (pattern != null) ineffective(r, "canary-by-header-pattern", "canary-by-header");
+            value = null;
+            pattern = null;
+        }
+        return new CanarySpec(weight == null ? 0 : weight.intValue(), total, header, value, pattern,
+                r.text("canary-by-cookie"));
+    }
+
+    private static void ineffective(AnnotationReader r, String name, String needs) {
+        r.warn(AnnotationReader.INVALID, "annotation " + r.key(name) + " has no effect without " + needs + "; ignored");
+    }
+
+    private static <T> T nonNull(@Nullable T v, T dflt) {
+        return v == null ? dflt : v;
+    }
+}

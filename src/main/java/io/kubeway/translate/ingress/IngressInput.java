@@ -1,0 +1,38 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.state.http.TlsCertificate;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything the Ingress translation reads.
+ *
+ * @param ingresses          every Ingress of the snapshot, with its source (any class: selection is part of the job)
+ * @param services           Services as admitted and allocated (backends, and the publish service's addresses)
+ * @param slicesByService    the EndpointSlices of each Service (managed, mirrored or the user's)
+ * @param defaultCertificate for unknown server names (given or generated at start)
+ */
+public record IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
+                           List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
+                           Map<NamespacedName, List<EndpointSlice>> slicesByService,
+                           TlsCertificate defaultCertificate, IngressOptions options) {
+    public IngressInput {
+        ingresses = List.copyOf(ingresses);
+        classes = List.copyOf(classes);
+        secrets = List.copyOf(secrets);
+        services = List.copyOf(services);
+        slicesByService = Map.copyOf(slicesByService);
+        requireNonNull(defaultCertificate, "defaultCertificate");
+        requireNonNull(options, "options");
+    }
+}

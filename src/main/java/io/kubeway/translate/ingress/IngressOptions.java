@@ -1,0 +1,41 @@
+package io.kubeway.translate.ingress;
+
+import io.kubeway.core.NamespacedName;
+import io.kubeway.state.ListenKey;
+import org.jspecify.annotations.Nullable;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Ingress controller's settings (command-line flags).
+ *
+ * @param ingressClass           {@code --ingress-class}: the class name assumed when there is no IngressClass at all,
+ *                               and accepted in the legacy {@code kubernetes.io/ingress.class} annotation
+ * @param controllerName         the {@code spec.controller} of IngressClasses Kubeway implements
+ * @param watchWithoutClass      {@code --watch-ingress-without-class}: also handle Ingresses without any class
+ * @param defaultBackendService  {@code --default-backend-service}: serves what nothing else does (its first port),
+ *                               instead of the built-in 404
+ * @param publishService         {@code --publish-service}: its load-balancer addresses go to Ingress status
+ * @param publishStatusAddresses {@code --publish-status-address}: IPs or host names for Ingress status
+ * @param http                   HTTP listeners; their addresses are the status fallback
+ * @param https                  HTTPS listeners; the first one's port is where HTTP is redirected
+ * @param nodeName               this node, for endpoint selection
+ */
+public record IngressOptions(String ingressClass, String controllerName, boolean watchWithoutClass,
+                             @Nullable NamespacedName defaultBackendService, @Nullable NamespacedName publishService,
+                             List<String> publishStatusAddresses, List<ListenKey> http, List<ListenKey> https,
+                             String nodeName) {
+    public static final String DEFAULT_CLASS = "kubeway";
+    public static final String CONTROLLER_NAME = "kubeway.io/ingress-controller";
+
+    public IngressOptions {
+        requireNonNull(ingressClass, "ingressClass");
+        requireNonNull(controllerName, "controllerName");
+        publishStatusAddresses = List.copyOf(publishStatusAddresses);
+        http = List.copyOf(http);
+        https = List.copyOf(https);
+        requireNonNull(nodeName, "nodeName");
+    }
+}

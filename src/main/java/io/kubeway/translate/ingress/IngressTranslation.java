@@ -1,0 +1,26 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.kubeway.core.Problem;
+import io.kubeway.state.http.HttpState;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Ingress translation's output.
+ *
+ * @param http     listeners, the route table and certificates
+ * @param handled  copies of the valid Ingresses of our class (in input order) with {@code status.loadBalancer.ingress}
+ *                 set; invalid ones are left out (the controller keeps their last good version)
+ * @param problems warnings (invalid objects, conflicts, unsupported annotations, missing backends and secrets) and
+ *                 notices
+ */
+public record IngressTranslation(HttpState http, List<Ingress> handled, List<Problem> problems) {
+    public IngressTranslation {
+        requireNonNull(http, "http");
+        handled = List.copyOf(handled);
+        problems = List.copyOf(problems);
+    }
+}

@@ -1,0 +1,97 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.kubeway.core.FieldError;
+import io.kubeway.core.ObjectRef;
+import io.kubeway.core.Problem;
+import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.state.http.HttpState;
+import io.kubeway.state.http.routing.Backend;
+import io.kubeway.state.http.routing.PathMatch;
+import io.kubeway.state.http.routing.Route;
+import io.kubeway.state.http.routing.RouteConfig;
+import io.kubeway.state.http.routing.RoutePolicy;
+import io.kubeway.state.http.routing.RouteTable;
+import io.kubeway.state.http.routing.VirtualHost;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pure translation from Ingresses (with their classes, Secrets, Services and endpoints) to the HTTP data
+ * plane's desired state. No I/O and no clock: the same input gives the same output.
+ *
+ * <ol>
+ *   <li>Select our Ingresses ({@link IngressClassFilter}) and validate them as the API server would
+ *       ({@link IngressValidation}); an invalid one is left out with an Invalid problem naming its file and
+ *       field.</li>
+ *   <li>Read each one's annotations ({@link IngressAnnotations}) and resolve its backends
+ *       ({@link BackendResolver}).</li>
+ *   <li>Merge the rules by host, oldest Ingress first ({@link HostTable}), then attach canaries; assign TLS
+ *       certificates per host ({@link TlsAssignment}).</li>
+ *   <li>The default route, for hosts nobody names and paths the rules without host do not match: the
+ *       {@code defaultBackend} of the oldest Ingress that has one, else {@code --default-backend-service}, else
+ *       the built-in 404.</li>
+ *   <li>Status addresses for every handled Ingress ({@link IngressStatuses}).</li>
+ * </ol>
+ */
+public final class IngressTranslator {
+    private IngressTranslator() {
+    }
+
+    public static IngressTranslation translate(IngressInput in) {
+        IngressOptions o = in.options();
+        List<Problem> problems = new ArrayList<>();
+        IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
+        BackendResolver backends = new BackendResolver(in.services(), in.slicesByService(), o.nodeName());
+
+        List<IngressEntry> entries = new ArrayList<>();
+        List<Ingress> handled = new ArrayList<>();
+        for (ClusterSnapshot.Sourced<Ingress> s : in.ingresses()) {
+            Ingress ing = s.object();
+            if (!classes.handles(ing, s.source(), problems)) continue;
+            List<FieldError> errors = IngressValidation.validate(ing);
+            if (!errors.isEmpty()) {
+                problems.add(Problem.invalid(ObjectRef.of(ing), s.source(), errors));
+                continue;
+            }
+            ObjectRef ref = ObjectRef.of(ing);
+            AnnotationReader reader = new AnnotationReader(ing.getMetadata().getAnnotations(), ref, s.source(),
+                    problems);
+            IngressAnnotations.Parsed parsed = IngressAnnotations.parse(reader, ref.namespace() + "/" + ref.name());
+            handled.add(ing);
+            entries.add(new IngressEntry(ing, s.source(), parsed, problems));
+        }
+        List<IngressEntry> byAge = entries.stream().sorted(IngressEntry.OLDEST_FIRST).toList(); // stable
+
+        HostTable hosts = new HostTable(backends);
+        TlsAssignment tls = new TlsAssignment(in.secrets());
+        for (IngressEntry e : byAge) {
+            if (e.canary()) continue;
+            if (e.ingress().getSpec().getDefaultBackend() != null) {
+                e.defaultBackend(backends.resolve(e.namespace(), e.ingress().getSpec().getDefaultBackend(),
+                        e.annotations().protocol(), e::warn));
+            }
+            hosts.add(e);
+            tls.add(e, HostTable.ruleHosts(e));
+        }
+        byAge.stream().filter(IngressEntry::canary).forEach(hosts::addCanary);
+
+        Backend serviceDefault = o.defaultBackendService() == null ? Backend.NOT_FOUND
+                : backends.defaultService(o.defaultBackendService(), (reason, message) -> problems.add(
+                Problem.warning(ObjectRef.of("Service", o.defaultBackendService()), null, reason, message)));
+        Route defaultRoute = byAge.stream().filter(e -> e.defaultBackend() != null).findFirst()
+                .map(e -> new Route(e.name(), "", PathMatch.prefix("/"), e.defaultBackend(), null,
+                        HostTable.fallbackPolicy(e.annotations().policy())))
+                .orElse(new Route("-", "", PathMatch.prefix("/"), serviceDefault, null, RoutePolicy.DEFAULT));
+        List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault);
+        int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
+        RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort));
+        HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate());
+
+        List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
+        List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
+        return new IngressTranslation(http, withStatus, problems);
+    }
+}

@@ -1,0 +1,166 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.kubeway.core.Problem;
+import io.kubeway.translate.ingress.Fixtures.Req;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each supported annotation, from the Ingress to the router's decision for a request, and the warnings for bad
+ * values and unsupported annotations.
+ */
+class AnnotationDecisionTest {
+    private static final String N = "nginx.ingress.kubernetes.io/";
+
+    record Case(String name, Map<String, String> annotations, String pathType, String path, boolean tls, Req request,
+                String expected, List<String> problems) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Case c(String name, Map<String, String> a, Req req, String expected, String... problems) {
+        return new Case(name, a, "Prefix", "/", false, req, expected, List.of(problems));
+    }
+
+    private static Case p(String name, Map<String, String> a, String type, String path, Req req, String expected,
+                          String... problems) {
+        return new Case(name, a, type, path, false, req, expected, List.of(problems));
+    }
+
+    private static Case tls(String name, Map<String, String> a, Req req, String expected) {
+        return new Case(name, a, "Prefix", "/", true, req, expected, List.of());
+    }
+
+    static Stream<Case> cases() {
+        Req get = Req.get("/x?q=1");
+        return Stream.of(
+                c("no annotations", Map.of(), get, "fwd default/web:80 /x?q=1"),
+                p("rewrite-target with capture groups", Map.of(N + "rewrite-target", "/$2"), "ImplementationSpecific",
+                        "/api(/|$)(.*)", Req.get("/api/v1/users"), "fwd default/web:80 /v1/users"),
+                p("rewrite-target makes Prefix a regex, as in ingress-nginx", Map.of(N + "rewrite-target", "/"),
+                        "Prefix", "/api", Req.get("/apidocs"), "fwd default/web:80 /"),
+                p("use-regex: case-insensitive prefix regex", Map.of(N + "use-regex", "true"), "Prefix",
+                        "/v[0-9]+/users", Req.get("/V2/users/7"), "fwd default/web:80 /V2/users/7"),
+                p("use-regex: Exact stays exact", Map.of(N + "use-regex", "true"), "Exact", "/a.b",
+                        Req.get("/axb"), "404"),
+                p("use-regex: invalid regex path is dropped", Map.of(N + "use-regex", "true"), "Prefix", "/a(",
+                        Req.get("/a("), "404", "InvalidPath: path \"/a(\": invalid regular expression \"/a(\": "
+                                + "Unclosed group (use-regex or rewrite-target makes paths regular expressions); "
+                                + "ignored"),
+                tls("TLS host: HTTP goes to HTTPS", Map.of(), Req.get("/x"),
+                        "308 {Location=https://app.example.com:8443/x}"),
+                tls("ssl-redirect: false", Map.of(N + "ssl-redirect", "false"), Req.get("/x"), "fwd default/web:80 /x"),
+                c("force-ssl-redirect without TLS", Map.of(N + "force-ssl-redirect", "true"), Req.get("/x"),
+                        "308 {Location=https://app.example.com:8443/x}"),
+                c("backend-protocol GRPC", Map.of(N + "backend-protocol", "GRPC"), get,
+                        "fwd default/web:80/GRPC /x?q=1"),
+                c("backend-protocol FCGI unsupported", Map.of(N + "backend-protocol", "FCGI"), get,
+                        "fwd default/web:80 /x?q=1", "UnsupportedAnnotation: annotation " + N + "backend-protocol: "
+                                + "FCGI is not supported by kubeway; using HTTP"),
+                c("proxy-body-size 8m", Map.of(N + "proxy-body-size", "8m"), get,
+                        "fwd default/web:80 /x?q=1 max=8388608"),
+                c("proxy-body-size 0: unlimited", Map.of(N + "proxy-body-size", "0"), get,
+                        "fwd default/web:80 /x?q=1 max=0"),
+                c("proxy-body-size bad", Map.of(N + "proxy-body-size", "8x"), get, "fwd default/web:80 /x?q=1",
+                        "InvalidAnnotation: annotation " + N + "proxy-body-size: invalid value \"8x\": must be a "
+                                + "size such as 512, 8k, 8m or 1g; ignored"),
+                c("timeouts", Map.of(N + "proxy-connect-timeout", "3", N + "proxy-read-timeout", "300",
+                        N + "proxy-send-timeout", "30"), get, "fwd default/web:80 /x?q=1 timeouts=3/300/30"),
+                c("timeout not a number", Map.of(N + "proxy-read-timeout", "60s"), get, "fwd default/web:80 /x?q=1",
+                        "InvalidAnnotation: annotation " + N + "proxy-read-timeout: invalid value \"60s\": must be "
+                                + "an integer; ignored"),
+                p("affinity cookie with defaults: the rule's path", Map.of(N + "affinity", "cookie"), "Prefix",
+                        "/shop/", Req.get("/shop/x"), "fwd default/web:80 /shop/x cookie=INGRESSCOOKIE,/shop,0"),
+                c("affinity cookie settings", Map.of(N + "affinity", "cookie", N + "session-cookie-name", "route",
+                        N + "session-cookie-max-age", "3600", N + "session-cookie-path", "/app"), get,
+                        "fwd default/web:80 /x?q=1 cookie=route,/app,3600"),
+                c("session cookie settings without affinity", Map.of(N + "session-cookie-name", "route"), get,
+                        "fwd default/web:80 /x?q=1", "InvalidAnnotation: annotation " + N + "session-cookie-name has "
+                                + "no effect without affinity: cookie; ignored"),
+                c("upstream-hash-by", Map.of(N + "upstream-hash-by", "$arg_q"), get,
+                        "fwd default/web:80 /x?q=1 hash=1"),
+                c("upstream-hash-by unknown variable", Map.of(N + "upstream-hash-by", "$foo"), get,
+                        "fwd default/web:80 /x?q=1", "InvalidAnnotation: annotation " + N + "upstream-hash-by: "
+                                + "invalid value \"$foo\": unsupported nginx variable $foo; ignored"),
+                c("whitelist-source-range", Map.of(N + "whitelist-source-range", "10.0.0.0/8, 192.0.2.10"), get,
+                        "fwd default/web:80 /x?q=1"),
+                c("whitelist-source-range, other client", Map.of(N + "whitelist-source-range", "10.0.0.0/8"), get,
+                        "403"),
+                c("allowlist-source-range", Map.of(N + "allowlist-source-range", "10.0.0.0/8"),
+                        get.client("10.1.1.1"), "fwd default/web:80 /x?q=1"),
+                c("allow list with only bad entries denies all", Map.of(N + "allowlist-source-range", "10.0.0/8"),
+                        get.client("10.1.1.1"), "403",
+                        "InvalidAnnotation: annotation " + N + "allowlist-source-range: invalid value \"10.0.0/8\": "
+                                + "not a CIDR or IP address; ignored",
+                        "InvalidAnnotation: annotation " + N + "allowlist-source-range has no valid CIDR; every client "
+                                + "is denied"),
+                c("denylist-source-range", Map.of(N + "denylist-source-range", "192.0.2.0/24"), get, "403"),
+                c("permanent-redirect", Map.of(N + "permanent-redirect", "https://new.example.com"), get,
+                        "301 {Location=https://new.example.com}"),
+                c("permanent-redirect-code", Map.of(N + "permanent-redirect", "https://n.example.com",
+                        N + "permanent-redirect-code", "308"), get, "308 {Location=https://n.example.com}"),
+                c("temporal-redirect", Map.of(N + "temporal-redirect", "http://t.example.com/x"), get,
+                        "302 {Location=http://t.example.com/x}"),
+                c("redirect must be http(s)", Map.of(N + "permanent-redirect", "ftp://x"), get,
+                        "fwd default/web:80 /x?q=1", "InvalidAnnotation: annotation " + N + "permanent-redirect: "
+                                + "invalid value \"ftp://x\": only http and https URLs are valid; ignored"),
+                c("app-root", Map.of(N + "app-root", "/app1"), Req.get("/").header("Host", "app.example.com"),
+                        "302 {Location=http://app.example.com/app1}"),
+                c("enable-cors preflight", Map.of(N + "enable-cors", "true", N + "cors-allow-origin",
+                                "https://a.example.com", N + "cors-allow-methods", "GET, POST",
+                                N + "cors-max-age", "60", N + "cors-allow-credentials", "false"),
+                        get.method("OPTIONS").header("Origin", "https://a.example.com"),
+                        "204 {Access-Control-Allow-Headers=DNT,Keep-Alive,User-Agent,X-Requested-With,"
+                                + "If-Modified-Since,Cache-Control,Content-Type,Range,Authorization, "
+                                + "Access-Control-Allow-Methods=GET, POST, "
+                                + "Access-Control-Allow-Origin=https://a.example.com, Access-Control-Max-Age=60, "
+                                + "Content-Type=text/plain charset=UTF-8}"),
+                c("cors settings without enable-cors do nothing", Map.of(N + "enable-cors", "false",
+                        N + "cors-allow-origin", "*"), get.method("OPTIONS"), "fwd default/web:80 /x?q=1"),
+                c("limit-rps with burst multiplier and whitelist", Map.of(N + "limit-rps", "10",
+                        N + "limit-burst-multiplier", "3", N + "limit-whitelist", "10.0.0.0/8"), get,
+                        "fwd default/web:80 /x?q=1 limit=default/app,10,30,0,[10.0.0.0/8]"),
+                c("limit-connections", Map.of(N + "limit-connections", "5"), get,
+                        "fwd default/web:80 /x?q=1 limit=default/app,0,0,5,[]"),
+                c("x-forwarded-prefix", Map.of(N + "x-forwarded-prefix", "/api"), get,
+                        "fwd default/web:80 /x?q=1 set={X-Forwarded-Prefix=/api}"),
+                c("kubeway.io wins over nginx", Map.of(N + "proxy-body-size", "8m", "kubeway.io/proxy-body-size",
+                        "2m"), get, "fwd default/web:80 /x?q=1 max=2097152"),
+                c("unsupported annotations warn", Map.of(N + "configuration-snippet", "more_set_headers x;",
+                                "kubeway.io/server-snippet", "x", "other.io/thing", "kept quiet"), get,
+                        "fwd default/web:80 /x?q=1",
+                        "UnsupportedAnnotation: annotation kubeway.io/server-snippet is not supported by kubeway; "
+                                + "ignored",
+                        "UnsupportedAnnotation: annotation " + N + "configuration-snippet is not supported by "
+                                + "kubeway; ignored"),
+                c("canary rules without canary: true", Map.of(N + "canary-weight", "50"), get,
+                        "fwd default/web:80 /x?q=1", "InvalidAnnotation: annotation " + N + "canary-weight has no "
+                                + "effect without canary: \"true\"; ignored"),
+                c("bad bool", Map.of(N + "ssl-redirect", "yes"), get, "fwd default/web:80 /x?q=1",
+                        "InvalidAnnotation: annotation " + N + "ssl-redirect: invalid value \"yes\": must be "
+                                + "\"true\" or \"false\"; ignored"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void decision(Case c) {
+        Ingress ing = Fixtures.ingress("app", "app.example.com", c.pathType, c.path, b -> {
+            b.editMetadata().withAnnotations(c.annotations).endMetadata();
+            return c.tls ? b.editSpec().addNewTl().withHosts("app.example.com").endTl().endSpec() : b;
+        });
+        IngressTranslation t = Fixtures.translate(List.of(ing));
+        assertThat(Fixtures.render(t.http().router().route(c.request))).isEqualTo(c.expected);
+        assertThat(t.problems()).extracting(p -> p.reason() + ": " + p.message())
+                .containsExactlyElementsOf(c.problems);
+        assertThat(t.problems()).allMatch(Problem::warning);
+    }
+}

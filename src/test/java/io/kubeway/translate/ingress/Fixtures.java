@@ -1,0 +1,157 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.kubeway.core.IpLiterals;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.core.Protocol;
+import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.state.ListenKey;
+import io.kubeway.state.http.RequestView;
+import io.kubeway.state.http.RouteDecision;
+import io.kubeway.state.http.RouteDecision.EndpointAffinity;
+import io.kubeway.state.http.RouteDecision.Forward;
+import io.kubeway.state.http.RouteDecision.Respond;
+import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.state.http.Timeouts;
+import io.kubeway.state.http.routing.RoutePolicy;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/** Test builders (mutator style) and a fake request for the Ingress translation tests. */
+final class Fixtures {
+    static final TlsCertificate DEFAULT_CERT = new TlsCertificate("default", "cert", "key");
+
+    private Fixtures() {
+    }
+
+    /** Ingress {@code default/<name>} with one rule for {@code host} and one path to {@code web:80}. */
+    static Ingress ingress(String name, String host, String pathType, String path, UnaryOperator<IngressBuilder> m) {
+        IngressBuilder b = new IngressBuilder().withNewMetadata().withNamespace("default").withName(name)
+                .endMetadata().withNewSpec().addNewRule().withHost(host).withNewHttp().addNewPath()
+                .withPath(path).withPathType(pathType).withNewBackend().withNewService().withName("web")
+                .withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule()
+                .endSpec();
+        return m.apply(b).build();
+    }
+
+    static Ingress ingress(String name, UnaryOperator<IngressBuilder> m) {
+        return ingress(name, "app.example.com", "Prefix", "/", m);
+    }
+
+    /** Service {@code default/web} port 80 → 8080. */
+    static Service web() {
+        return new ServiceBuilder().withNewMetadata().withNamespace("default").withName("web").endMetadata()
+                .withNewSpec().withClusterIP("10.96.0.10").addNewPort().withPort(80).endPort().endSpec().build();
+    }
+
+    static EndpointSlice webSlice() {
+        return new EndpointSliceBuilder().withNewMetadata().withNamespace("default").withName("web-1")
+                .withLabels(Map.of("kubernetes.io/service-name", "web")).endMetadata().withAddressType("IPv4")
+                .addNewPort().withName("").withPort(8080).withProtocol("TCP").endPort()
+                .addNewEndpoint().withAddresses("10.244.0.5").endEndpoint().build();
+    }
+
+    static IngressOptions options() {
+        return new IngressOptions(IngressOptions.DEFAULT_CLASS, IngressOptions.CONTROLLER_NAME, false, null, null,
+                List.of(), List.of(new ListenKey(IpLiterals.of("127.0.0.1"), 8080, Protocol.TCP)),
+                List.of(new ListenKey(IpLiterals.of("127.0.0.1"), 8443, Protocol.TCP)), "node-1");
+    }
+
+    /** Translates Ingresses next to {@code web} and its endpoints. */
+    static IngressTranslation translate(List<Ingress> ingresses) {
+        return IngressTranslator.translate(new IngressInput(
+                ingresses.stream().map(i -> new ClusterSnapshot.Sourced<>(i, "test.yaml")).toList(), List.of(),
+                List.of(), List.of(web()), Map.of(new NamespacedName("default", "web"), List.of(webSlice())),
+                DEFAULT_CERT, options()));
+    }
+
+    /** {@code 308 {Location=...}}, or {@code fwd <cluster> <upstream path>} and what differs from the defaults. */
+    static String render(RouteDecision d) {
+        return switch (d) {
+            case Respond r -> r.status() + (r.headers().isEmpty() ? "" : " " + new TreeMap<>(r.headers()));
+            case Forward f -> forward(f);
+        };
+    }
+
+    private static String forward(Forward f) {
+        StringBuilder sb = new StringBuilder("fwd ").append(f.cluster().name()).append(' ').append(f.upstreamPath());
+        if (!f.setRequestHeaders().isEmpty()) sb.append(" set=").append(new TreeMap<>(f.setRequestHeaders()));
+        if (!f.addResponseHeaders().isEmpty()) sb.append(" add=").append(new TreeMap<>(f.addResponseHeaders()));
+        if (!f.timeouts().equals(Timeouts.DEFAULT)) {
+            sb.append(" timeouts=").append(f.timeouts().connect().toSeconds()).append('/')
+                    .append(f.timeouts().read().toSeconds()).append('/').append(f.timeouts().send().toSeconds());
+        }
+        if (f.maxBodyBytes() != RoutePolicy.DEFAULT_MAX_BODY_BYTES) sb.append(" max=").append(f.maxBodyBytes());
+        if (f.affinity() instanceof EndpointAffinity.Cookie c) {
+            sb.append(" cookie=").append(c.name()).append(',').append(c.path()).append(',').append(c.maxAgeSeconds());
+        } else if (f.affinity() instanceof EndpointAffinity.Hash h) {
+            sb.append(" hash=").append(h.key());
+        }
+        if (f.rateLimit() != null) {
+            sb.append(" limit=").append(f.rateLimit().scope()).append(',').append(f.rateLimit().requestsPerSecond())
+                    .append(',').append(f.rateLimit().burst()).append(',').append(f.rateLimit().connections())
+                    .append(',').append(f.rateLimit().exemptCidrs());
+        }
+        return sb.toString();
+    }
+
+    /** A request as the HTTP engine presents it. */
+    record Req(String host, String path, String query, String method, Map<String, String> headers,
+               Map<String, String> cookies, InetAddress clientIp, boolean tls) implements RequestView {
+        static Req get(String pathAndQuery) {
+            int q = pathAndQuery.indexOf('?');
+            return new Req("app.example.com", q < 0 ? pathAndQuery : pathAndQuery.substring(0, q),
+                    q < 0 ? null : pathAndQuery.substring(q + 1), "GET", Map.of(), Map.of(),
+                    IpLiterals.of("192.0.2.10"), false);
+        }
+
+        Req host(String h) {
+            return new Req(h, path, query, method, headers, cookies, clientIp, tls);
+        }
+
+        Req header(String name, String value) {
+            Map<String, String> h = new HashMap<>(headers);
+            h.put(name.toLowerCase(Locale.ROOT), value);
+            return new Req(host, path, query, method, h, cookies, clientIp, tls);
+        }
+
+        Req cookie(String name, String value) {
+            Map<String, String> c = new HashMap<>(cookies);
+            c.put(name, value);
+            return new Req(host, path, query, method, headers, c, clientIp, tls);
+        }
+
+        Req method(String m) {
+            return new Req(host, path, query, m, headers, cookies, clientIp, tls);
+        }
+
+        Req client(String ip) {
+            return new Req(host, path, query, method, headers, cookies, IpLiterals.of(ip), tls);
+        }
+
+        Req overTls() {
+            return new Req(host, path, query, method, headers, cookies, clientIp, true);
+        }
+
+        @Override
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public String cookie(String name) {
+            return cookies.get(name);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import io.kubeway.core.Problem;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which Ingresses Kubeway handles. */
+class IngressClassFilterTest {
+    private static final IngressClass KW = cls("kw", IngressOptions.CONTROLLER_NAME, false);
+    private static final IngressClass KW_DEFAULT = cls("kw", IngressOptions.CONTROLLER_NAME, true);
+    private static final IngressClass NGINX = cls("nginx", "k8s.io/ingress-nginx", false);
+    private static final IngressClass NGINX_DEFAULT = cls("nginx", "k8s.io/ingress-nginx", true);
+
+    record Case(String name, List<IngressClass> classes, boolean watchWithoutClass, UnaryOperator<IngressBuilder> ing,
+                boolean handled, List<String> problems) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static IngressClass cls(String name, String controller, boolean dflt) {
+        return new IngressClassBuilder().withNewMetadata().withName(name)
+                .withAnnotations(dflt ? Map.of(IngressClassFilter.DEFAULT_CLASS_ANNOTATION, "true") : Map.of())
+                .endMetadata().withNewSpec().withController(controller).endSpec().build();
+    }
+
+    private static UnaryOperator<IngressBuilder> className(String c) {
+        return b -> b.editSpec().withIngressClassName(c).endSpec();
+    }
+
+    private static UnaryOperator<IngressBuilder> annotation(String c) {
+        return b -> b.editMetadata().withAnnotations(Map.of("kubernetes.io/ingress.class", c)).endMetadata();
+    }
+
+    private static Case c(String name, List<IngressClass> classes, UnaryOperator<IngressBuilder> ing, boolean handled) {
+        return new Case(name, classes, false, ing, handled, List.of());
+    }
+
+    static Stream<Case> cases() {
+        UnaryOperator<IngressBuilder> none = b -> b;
+        return Stream.of(
+                c("no classes at all: class-less is ours", List.of(), none, true),
+                c("no classes at all: --ingress-class by field", List.of(), className("kubeway"), true),
+                c("no classes at all: other class by field", List.of(), className("nginx"), false),
+                c("no classes at all: --ingress-class by annotation", List.of(), annotation("kubeway"), true),
+                c("our class by field", List.of(KW, NGINX), className("kw"), true),
+                c("other controller's class by field", List.of(KW, NGINX), className("nginx"), false),
+                c("class that does not exist", List.of(KW), className("missing"), false),
+                c("our class by annotation", List.of(KW, NGINX), annotation("kw"), true),
+                c("--ingress-class by annotation, as ingress-nginx", List.of(KW, NGINX), annotation("kubeway"), true),
+                c("other class by annotation", List.of(KW, NGINX), annotation("nginx"), false),
+                c("class-less, our class is default", List.of(KW_DEFAULT, NGINX), none, true),
+                c("class-less, other class is default", List.of(KW, NGINX_DEFAULT), none, false),
+                c("class-less, no default class", List.of(KW, NGINX), none, false),
+                new Case("class-less with --watch-ingress-without-class", List.of(KW, NGINX_DEFAULT), true, none, true,
+                        List.of()),
+                new Case("--watch-ingress-without-class leaves classed ones alone", List.of(KW), true,
+                        className("nginx"), false, List.of()),
+                new Case("two default classes: admission would refuse", List.of(KW_DEFAULT, NGINX_DEFAULT), false,
+                        none, false, List.of("AmbiguousDefaultClass: 2 default IngressClasses were found, only 1 "
+                        + "allowed; set spec.ingressClassName")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void selection(Case c) {
+        IngressOptions o = Fixtures.options();
+        IngressOptions options = new IngressOptions(o.ingressClass(), o.controllerName(), c.watchWithoutClass, null,
+                null, List.of(), o.http(), o.https(), o.nodeName());
+        Ingress ing = Fixtures.ingress("app", c.ing);
+        List<Problem> problems = new ArrayList<>();
+        assertThat(new IngressClassFilter(c.classes, options).handles(ing, "f.yaml", problems)).isEqualTo(c.handled);
+        assertThat(problems).extracting(p -> p.reason() + ": " + p.message()).containsExactlyElementsOf(c.problems);
+    }
+}
