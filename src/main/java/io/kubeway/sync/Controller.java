@@ -28,6 +28,7 @@ import io.kubeway.state.L4Listener;
 import io.kubeway.state.ListenKey;
 import io.kubeway.translate.Translation;
 import io.kubeway.translate.IncrementalTranslator;
+import io.kubeway.translate.ingress.IngressTranslation;
 import io.kubeway.translate.TranslatorInput;
 import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.service.ServiceDefaults;
@@ -65,6 +66,7 @@ public final class Controller implements AutoCloseable {
     private final Dataplane dataplane;
     private final Allocator allocator;
     private final AllocationStore store;
+    private final IngressSync ingress;
     private final EventRecorder events;
     private final SyncRunner runner;
     private final List<Consumer<ClusterSnapshot>> snapshotObservers = new CopyOnWriteArrayList<>();
@@ -86,12 +88,13 @@ public final class Controller implements AutoCloseable {
     private final IncrementalTranslator translator = new IncrementalTranslator();
 
     public Controller(ControllerConfig config, ObjectSource source, Dataplane dataplane, Allocator allocator,
-                      AllocationStore store, MeterRegistry registry, Clock clock) {
+                      AllocationStore store, IngressSync ingress, MeterRegistry registry, Clock clock) {
         this.config = requireNonNull(config, "config");
         this.source = requireNonNull(source, "source");
         this.dataplane = requireNonNull(dataplane, "dataplane");
         this.allocator = requireNonNull(allocator, "allocator");
         this.store = requireNonNull(store, "store");
+        this.ingress = ingress;
         this.events = new EventRecorder(clock, config.nodeName(), 1000);
         this.syncDuration = Timer.builder("kubeway_sync_duration").description("one full sync")
                 .publishPercentileHistogram().register(registry);
@@ -202,8 +205,13 @@ public final class Controller implements AutoCloseable {
                 config.nodeAddresses()));
         problems.addAll(translation.problems());
 
+        List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
+        slices.addAll(userSlices);
+        IngressTranslation http = ingress == null ? null : ingress.sync(snap, admitted, slices, problems);
+        DesiredState desired = http == null ? translation.state()
+                : new DesiredState(translation.state().l4(), http.http());
         long translated = System.nanoTime();
-        Map<ListenKey, String> failures = dataplane.apply(translation.state());
+        Map<ListenKey, String> failures = dataplane.apply(desired);
         long applied = System.nanoTime();
         if (newSnapshot) {
             syncLatency.record(applied - changedAt, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -212,19 +220,22 @@ public final class Controller implements AutoCloseable {
         listenerCount = translation.state().l4().size() - failures.size();
         failures.forEach((key, reason) -> {
             L4Listener l = translation.state().l4().get(key);
+            if (l == null) {
+                problems.add(Problem.warning(new ObjectRef("IngressClass", "", ingress == null ? "kubeway" : ingress.className()),
+                        null, "ListenFailed", "Ingress listener " + key + " failed: " + reason));
+                return;
+            }
             NamespacedName nn = l.service().service();
             problems.add(Problem.warning(ObjectRef.of("Service", nn), sources.get(nn), "ListenFailed",
                     l.kind() + " listener " + key + " for " + l.service() + " failed: " + reason));
         });
         events.observe(problems, uids::get);
 
-        List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
-        slices.addAll(userSlices);
         view = new ClusterView(admitted, slices, events.events(), nodes(snap), true,
-                listenerStatuses(translation.state(), failures), List.of());
+                listenerStatuses(translation.state(), failures), http == null ? List.of() : http.handled());
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        boolean changed = !translation.state().equals(lastState);
-        lastState = translation.state();
+        boolean changed = !desired.equals(lastState);
+        lastState = desired;
         String line = "sync #{}: {} services, {} listeners ({} failed); validate {} ms, allocate {} ms, "
                 + "translate {} ms, apply {} ms";
         Object[] args = {++syncs, nowAccepted.size(), translation.state().l4().size(), failures.size(),

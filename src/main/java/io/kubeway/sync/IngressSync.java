@@ -1,0 +1,147 @@
+package io.kubeway.sync;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.kubeway.core.FieldError;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.core.ObjectRef;
+import io.kubeway.core.Problem;
+import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.source.ClusterSnapshot.Sourced;
+import io.kubeway.state.http.HttpState;
+import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.translate.endpoints.EndpointSliceValidation;
+import io.kubeway.translate.ingress.IngressInput;
+import io.kubeway.translate.ingress.IngressOptions;
+import io.kubeway.translate.ingress.IngressTranslation;
+import io.kubeway.translate.ingress.IngressTranslator;
+import io.kubeway.translate.ingress.IngressValidation;
+import io.kubeway.translate.ingress.TlsSecrets;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Ingress part of a sync: Ingresses, IngressClasses and TLS Secrets in, {@link HttpState} and Ingress
+ * statuses out. Keeps the last good version of each object, as the API server would refuse a bad update:
+ * an Ingress edited into something invalid keeps routing as before, and a Secret whose certificate breaks
+ * keeps its last good certificate (new handshakes still get it), each with a Warning problem.
+ */
+final class IngressSync {
+    private final IngressOptions options;
+    private final TlsCertificate defaultCertificate;
+    private Map<NamespacedName, Ingress> lastGoodIngress = Map.of();
+    private Map<NamespacedName, Secret> lastGoodSecret = Map.of();
+    /** TLS Secrets parse once per instance: parsing checks signatures. */
+    private Map<NamespacedName, Parsed> parsedSecrets = Map.of();
+
+    private record Parsed(Secret secret, TlsSecrets.Result result) {
+    }
+
+    IngressSync(IngressOptions options, TlsCertificate defaultCertificate) {
+        this.options = requireNonNull(options, "options");
+        this.defaultCertificate = requireNonNull(defaultCertificate, "defaultCertificate");
+    }
+
+    String className() {
+        return options.ingressClass();
+    }
+
+    IngressTranslation sync(ClusterSnapshot snap, List<Service> admitted, List<EndpointSlice> slices,
+                            List<Problem> problems) {
+        List<Sourced<Ingress>> ingresses = ingresses(snap, problems);
+        List<Sourced<Secret>> secrets = secrets(snap, problems);
+        List<IngressClass> classes = snap.ofType(IngressClass.class).stream().map(Sourced::object).toList();
+        if (ingresses.isEmpty() && options.defaultBackendService() == null) {
+            return emptyTranslation();
+        }
+        Map<NamespacedName, List<EndpointSlice>> byService = new HashMap<>();
+        for (EndpointSlice s : slices) {
+            String svc = EndpointSliceValidation.ownerService(s);
+            if (svc != null) {
+                byService.computeIfAbsent(new NamespacedName(s.getMetadata().getNamespace(), svc), k -> new ArrayList<>())
+                        .add(s);
+            }
+        }
+        IngressTranslation t = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, admitted,
+                byService, defaultCertificate, options));
+        problems.addAll(t.problems());
+        return t;
+    }
+
+    private IngressTranslation emptyTranslation() {
+        return new IngressTranslation(new HttpState(options.http(), options.https(), HttpState.EMPTY.router(),
+                Map.of(), defaultCertificate), List.of(), List.of());
+    }
+
+    /** Valid Ingresses, or their last good version when an edit made them invalid. */
+    private List<Sourced<Ingress>> ingresses(ClusterSnapshot snap, List<Problem> problems) {
+        Map<NamespacedName, Ingress> good = new HashMap<>();
+        List<Sourced<Ingress>> out = new ArrayList<>();
+        for (Sourced<Ingress> s : snap.ofType(Ingress.class)) {
+            NamespacedName nn = NamespacedName.of(s.object());
+            List<FieldError> errors = IngressValidation.validate(s.object());
+            Ingress before = lastGoodIngress.get(nn);
+            if (errors.isEmpty()) {
+                good.put(nn, s.object());
+                out.add(s);
+            } else if (before != null) {
+                problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
+                good.put(nn, before);
+                out.add(new Sourced<>(before, s.source()));
+            } else {
+                out.add(s); // the translator reports it and leaves it out
+            }
+        }
+        lastGoodIngress = good;
+        return out;
+    }
+
+    /** Secrets, with a TLS Secret that broke replaced by its last good version. */
+    private List<Sourced<Secret>> secrets(ClusterSnapshot snap, List<Problem> problems) {
+        Map<NamespacedName, Secret> good = new HashMap<>();
+        Map<NamespacedName, Parsed> parsed = new HashMap<>();
+        List<Sourced<Secret>> out = new ArrayList<>();
+        for (Sourced<Secret> s : snap.ofType(Secret.class)) {
+            NamespacedName nn = NamespacedName.of(s.object());
+            if (!hasTlsData(s.object())) {
+                out.add(s);
+                continue;
+            }
+            Parsed p = parsedSecrets.get(nn);
+            if (p == null || p.secret() != s.object()) {
+                p = new Parsed(s.object(), TlsSecrets.parse(s.object()));
+            }
+            parsed.put(nn, p);
+            Secret before = lastGoodSecret.get(nn);
+            if (p.result() instanceof TlsSecrets.Result.Invalid invalid && before != null) {
+                problems.add(Problem.warning(ObjectRef.of(s.object()), s.source(), "InvalidSecret",
+                        invalid.message() + "; keeping the last good certificate"));
+                good.put(nn, before);
+                parsed.put(nn, parsedSecrets.get(nn) != null && parsedSecrets.get(nn).secret() == before
+                        ? parsedSecrets.get(nn) : new Parsed(before, TlsSecrets.parse(before)));
+                out.add(new Sourced<>(before, s.source()));
+            } else {
+                if (p.result() instanceof TlsSecrets.Result.Ok) {
+                    good.put(nn, s.object());
+                }
+                out.add(s);
+            }
+        }
+        lastGoodSecret = good;
+        parsedSecrets = parsed;
+        return out;
+    }
+
+    private static boolean hasTlsData(Secret s) {
+        return s.getData() != null && s.getData().containsKey("tls.crt")
+                || s.getStringData() != null && s.getStringData().containsKey("tls.crt");
+    }
+}
