@@ -55,12 +55,22 @@ final class RawHttp implements AutoCloseable {
     }
 
     RawHttp(InetSocketAddress target, InetSocketAddress source) throws IOException {
-        socket = new Socket();
+        this(connect(target, source));
+    }
+
+    /** Over an already connected socket (e.g. a TLS socket). */
+    RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(10_000);
-        if (source != null) socket.bind(source);
-        socket.connect(target, 5_000);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    private static Socket connect(InetSocketAddress target, InetSocketAddress source) throws IOException {
+        Socket s = new Socket();
+        if (source != null) s.bind(source);
+        s.connect(target, 5_000);
+        return s;
     }
 
     static Response once(InetSocketAddress target, String request) throws IOException {
