@@ -1,0 +1,71 @@
+package io.kubeway.dataplane.http;
+
+import io.kubeway.state.Endpoint;
+import io.kubeway.state.http.HttpCluster;
+import io.kubeway.state.http.RequestView;
+import io.kubeway.state.http.RouteDecision.EndpointAffinity;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Picks the endpoint of a cluster for a request.
+ *
+ * <ul>
+ *   <li>No affinity: round robin per cluster name (shared by all event loops).</li>
+ *   <li>{@link EndpointAffinity.Cookie}: the endpoint the cookie names ({@link EndpointIds#cookieValue}) while it
+ *       is still in the cluster; otherwise round robin, and the response sets the cookie.</li>
+ *   <li>{@link EndpointAffinity.Hash}: rendezvous (highest random weight) hashing of the key over the endpoints,
+ *       so a key keeps its endpoint while that endpoint stays, and only keys of a removed endpoint move.</li>
+ * </ul>
+ * Retries after a connect failure go to the other endpoints (round-robin order, or descending rendezvous score).
+ * Thread-safe.
+ */
+final class EndpointPicker {
+    /** Past this many clusters the counters are reset (by {@link #trim}) so renamed clusters do not pile up. */
+    static final int MAX_COUNTERS = 4096;
+
+    private final ConcurrentHashMap<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+
+    /** @throws IllegalArgumentException if the cluster has no endpoints */
+    Candidates candidates(HttpCluster cluster, EndpointAffinity affinity, RequestView request) {
+        List<Endpoint> eps = cluster.endpoints();
+        int n = eps.size();
+        if (n == 0) throw new IllegalArgumentException("cluster " + cluster.name() + " has no endpoints");
+        if (affinity instanceof EndpointAffinity.Hash h) {
+            long key = EndpointIds.hash(h.key() == null ? "" : h.key());
+            long[] scores = new long[n];
+            int best = 0;
+            for (int i = 0; i < n; i++) {
+                scores[i] = EndpointIds.mix(key ^ EndpointIds.hash(eps.get(i)));
+                if (Long.compareUnsigned(scores[i], scores[best]) > 0) best = i;
+            }
+            // Candidates sorts signed; flip the sign bit so the signed order is the unsigned one.
+            for (int i = 0; i < n; i++) scores[i] ^= Long.MIN_VALUE;
+            return new Candidates(eps, best, affinity, scores, null);
+        }
+        if (affinity instanceof EndpointAffinity.Cookie c) {
+            String sent = request.cookie(c.name());
+            if (sent != null) {
+                for (int i = 0; i < n; i++) {
+                    if (EndpointIds.cookieValue(eps.get(i)).equals(sent)) return new Candidates(eps, i, affinity, null, sent);
+                }
+            }
+            return new Candidates(eps, next(cluster.name(), n), affinity, null, sent);
+        }
+        return new Candidates(eps, next(cluster.name(), n), null, null, null);
+    }
+
+    private int next(String cluster, int n) {
+        if (n == 1) return 0;
+        AtomicInteger c = roundRobin.get(cluster);
+        if (c == null) c = roundRobin.computeIfAbsent(cluster, k -> new AtomicInteger());
+        return Math.floorMod(c.getAndIncrement(), n);
+    }
+
+    /** Bounds memory when cluster names churn; resetting a counter only shifts where round robin restarts. */
+    void trim() {
+        if (roundRobin.size() > MAX_COUNTERS) roundRobin.clear();
+    }
+}

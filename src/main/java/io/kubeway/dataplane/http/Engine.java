@@ -1,0 +1,141 @@
+package io.kubeway.dataplane.http;
+
+import io.kubeway.dataplane.proxy.transport.Transport;
+import io.kubeway.state.http.HttpState;
+import io.kubeway.state.http.Router;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+
+import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every connection of one {@link HttpDataplane} shares: settings, the current router (swapped atomically:
+ * each request reads it once), certificates, backend pools per event loop, balancing, rate-limit and metrics
+ * state.
+ */
+final class Engine {
+    private final HttpEngineConfig config;
+    private final Transport transport;
+    private final Clock clock;
+    private final CidrSet trustedProxies;
+    private final long clientIdleNanos;
+    private final HttpMeters meters;
+    private final AccessLog accessLog;
+    private final EndpointPicker picker = new EndpointPicker();
+    private final RateLimiter limiter = new RateLimiter();
+    private final ServerTls serverTls = new ServerTls();
+    private final UpstreamTls upstreamTls = new UpstreamTls();
+    private final ConcurrentHashMap<EventLoop, LoopUpstreams> upstreams = new ConcurrentHashMap<>();
+    private final HttpDecoderConfig serverDecoder;
+    private final HttpDecoderConfig upstreamDecoder;
+    private volatile Router router = HttpState.EMPTY.router();
+    private volatile boolean closed;
+
+    Engine(HttpEngineConfig config, Transport transport, MeterRegistry registry, Clock clock) {
+        this.config = config;
+        this.transport = transport;
+        this.clock = clock;
+        this.trustedProxies = CidrSet.parse(config.trustedProxies());
+        this.clientIdleNanos = config.clientIdleTimeout().toNanos();
+        this.meters = new HttpMeters(registry);
+        this.accessLog = new AccessLog(config.accessLog());
+        this.serverDecoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxInitialLineBytes())
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true)
+                .setStrictLineParsing(true);
+        this.upstreamDecoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(8 * 1024)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
+    }
+
+    HttpEngineConfig config() {
+        return config;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    CidrSet trustedProxies() {
+        return trustedProxies;
+    }
+
+    long clientIdleNanos() {
+        return clientIdleNanos;
+    }
+
+    HttpMeters meters() {
+        return meters;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    EndpointPicker picker() {
+        return picker;
+    }
+
+    RateLimiter limiter() {
+        return limiter;
+    }
+
+    ServerTls serverTls() {
+        return serverTls;
+    }
+
+    HttpDecoderConfig serverDecoderConfig() {
+        return serverDecoder;
+    }
+
+    HttpDecoderConfig upstreamDecoderConfig() {
+        return upstreamDecoder;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    void router(Router next) {
+        router = next;
+    }
+
+    /** The client context for TLS to backends (no verification, as ingress-nginx); HTTP/2 ALPN if {@code h2}. */
+    SslContext upstreamTls(boolean h2) {
+        return upstreamTls.context(h2);
+    }
+
+    /** The backend pools of {@code loop}, created on first use. */
+    LoopUpstreams upstreams(EventLoop loop) {
+        LoopUpstreams u = upstreams.get(loop);
+        if (u != null) return u;
+        if (closed) throw new IllegalStateException("data plane closed");
+        return upstreams.computeIfAbsent(loop, l -> new LoopUpstreams(l, this));
+    }
+
+    /** Closes every pooled backend connection (on each pool's own event loop). */
+    void close() {
+        closed = true;
+        upstreams.forEach((loop, u) -> {
+            if (!loop.isShuttingDown()) loop.execute(u::close);
+        });
+        upstreams.clear();
+    }
+
+    /** Idle pooled connections on {@code loop} (tests; call on that loop). */
+    int idleUpstreams(EventLoop loop) {
+        LoopUpstreams u = upstreams.get(loop);
+        return u == null ? 0 : u.idleCount();
+    }
+}

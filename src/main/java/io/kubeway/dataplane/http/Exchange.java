@@ -1,0 +1,642 @@
+package io.kubeway.dataplane.http;
+
+import io.kubeway.core.IpLiterals;
+import io.kubeway.state.Endpoint;
+import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.RouteDecision;
+import io.kubeway.state.http.RouteDecision.Forward;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request, from its head to the end of its response: routes it, then either answers locally or proxies it
+ * to an endpoint, streaming both bodies with backpressure (a chunk is read from one side only while the other
+ * side can take it), and finally records it.
+ *
+ * <p>Failures: a connect failure moves on to the next endpoint (each once), then 502; a pooled connection the
+ * backend closed before answering an idempotent request without body is retried once on a new connection;
+ * the backend closing before its response head is 502, after it the client connection is cut (a truncated
+ * response must not look complete). Timeouts ({@link Forward#timeouts()} and the client idle timeout) are
+ * checked by one watchdog timer per request: send (upstream not taking the body), read (upstream silent),
+ * client body and client reading stalls. Nothing waits forever.
+ *
+ * <p>Everything runs on the client channel's event loop (the backend channel shares it).
+ */
+final class Exchange {
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    private enum Phase { ROUTING, CONNECTING, PROXYING, DISCARDING, DONE }
+
+    /** The most request body read and dropped after a local answer before the connection is closed instead. */
+    static final long DISCARD_LIMIT = 1 << 20;
+
+    private final ProxyHandler client;
+    private final Engine engine;
+    private final HttpRequest request;
+    private final EventLoop loop;
+    private final long startNanos = System.nanoTime();
+    private final Instant start;
+    private final String requestId;
+    private final String originalUri;
+    private final @Nullable String hostHeader;
+    private final @Nullable String referer;
+    private final @Nullable String userAgent;
+    private final boolean clientKeepAlive;
+
+    private Phase phase = Phase.ROUTING;
+    private @Nullable NettyRequestView view;
+    private @Nullable RequestTarget target;
+    private String ingress = "-";
+    private String routeHost = "";
+    private String routePath = "";
+    private @Nullable Forward forward;
+    private @Nullable Candidates candidates;
+    private RateLimiter.Permit permit = RateLimiter.Permit.NONE;
+    private @Nullable HttpRequest upstreamHead;
+    private @Nullable UpstreamLink upstream;
+    private @Nullable Endpoint endpoint;
+    private @Nullable ScheduledFuture<?> watchdog;
+
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean skippingInterim;
+    private boolean websocket;
+    private boolean expectContinue;
+    private boolean upstreamKeepAlive;
+    private boolean staleRetried;
+    private boolean keepAlive;
+    private int status;
+    private int upstreamStatus;
+    private long requestBytes;
+    private long responseBytes;
+    private long upstreamStartNanos = -1;
+    private long lastClientActivity;
+    private long lastUpstreamActivity;
+    private long upstreamBlockedSince = -1;
+    private long clientBlockedSince = -1;
+
+    Exchange(ProxyHandler client, Engine engine, HttpRequest request) {
+        this.client = client;
+        this.engine = engine;
+        this.request = request;
+        this.loop = client.channel().eventLoop();
+        this.start = engine.clock().instant();
+        HttpHeaders h = request.headers();
+        String id = h.get(Forwarding.X_REQUEST_ID);
+        this.requestId = id == null || id.isEmpty() ? Forwarding.newRequestId() : id;
+        this.originalUri = request.uri();
+        this.hostHeader = h.get(HttpHeaderNames.HOST);
+        this.referer = h.get(HttpHeaderNames.REFERER);
+        this.userAgent = h.get(HttpHeaderNames.USER_AGENT);
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request); // before the Connection header is stripped
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    /** Routes the request and starts answering it. */
+    void start() {
+        RequestChecks.Rejection rejected = RequestChecks.check(request, client.http2());
+        target = rejected == null ? RequestTarget.parse(request.uri()) : null;
+        if (rejected == null && target == null) rejected = new RequestChecks.Rejection(400, "bad request-target");
+        if (rejected != null) {
+            log.debug("{}: refused {}: {}", client.channel(), request.uri(), rejected.reason());
+            respondLocal(rejected.status(), Map.of(), LocalResponses.errorBody(rejected.status()), true);
+            return;
+        }
+        ClientConnection conn = client.connection();
+        String authority = target.authority() != null ? target.authority() : hostHeader;
+        List<String> xff = conn.peerTrusted() ? request.headers().getAll(Forwarding.X_FORWARDED_FOR) : List.of();
+        InetAddress clientIp = Forwarding.clientIp(conn.peer(), xff, engine.trustedProxies());
+        boolean tls = conn.tls() || conn.peerTrusted()
+                && "https".equalsIgnoreCase(request.headers().get(Forwarding.X_FORWARDED_PROTO));
+        view = new NettyRequestView(NettyRequestView.hostOf(authority), target.path(), target.query(),
+                request.method().name(), request.headers(), clientIp, tls);
+        RouteDecision decision;
+        try {
+            decision = engine.router().route(view);
+        } catch (RuntimeException e) {
+            log.warn("router failed on {}: {}", view, e.toString(), e);
+            respondLocal(500, Map.of(), LocalResponses.errorBody(500), false);
+            return;
+        }
+        ingress = decision.ingress() == null ? "-" : decision.ingress();
+        switch (decision) {
+            case RouteDecision.Respond r -> respondLocal(r.status(), r.headers(), r.body() == null ? "" : r.body(), false);
+            case Forward f -> forward(f);
+        }
+    }
+
+    private void forward(Forward f) {
+        forward = f;
+        routeHost = f.host() == null ? "" : f.host();
+        routePath = f.path() == null ? "" : f.path();
+        if (f.rateLimit() != null) {
+            RateLimiter.Permit p = engine.limiter().admit(f.rateLimit(), view.clientIp(), engine.clock().millis());
+            if (p == null) {
+                respondLocal(503, Map.of(), LocalResponses.errorBody(503), false);
+                return;
+            }
+            permit = p;
+        }
+        long length = HttpUtil.getContentLength(request, -1L);
+        if (f.maxBodyBytes() > 0 && length > f.maxBodyBytes()) {
+            respondLocal(413, Map.of(), LocalResponses.errorBody(413), true);
+            return;
+        }
+        if (f.cluster().endpoints().isEmpty()) {
+            respondLocal(503, Map.of(), LocalResponses.errorBody(503), false);
+            return;
+        }
+        if (f.upstreamPath() == null || !f.upstreamPath().startsWith("/")) {
+            log.warn("route {} gave an invalid upstream path {}", ingress, f.upstreamPath());
+            respondLocal(500, Map.of(), LocalResponses.errorBody(500), false);
+            return;
+        }
+        BackendProtocol protocol = f.cluster().protocol();
+        websocket = !client.http2() && isWebSocket(request)
+                && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS);
+        upstreamHead = upstreamHead(f);
+        candidates = engine.picker().candidates(f.cluster(), f.affinity(), view);
+        connect(candidates.next(), false);
+    }
+
+    static boolean isWebSocket(HttpRequest r) {
+        return r.method().equals(HttpMethod.GET)
+                && Forwarding.hasToken(r.headers().get(HttpHeaderNames.UPGRADE), "websocket")
+                && r.headers().getAll(HttpHeaderNames.CONNECTION).stream().anyMatch(v -> Forwarding.hasToken(v, "upgrade"));
+    }
+
+    private HttpRequest upstreamHead(Forward f) {
+        HttpHeaders h = request.headers();
+        ClientConnection conn = client.connection();
+        String originalHost = target.authority() != null ? target.authority() : hostHeader;
+        // We answer "100 Continue" ourselves once the backend connection is ready (as Envoy does by default):
+        // a backend that ignores Expect would otherwise leave the client waiting.
+        expectContinue = h.containsValue(HttpHeaderNames.EXPECT, "100-continue", true);
+        h.remove(HttpHeaderNames.EXPECT);
+        Forwarding.stripHopByHop(h, websocket);
+        if (websocket) h.set(HttpHeaderNames.CONNECTION, "upgrade");
+        if (target.authority() != null) h.set(HttpHeaderNames.HOST, target.authority());
+        Forwarding.addForwarded(h, conn.peer(), conn.peerTrusted(), view.clientIp(), conn.tls(), originalHost,
+                conn.localPort(), requestId);
+        f.setRequestHeaders().forEach(h::set);
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), f.upstreamPath(), h);
+    }
+
+    private void connect(Endpoint ep, boolean fresh) {
+        phase = Phase.CONNECTING;
+        endpoint = ep;
+        PoolKey key = PoolKey.of(ep, forward.cluster().protocol());
+        engine.upstreams(loop).acquire(ep, key, forward.timeouts(), fresh).addListener((Future<UpstreamLink> f) -> {
+            if (f.isSuccess()) connected(f.getNow());
+            else connectFailed(ep, f.cause());
+        });
+    }
+
+    private void connectFailed(Endpoint ep, Throwable cause) {
+        if (phase != Phase.CONNECTING) return;
+        log.debug("{} -> {}: connect failed: {}", forward.cluster().name(), ep, cause.toString());
+        Endpoint next = candidates.next();
+        if (next != null) connect(next, false);
+        else fail(502, "no endpoint of " + forward.cluster().name() + " accepted a connection");
+    }
+
+    private void connected(UpstreamLink link) {
+        if (phase != Phase.CONNECTING) { // the client went away meanwhile; nothing was written
+            link.release(true);
+            return;
+        }
+        if (forward.maxBodyBytes() > 0 && !requestComplete && client.queuedBodyBytes() > forward.maxBodyBytes()) {
+            link.release(true);
+            respondLocal(413, Map.of(), LocalResponses.errorBody(413), true);
+            return;
+        }
+        upstream = link;
+        link.attach(this);
+        phase = Phase.PROXYING;
+        long now = System.nanoTime();
+        if (upstreamStartNanos < 0) upstreamStartNanos = now;
+        lastClientActivity = now;
+        lastUpstreamActivity = now;
+        Channel up = link.channel();
+        up.write(upstreamHead, up.voidPromise());
+        if (requestComplete) up.write(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise()); // a stale-connection retry
+        if (expectContinue && !requestComplete) client.writeContinue();
+        client.drain();
+        if (phase != Phase.PROXYING) return;
+        up.flush();
+        up.read();
+        armWatchdog(now);
+        client.readIfWanted();
+    }
+
+    /** Whether body parts of this request may be handed over now. */
+    boolean acceptsBody() {
+        return (phase == Phase.PROXYING || phase == Phase.DISCARDING) && !requestComplete;
+    }
+
+    /** Whether the client channel should read: a body is expected and the backend keeps up with it. */
+    boolean wantsClientRead() {
+        if (phase == Phase.DISCARDING) return !requestComplete;
+        return phase == Phase.PROXYING && !requestComplete && upstream != null && upstream.channel().isWritable();
+    }
+
+    void requestContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (phase == Phase.DISCARDING) {
+            requestBytes += c.content().readableBytes();
+            lastClientActivity = System.nanoTime();
+            c.release();
+            if (last) {
+                requestComplete = true;
+                finish();
+            } else if (requestBytes > DISCARD_LIMIT) {
+                keepAlive = false;
+                finish();
+            }
+            return;
+        }
+        if (phase != Phase.PROXYING) {
+            c.release();
+            if (last) requestComplete = true;
+            return;
+        }
+        if (c.decoderResult().isFailure()) {
+            c.release();
+            fail(400, "malformed request body: " + c.decoderResult().cause());
+            return;
+        }
+        requestBytes += c.content().readableBytes();
+        lastClientActivity = System.nanoTime();
+        if (forward.maxBodyBytes() > 0 && requestBytes > forward.maxBodyBytes()) {
+            c.release();
+            // Part of the body already went to the backend: that connection is spoilt; the client still gets 413.
+            fail(413, "request body over " + forward.maxBodyBytes() + " bytes");
+            return;
+        }
+        Channel up = upstream.channel();
+        if (last) requestComplete = true;
+        up.write(c, up.voidPromise());
+        if (last) {
+            up.flush();
+            lastUpstreamActivity = System.nanoTime();
+            if (responseComplete) finish();
+        }
+    }
+
+    void clientReadComplete() {
+        if (phase == Phase.PROXYING && upstream != null) upstream.channel().flush();
+    }
+
+    void clientWritabilityChanged(boolean writable) {
+        if (phase != Phase.PROXYING) return;
+        if (writable) {
+            clientBlockedSince = -1;
+            if (!responseComplete && upstream != null) upstream.channel().read();
+        } else if (clientBlockedSince < 0) {
+            clientBlockedSince = System.nanoTime();
+        }
+    }
+
+    /** The client connection (or HTTP/2 stream) is gone. */
+    void clientClosed() {
+        if (phase == Phase.DONE) return;
+        if (!responseComplete) status = 499;
+        phase = Phase.DONE;
+        cancelWatchdog();
+        releaseUpstream(false);
+        permit.release();
+        record();
+    }
+
+    // ---- backend side ----
+
+    void upstreamRead(Object msg) {
+        lastUpstreamActivity = System.nanoTime();
+        if (phase != Phase.PROXYING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse r) {
+            if (r.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                upstreamBroken("invalid response head: " + r.decoderResult().cause());
+                return;
+            }
+            int code = r.status().code();
+            if (code == 101) {
+                if (websocket && requestComplete && !responseStarted) {
+                    upgrade(r);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                    upstreamBroken("unexpected 101 Switching Protocols");
+                }
+                return;
+            }
+            if (code < 200) { // 100 Continue, 103 Early Hints...: interim, not forwarded
+                skippingInterim = !(msg instanceof LastHttpContent);
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (responseStarted) {
+                ReferenceCountUtil.release(msg);
+                upstreamBroken("second response head");
+                return;
+            }
+            skippingInterim = false;
+            responseHead(r);
+        } else if (msg instanceof HttpContent c) {
+            if (skippingInterim) {
+                if (msg instanceof LastHttpContent) skippingInterim = false;
+                c.release();
+                return;
+            }
+            if (!responseStarted || c.decoderResult().isFailure()) {
+                c.release();
+                upstreamBroken("malformed response body");
+                return;
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpContent c) responseBytes += c.content().readableBytes();
+        client.write(msg);
+        if (msg instanceof LastHttpContent) {
+            responseComplete = true;
+            client.flush();
+            if (requestComplete) {
+                finish();
+            } else {
+                // The backend answered before the whole body arrived (e.g. it refused the upload): the upstream
+                // connection is not reusable and the client connection is closed after the response.
+                keepAlive = false;
+                releaseUpstream(false);
+                finish();
+            }
+        }
+    }
+
+    private void responseHead(HttpResponse r) {
+        status = upstreamStatus = r.status().code();
+        responseStarted = true;
+        HttpHeaders h = r.headers();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
+        Forwarding.stripHopByHop(h, false);
+        boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        forward.addResponseHeaders().forEach(h::set);
+        String cookie = candidates.cookieToSet(endpoint);
+        if (cookie != null) h.add(HttpHeaderNames.SET_COOKIE, cookie);
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (client.http2()) return;
+        keepAlive = requestComplete && client.keepAliveAllowed(clientKeepAlive);
+        boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
+        if (!bodyless && !hasLength) {
+            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) keepAlive = false; // delimited by close
+            else HttpUtil.setTransferEncodingChunked(r, true);
+        }
+        LocalResponses.connectionHeader(r, request.protocolVersion(), keepAlive);
+    }
+
+    void upstreamReadComplete() {
+        if (phase != Phase.PROXYING) return;
+        client.flush();
+        if (!responseComplete && upstream != null && client.channel().isWritable()) upstream.channel().read();
+    }
+
+    void upstreamWritabilityChanged(boolean writable) {
+        if (phase != Phase.PROXYING) return;
+        if (writable) {
+            upstreamBlockedSince = -1;
+            client.readIfWanted();
+        } else if (upstreamBlockedSince < 0) {
+            upstreamBlockedSince = System.nanoTime();
+        }
+    }
+
+    void upstreamClosed(UpstreamLink link, @Nullable Throwable cause) {
+        if (link != upstream || phase != Phase.PROXYING) return;
+        upstream = null;
+        if (responseComplete) return;
+        if (!responseStarted && link.reused() && requestBytes == 0 && !staleRetried && idempotent(request.method())) {
+            // The backend closed an idle keep-alive connection just as we reused it: nothing reached it.
+            staleRetried = true;
+            cancelWatchdog();
+            connect(link.endpoint, true);
+            return;
+        }
+        upstreamBroken(cause == null ? "backend closed the connection" : cause.toString());
+    }
+
+    private static boolean idempotent(HttpMethod m) {
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
+    }
+
+    /** The backend failed us: 502 if the client has no response yet, else cut the client off. */
+    private void upstreamBroken(String why) {
+        log.debug("{} -> {}: {}", forward.cluster().name(), endpoint, why);
+        if (!responseStarted) fail(502, why);
+        else abort(why);
+    }
+
+    private void upgrade(HttpResponse r) {
+        status = upstreamStatus = 101;
+        responseStarted = true;
+        responseComplete = true;
+        UpstreamLink link = upstream;
+        upstream = null;
+        link.detach();
+        link.exchange = null;
+        phase = Phase.DONE;
+        cancelWatchdog();
+        record();
+        HttpHeaders h = r.headers();
+        Forwarding.stripHopByHop(h, true);
+        h.set(HttpHeaderNames.CONNECTION, "upgrade");
+        FullHttpResponse resp = new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                r.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER, h, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        ReferenceCountUtil.release(r);
+        WebSocketTunnel.start(client, link, resp, permit, forward.timeouts().read());
+    }
+
+    // ---- endings ----
+
+    /**
+     * Answers locally: a routing decision, a refusal, or an error before the response started. If the request
+     * body is still coming (and the connection may stay open), it is read and dropped first, up to
+     * {@link #DISCARD_LIMIT}, as nginx discards the body of a request it answered itself.
+     */
+    private void respondLocal(int code, Map<String, String> headers, String body, boolean forceClose) {
+        releaseUpstream(false);
+        cancelWatchdog();
+        status = code;
+        responseStarted = true;
+        responseComplete = true;
+        if (!requestComplete) requestComplete = client.discardQueuedBody();
+        keepAlive = !forceClose && client.keepAliveAllowed(clientKeepAlive);
+        client.write(LocalResponses.build(code, headers, body, request.method().equals(HttpMethod.HEAD),
+                client.http2(), request.protocolVersion(), keepAlive));
+        client.flush();
+        if (requestComplete || !keepAlive || client.http2()) {
+            finish();
+            return;
+        }
+        phase = Phase.DISCARDING;
+        lastClientActivity = System.nanoTime();
+        watchdog = loop.schedule(this::checkTimeouts, engine.clientIdleNanos(), TimeUnit.NANOSECONDS);
+        client.readIfWanted();
+    }
+
+    private void fail(int code, String why) {
+        log.debug("{} {}: {} ({})", request.method(), originalUri, code, why);
+        // Closes unless the rest of the request body turns out to be here already (respondLocal checks).
+        respondLocal(code, Map.of(), LocalResponses.errorBody(code), false);
+    }
+
+    private void finish() {
+        if (phase == Phase.DONE) return;
+        phase = Phase.DONE;
+        cancelWatchdog();
+        releaseUpstream(requestComplete && responseComplete && upstreamKeepAlive);
+        permit.release();
+        record();
+        client.exchangeDone(this, keepAlive && requestComplete);
+    }
+
+    /** Cuts the client off mid-response, so it cannot mistake a truncated response for a whole one. */
+    private void abort(String why) {
+        if (phase == Phase.DONE) return;
+        log.debug("{} {}: aborted: {}", request.method(), originalUri, why);
+        phase = Phase.DONE;
+        cancelWatchdog();
+        releaseUpstream(false);
+        permit.release();
+        record();
+        client.abort();
+    }
+
+    private void releaseUpstream(boolean reusable) {
+        UpstreamLink l = upstream;
+        upstream = null;
+        if (l != null) l.release(reusable);
+    }
+
+    private void record() {
+        long now = System.nanoTime();
+        engine.meters().record(ingress, routeHost, routePath, status, now - startNanos, requestBytes, responseBytes);
+        if (!engine.accessLog().enabled()) return;
+        engine.accessLog().log(new RequestRecord(start,
+                IpLiterals.format(view != null ? view.clientIp() : client.connection().peer()), request.method().name(),
+                originalUri, client.http2() ? "HTTP/2.0" : request.protocolVersion().text(),
+                hostHeader == null ? "" : hostHeader, referer, userAgent, requestId, ingress, routeHost, routePath,
+                forward == null ? null : forward.cluster().name(), endpoint == null ? null : endpoint.toString(),
+                status, upstreamStatus, requestBytes, responseBytes, now - startNanos,
+                upstreamStartNanos < 0 ? -1 : now - upstreamStartNanos));
+    }
+
+    // ---- timeouts ----
+
+    private void armWatchdog(long now) {
+        cancelWatchdog();
+        long first = Math.min(forward.timeouts().read().toNanos(),
+                Math.min(forward.timeouts().send().toNanos(), engine.clientIdleNanos()));
+        watchdog = loop.schedule(this::checkTimeouts, Math.max(first, 1), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
+    }
+
+    private void checkTimeouts() {
+        watchdog = null;
+        long now = System.nanoTime();
+        if (phase == Phase.DISCARDING) {
+            long due = lastClientActivity + engine.clientIdleNanos();
+            if (now - due >= 0) {
+                keepAlive = false;
+                finish();
+            } else {
+                watchdog = loop.schedule(this::checkTimeouts, due - now, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        if (phase != Phase.PROXYING) return;
+        long next = Long.MAX_VALUE;
+        long clientIdle = engine.clientIdleNanos();
+        if (!requestComplete) {
+            if (upstreamBlockedSince >= 0) {
+                long due = upstreamBlockedSince + forward.timeouts().send().toNanos();
+                if (now - due >= 0) {
+                    timedOut(504, "backend not taking the request body (send timeout)");
+                    return;
+                }
+                next = Math.min(next, due);
+            } else {
+                long due = lastClientActivity + clientIdle;
+                if (now - due >= 0) {
+                    timedOut(408, "client stopped sending the request body");
+                    return;
+                }
+                next = Math.min(next, due);
+            }
+        }
+        if ((requestComplete || responseStarted) && !responseComplete) {
+            if (clientBlockedSince >= 0) {
+                long due = clientBlockedSince + clientIdle;
+                if (now - due >= 0) {
+                    abort("client stopped reading the response");
+                    return;
+                }
+                next = Math.min(next, due);
+            } else {
+                long due = lastUpstreamActivity + forward.timeouts().read().toNanos();
+                if (now - due >= 0) {
+                    timedOut(504, "backend silent for the read timeout");
+                    return;
+                }
+                next = Math.min(next, due);
+            }
+        }
+        if (next != Long.MAX_VALUE) watchdog = loop.schedule(this::checkTimeouts, Math.max(next - now, 1), TimeUnit.NANOSECONDS);
+    }
+
+    private void timedOut(int code, String why) {
+        if (!responseStarted) {
+            releaseUpstream(false);
+            fail(code, why);
+        } else {
+            abort(why);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.kubeway.dataplane.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The handlers of an accepted client connection, by protocol.
+ *
+ * <ul>
+ *   <li>HTTPS: {@code SniHandler} picks the certificate from the ClientHello ({@link ServerTls}), then ALPN picks
+ *       HTTP/2 ({@code h2}) or HTTP/1.1 (also when the client offers no ALPN).</li>
+ *   <li>HTTP: the first bytes tell HTTP/2 with prior knowledge (the connection preface {@code PRI * HTTP/2.0})
+ *       from HTTP/1.1.</li>
+ *   <li>HTTP/1.1: {@code HttpServerCodec} with the configured limits, one {@link ProxyHandler}.</li>
+ *   <li>HTTP/2: {@code Http2FrameCodec} and {@code Http2MultiplexHandler}; every stream is a child channel with
+ *       {@code Http2StreamFrameToHttpObjectCodec} and its own {@link ProxyHandler}, so streams run the same
+ *       request logic as HTTP/1.1 connections, each with stream-level flow control as backpressure.</li>
+ * </ul>
+ */
+final class Pipelines {
+    private static final Logger log = LoggerFactory.getLogger(Pipelines.class);
+    /** A ClientHello with post-quantum key shares is a few KiB; more is not a browser. */
+    private static final int MAX_CLIENT_HELLO = 64 * 1024;
+
+    private Pipelines() {
+    }
+
+    /** Sets up a freshly accepted connection. */
+    static void accept(Channel ch, ClientConnection conn, Engine engine) {
+        long timeoutMillis = engine.config().requestHeaderTimeout().toMillis();
+        if (conn.tls()) {
+            ch.pipeline().addLast("sni", new SniHandler(engine.serverTls(), MAX_CLIENT_HELLO, timeoutMillis));
+            ch.pipeline().addLast("alpn", new Alpn(conn, engine));
+        } else {
+            ch.pipeline().addLast("detect", new CleartextDetector(conn, engine, timeoutMillis));
+        }
+    }
+
+    /** HTTP/1.1: the codec (with the header and line limits), then one proxy handler for the connection. */
+    static void http1(ChannelPipeline p, ClientConnection conn, Engine engine) {
+        p.addLast("http1", new HttpServerCodec(engine.serverDecoderConfig()));
+        p.addLast("proxy", new ProxyHandler(engine, conn, false));
+    }
+
+    /** HTTP/2: frames, streams as child channels, and an idle timeout for connections without streams. */
+    static void http2(Channel ch, ClientConnection conn, Engine engine) {
+        ChannelPipeline p = ch.pipeline();
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(H2Settings.server(engine.config().maxHeaderBytes()))
+                .build();
+        p.addLast("h2", codec);
+        p.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.config().setAutoRead(false);
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast(new ProxyHandler(engine, conn, true));
+            }
+        }));
+        p.addBefore("h2", "h2-idle", new H2IdleTimeout(codec, engine.clientIdleNanos()));
+        H2Settings.enlargeConnectionWindow(codec);
+        // Frames of all streams share the connection: it must always read; streams pace themselves with
+        // flow control (a stream's window only reopens as its proxy handler consumes the data).
+        ch.config().setAutoRead(true);
+    }
+
+    /** After the TLS handshake: HTTP/2 or HTTP/1.1 by ALPN. */
+    private static final class Alpn extends ApplicationProtocolNegotiationHandler {
+        private final ClientConnection conn;
+        private final Engine engine;
+
+        Alpn(ClientConnection conn, Engine engine) {
+            super(ApplicationProtocolNames.HTTP_1_1);
+            this.conn = conn;
+            this.engine = engine;
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                http2(ctx.channel(), conn, engine);
+            } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+                http1(ctx.pipeline(), conn, engine);
+            } else {
+                throw new IllegalStateException("unexpected ALPN protocol " + protocol);
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("{}: TLS handshake failed: {}", ctx.channel(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /**
+     * Cleartext: HTTP/2 with prior knowledge starts with the 24-byte connection preface; anything else is
+     * HTTP/1.1. Waits for enough bytes to tell (at most the request header timeout), then hands what it read
+     * to the chosen pipeline.
+     */
+    private static final class CleartextDetector extends ByteToMessageDecoder {
+        private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+
+        private final ClientConnection conn;
+        private final Engine engine;
+        private final long timeoutMillis;
+        private ScheduledFuture<?> timer;
+
+        CleartextDetector(ClientConnection conn, Engine engine, long timeoutMillis) {
+            this.conn = conn;
+            this.engine = engine;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            timer = ctx.executor().schedule(() -> {
+                log.debug("{}: no request within {} ms", ctx.channel(), timeoutMillis);
+                ctx.close();
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            int n = Math.min(in.readableBytes(), PREFACE.readableBytes());
+            boolean prefix = ByteBufUtil.equals(in, in.readerIndex(), PREFACE, PREFACE.readerIndex(), n);
+            if (prefix && n < PREFACE.readableBytes()) return; // could still be HTTP/2: wait for more
+            timer.cancel(false);
+            if (prefix) http2(ctx.channel(), conn, engine);
+            else http1(ctx.pipeline(), conn, engine);
+            ctx.pipeline().remove(this); // passes the bytes read so far on to the chosen codec
+        }
+
+        @Override
+        protected void handlerRemoved0(ChannelHandlerContext ctx) {
+            if (timer != null) timer.cancel(false);
+        }
+    }
+
+    /** Closes an HTTP/2 connection (with GOAWAY) that saw no frame and had no open stream for the client idle timeout. */
+    private static final class H2IdleTimeout extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final Http2FrameCodec codec;
+        private final long idleNanos;
+        private long lastBusy = System.nanoTime();
+        private ScheduledFuture<?> timer;
+
+        H2IdleTimeout(Http2FrameCodec codec, long idleNanos) {
+            this.codec = codec;
+            this.idleNanos = idleNanos;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            schedule(ctx, idleNanos);
+        }
+
+        private void schedule(ChannelHandlerContext ctx, long delay) {
+            timer = ctx.executor().schedule(() -> check(ctx), Math.max(delay, 1), TimeUnit.NANOSECONDS);
+        }
+
+        private void check(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isActive()) return;
+            long now = System.nanoTime();
+            if (codec.connection().numActiveStreams() > 0) lastBusy = now;
+            long due = lastBusy + idleNanos;
+            if (now - due >= 0) {
+                log.debug("{}: idle HTTP/2 connection, closing", ctx.channel());
+                ctx.close();
+            } else {
+                schedule(ctx, Math.min(due - now, idleNanos));
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastBusy = System.nanoTime(); // any frame, PINGs included, counts as use
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (timer != null) timer.cancel(false);
+            ctx.fireChannelInactive();
+        }
+    }
+}

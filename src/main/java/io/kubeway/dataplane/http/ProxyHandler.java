@@ -1,0 +1,320 @@
+package io.kubeway.dataplane.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of the proxy, last in the pipeline of an HTTP/1.1 connection (after {@code HttpServerCodec})
+ * or of one HTTP/2 stream (after {@code Http2StreamFrameToHttpObjectCodec}); both deliver {@code HttpObject}s,
+ * so the same logic serves both. Requests are handled one at a time by an {@link Exchange}.
+ *
+ * <p>The channel runs with AUTO_READ off: it reads when waiting for a request, or when the exchange wants more
+ * body and the backend can take it. What the decoder produced beyond that (the part of a body that arrived with
+ * its head, pipelined requests) waits in a queue bounded by one read.
+ *
+ * <p>Idle connections: between requests the connection is closed after the client idle timeout (the request
+ * header timeout before the first request); bytes trickling in do not extend it, so a slow sender of headers
+ * is cut off too.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+    /** How long a connection closed after an error keeps swallowing the client's body (nginx lingering_time). */
+    static final long LINGER_MILLIS = 2_000;
+
+    private final Engine engine;
+    private final ClientConnection connection;
+    private final boolean http2;
+    private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
+    private @Nullable ChannelHandlerContext ctx;
+    private @Nullable Exchange exchange;
+    private boolean closing;
+    private boolean started;
+    private int requests;
+    private long idleSince;
+    private @Nullable ScheduledFuture<?> idleTimer;
+
+    ProxyHandler(Engine engine, ClientConnection connection, boolean http2) {
+        this.engine = engine;
+        this.connection = connection;
+        this.http2 = http2;
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    boolean http2() {
+        return http2;
+    }
+
+    ClientConnection connection() {
+        return connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        // Added after a TLS handshake the channel is already active and channelActive will not come.
+        if (ctx.channel().isActive()) begin();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        begin();
+        ctx.fireChannelActive();
+    }
+
+    private void begin() {
+        if (started) return;
+        started = true;
+        if (!http2) idle();
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing && exchange == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof FullHttpRequest full) {
+            // An HTTP/2 request without body (or the decoder's stand-in for an invalid request): split it so the
+            // exchange sees a head, then the end of its body.
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            head.setDecoderResult(full.decoderResult());
+            inbound.add(head);
+            inbound.add(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+        } else {
+            inbound.add(msg);
+        }
+        drain();
+    }
+
+    /** Hands queued messages to the exchange (or starts the next one) as far as it accepts them. */
+    void drain() {
+        while (!inbound.isEmpty()) {
+            if (exchange == null) {
+                if (closing) {
+                    releaseQueued();
+                    return;
+                }
+                Object m = inbound.poll();
+                if (!(m instanceof HttpRequest req)) { // leftovers of a refused request
+                    ReferenceCountUtil.release(m);
+                    continue;
+                }
+                requests++;
+                cancelIdle();
+                Exchange e = new Exchange(this, engine, req);
+                exchange = e;
+                e.start();
+                continue;
+            }
+            if (!exchange.acceptsBody()) return;
+            Object m = inbound.poll();
+            if (m instanceof HttpContent c) exchange.requestContent(c);
+            else ReferenceCountUtil.release(m);
+        }
+    }
+
+    /** Body bytes of the current request already queued (for a body limit before anything goes upstream). */
+    long queuedBodyBytes() {
+        long n = 0;
+        for (Object m : inbound) {
+            if (m instanceof HttpRequest) break;
+            if (m instanceof HttpContent c) n += c.content().readableBytes();
+            if (m instanceof LastHttpContent) break;
+        }
+        return n;
+    }
+
+    /** Drops the queued body of the current request; true if its end was among it. */
+    boolean discardQueuedBody() {
+        while (!inbound.isEmpty() && !(inbound.peek() instanceof HttpRequest)) {
+            Object m = inbound.poll();
+            ReferenceCountUtil.release(m);
+            if (m instanceof LastHttpContent) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) exchange.clientReadComplete();
+        readIfWanted();
+    }
+
+    void readIfWanted() {
+        if (!inbound.isEmpty() || !ctx.channel().isActive()) return;
+        if (exchange == null ? !closing && !http2 : exchange.wantsClientRead()) ctx.read();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) exchange.clientWritabilityChanged(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        cancelIdle();
+        releaseQueued();
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) e.clientClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    // ---- called by the exchange ----
+
+    void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    void writeContinue() {
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE), ctx.voidPromise());
+    }
+
+    /** Whether the connection may carry another request after this one. */
+    boolean keepAliveAllowed(boolean clientWantsIt) {
+        return http2 || clientWantsIt && !connection.listener().draining() && !closing;
+    }
+
+    void exchangeDone(Exchange e, boolean keepAlive) {
+        if (exchange != e) return;
+        exchange = null;
+        if (http2) {
+            closing = true;
+            // The response is out; a body still coming is not wanted (RST_STREAM tells the client to stop).
+            if (!e.requestComplete()) ctx.channel().eventLoop().execute(() -> ctx.close());
+            return;
+        }
+        if (!keepAlive) {
+            closeAfterResponse(e.requestComplete());
+            return;
+        }
+        idle();
+        drain();
+        readIfWanted();
+    }
+
+    /** The connection became a WebSocket tunnel: this handler leaves, and must not time it out. */
+    void upgraded() {
+        exchange = null;
+        closing = true;
+        releaseQueued();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    /** Ends the connection mid-response. */
+    void abort() {
+        exchange = null;
+        closing = true;
+        releaseQueued();
+        ctx.close();
+    }
+
+    /**
+     * Closes once the response is written. If the client may still be sending a body, our FIN comes first and
+     * its data is read and dropped for a while: closing a socket with unread data sends an RST, which can
+     * destroy the response before the client reads it.
+     */
+    private void closeAfterResponse(boolean requestComplete) {
+        closing = true;
+        releaseQueued();
+        Channel ch = ctx.channel();
+        if (requestComplete) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (!f.isSuccess() || !(ch instanceof io.netty.channel.socket.DuplexChannel d)) {
+                ch.close();
+                return;
+            }
+            d.shutdownOutput();
+            ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            ch.config().setAutoRead(true); // reads now land in channelRead and are dropped (closing)
+        });
+    }
+
+    private void releaseQueued() {
+        while (!inbound.isEmpty()) ReferenceCountUtil.release(inbound.poll());
+    }
+
+    // ---- idle timeout between requests ----
+
+    private void idle() {
+        idleSince = System.nanoTime();
+        if (idleTimer == null) scheduleIdleCheck(limit());
+    }
+
+    private long limit() {
+        return requests == 0 ? engine.config().requestHeaderTimeout().toNanos() : engine.clientIdleNanos();
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleTimer = ctx.channel().eventLoop().schedule(this::checkIdle, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        idleTimer = null;
+        if (exchange != null || closing || !ctx.channel().isActive()) return;
+        long due = idleSince + limit();
+        long now = System.nanoTime();
+        if (now - due >= 0) {
+            log.debug("{}: closing idle connection", ctx.channel());
+            closing = true;
+            ctx.close();
+        } else {
+            scheduleIdleCheck(due - now);
+        }
+    }
+
+    private void cancelIdle() {
+        // The timer stays armed across requests (re-checked when it fires) unless the connection ends: cheaper
+        // than a schedule and a cancel per request.
+        if (closing && idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+}

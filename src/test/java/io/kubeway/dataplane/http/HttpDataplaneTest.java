@@ -1,0 +1,116 @@
+package io.kubeway.dataplane.http;
+
+import io.kubeway.echo.EchoServer;
+import io.kubeway.state.ListenKey;
+import io.kubeway.state.http.Router;
+import io.netty.channel.Channel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.kubeway.dataplane.proxy.TestNet.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Listener diffs and router swaps: what apply changes, and what it must leave alone. */
+class HttpDataplaneTest {
+    static EchoServer a;
+    static EchoServer b;
+    ProxyFixture f;
+
+    @BeforeAll
+    static void backends() {
+        TestLogging.quiet();
+        a = EchoServer.start(new InetSocketAddress(ip("127.82.1.1"), 0), "a");
+        b = EchoServer.start(new InetSocketAddress(ip("127.82.1.2"), 0), "b");
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        a.close();
+        b.close();
+    }
+
+    @AfterEach
+    void stop() {
+        if (f != null) f.close();
+    }
+
+    @Test
+    void unchangedListenersKeepTheirSocketAndRemovedOnesDrain() throws IOException {
+        f = new ProxyFixture();
+        ListenKey k1 = ProxyFixture.key("127.82.0.1");
+        ListenKey k2 = ProxyFixture.key("127.82.0.2");
+        Router toA = Fwd.to(a.address()).router();
+        assertThat(f.apply(List.of(k1, k2), List.of(), toA, Map.of(), null)).isEmpty();
+        Channel c1 = f.proxy.listenerChannel(k1);
+
+        try (RawHttp live = new RawHttp(k2.socketAddress())) {
+            assertThat(live.send(RawHttp.get("/", "x")).status()).isEqualTo(200);
+            assertThat(f.apply(List.of(k1), List.of(), toA, Map.of(), null)).isEmpty();
+            assertThat(f.proxy.listenerChannel(k1)).isSameAs(c1);
+            assertThat(c1.isOpen()).isTrue();
+            assertThatThrownBy(() -> RawHttp.once(k2.socketAddress(), RawHttp.get("/", "x"))).isInstanceOf(ConnectException.class);
+            // the connection accepted before keeps working, and is asked to go away after its response
+            RawHttp.Response r = live.send(RawHttp.get("/", "x"));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+        }
+    }
+
+    @Test
+    void bindFailuresAreReportedAndRetried() throws IOException {
+        f = new ProxyFixture();
+        ListenKey k = ProxyFixture.key("127.82.0.3");
+        try (ServerSocket squatter = new ServerSocket(k.port(), 1, k.address())) {
+            Map<ListenKey, String> failures = f.apply(List.of(k), List.of(), Fwd.to(a.address()).router(), Map.of(), null);
+            assertThat(failures).containsOnlyKeys(k);
+            assertThat(failures.get(k)).contains("in use");
+        }
+        assertThat(f.apply(List.of(k), List.of(), Fwd.to(a.address()).router(), Map.of(), null)).isEmpty();
+        assertThat(RawHttp.once(k.socketAddress(), RawHttp.get("/", "x")).status()).isEqualTo(200);
+        ListenKey both = ProxyFixture.key("127.82.0.4");
+        assertThat(f.apply(List.of(k, both), List.of(both), Fwd.to(a.address()).router(), Map.of(), null))
+                .containsOnlyKeys(both);
+    }
+
+    @Test
+    void routerSwapAppliesToNewRequestsAndKeepsInFlightOnes() throws Exception {
+        f = new ProxyFixture();
+        CountDownLatch inBackend = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ScriptedBackend slow = new ScriptedBackend(ip("127.82.1.3"), (s, in, out) -> {
+            ScriptedBackend.readHead(in);
+            inBackend.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow");
+        })) {
+            ListenKey k = ProxyFixture.key("127.82.0.5");
+            assertThat(f.apply(List.of(k), List.of(), Fwd.to(slow.address()).router(), Map.of(), null)).isEmpty();
+            try (RawHttp inFlight = new RawHttp(k.socketAddress()); RawHttp keepAlive = new RawHttp(k.socketAddress())) {
+                inFlight.write(RawHttp.get("/", "x"));
+                assertThat(inBackend.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(f.apply(List.of(k), List.of(), Fwd.to(b.address()).router(), Map.of(), null)).isEmpty();
+                // new requests, even on a connection opened before the swap, use the new router
+                assertThat(keepAlive.send(RawHttp.get("/", "x")).json().get("backend").asString()).isEqualTo("b");
+                release.countDown();
+                assertThat(inFlight.read().text()).isEqualTo("slow");
+                assertThat(inFlight.send(RawHttp.get("/", "x")).json().get("backend").asString()).isEqualTo("b");
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.kubeway.dataplane.http;
+
+import io.kubeway.dataplane.proxy.TestNet;
+import io.kubeway.echo.EchoServer;
+import io.kubeway.state.ListenKey;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static io.kubeway.dataplane.proxy.TestNet.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Refused requests, body limits, and what clients get when backends fail: real sockets on both sides. */
+class HttpFailuresTest {
+    static EchoServer echo;
+    static ProxyFixture f;
+    static ListenKey plain;
+
+    @BeforeAll
+    static void start() {
+        TestLogging.quiet();
+        echo = EchoServer.start(new InetSocketAddress(ip("127.79.1.1"), 0), "echo");
+        f = new ProxyFixture(HttpEngineConfig.defaults().withLimits(2048, 512));
+        f.hosts.put("x", Fwd.to(echo.address()).router());
+        plain = f.http("127.79.0.1", f.byHost);
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+        echo.close();
+    }
+
+    record Case(String name, String request, int status) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> refused() {
+        String big = "x".repeat(3000);
+        return Stream.of(
+                new Case("content-length and transfer-encoding", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
+                new Case("two content-lengths", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
+                new Case("repeated equal content-length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400),
+                new Case("content-length list", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 3\r\n\r\nabc", 400),
+                new Case("signed content-length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc", 400),
+                new Case("transfer-encoding gzip", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
+                new Case("transfer-encoding gzip, chunked", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                        + "3\r\nabc\r\n0\r\n\r\n", 400),
+                new Case("chunked twice", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked"
+                        + "\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400),
+                new Case("space before colon", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400),
+                new Case("bare LF", "GET / HTTP/1.1\nHost: x\n\n", 400),
+                new Case("no Host on HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 400),
+                new Case("two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+                new Case("asterisk target", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("CONNECT", "CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n", 405),
+                new Case("request line too long", "GET /" + big + " HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+                new Case("headers too large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n", 431));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refused")
+    void malformedOrAmbiguousRequestsAreRefusedAndTheConnectionClosed(Case c) throws IOException {
+        try (RawHttp client = new RawHttp(plain.socketAddress())) {
+            RawHttp.Response r = client.send(c.request);
+            assertThat(r.status()).isEqualTo(c.status);
+            assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void bodyOverTheLimitGets413ByLengthOrWhileStreaming() throws IOException {
+        Fwd route = Fwd.to(echo.address());
+        route.maxBodyBytes = 1000;
+        f.hosts.put("limited", route.router());
+        ListenKey key = plain;
+        assertThat(RawHttp.once(key.socketAddress(), "POST / HTTP/1.1\r\nHost: limited\r\nContent-Length: 1001\r\n\r\n").status())
+                .isEqualTo(413);
+        String small = "3e8\r\n" + "a".repeat(1000) + "\r\n1\r\nb\r\n0\r\n\r\n";
+        assertThat(RawHttp.once(key.socketAddress(), "POST / HTTP/1.1\r\nHost: limited\r\nTransfer-Encoding: chunked\r\n\r\n" + small)
+                .status()).isEqualTo(413);
+        try (RawHttp client = new RawHttp(key.socketAddress())) {
+            client.write("POST / HTTP/1.1\r\nHost: limited\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int i = 0; i < 5; i++) client.write("200\r\n" + "a".repeat(512) + "\r\n");
+            assertThat(client.read().status()).isEqualTo(413);
+        }
+        // within the limit: passes
+        RawHttp.Response ok = RawHttp.once(key.socketAddress(), "POST / HTTP/1.1\r\nHost: limited\r\nContent-Length: 1000\r\n\r\n"
+                + "a".repeat(1000));
+        assertThat(ok.status()).isEqualTo(200);
+    }
+
+    @Test
+    void noEndpointsIs503AndRefusedConnectionsAre502AfterTryingEveryEndpoint() throws IOException {
+        f.hosts.put("none", Fwd.to().router());
+        assertThat(RawHttp.once(plain.socketAddress(), RawHttp.get("/", "none")).status()).isEqualTo(503);
+
+        InetSocketAddress dead1 = new InetSocketAddress(ip("127.79.3.1"), TestNet.freePort(ip("127.79.3.1")));
+        InetSocketAddress dead2 = new InetSocketAddress(ip("127.79.3.2"), TestNet.freePort(ip("127.79.3.2")));
+        f.hosts.put("dead", Fwd.to(dead1, dead2).router());
+        assertThat(RawHttp.once(plain.socketAddress(), RawHttp.get("/", "dead")).status()).isEqualTo(502);
+
+        f.hosts.put("onedead", Fwd.to(dead1, echo.address(), dead2).router());
+        try (RawHttp client = new RawHttp(plain.socketAddress())) {
+            for (int i = 0; i < 9; i++) assertThat(client.send(RawHttp.get("/", "onedead")).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void silentBackendGets504AfterTheReadTimeout() throws IOException {
+        try (ScriptedBackend silent = new ScriptedBackend(ip("127.79.1.2"), (s, in, out) -> {
+            ScriptedBackend.readHead(in);
+            in.read(); // hold the connection, answer nothing
+        })) {
+            Fwd route = Fwd.to(silent.address()).readTimeout(Duration.ofMillis(300));
+            f.hosts.put("silent", route.router());
+            long start = System.nanoTime();
+            assertThat(RawHttp.once(plain.socketAddress(), RawHttp.get("/", "silent")).status()).isEqualTo(504);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void backendClosingBeforeItsResponseIs502AndMidBodyCutsTheClientOff() throws IOException {
+        try (ScriptedBackend early = new ScriptedBackend(ip("127.79.1.3"), (s, in, out) -> {
+            ScriptedBackend.readHead(in);
+            ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-"); // half a head, then close
+        }); ScriptedBackend truncating = new ScriptedBackend(ip("127.79.1.4"), (s, in, out) -> {
+            ScriptedBackend.readHead(in);
+            ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+        })) {
+            f.hosts.put("early", Fwd.to(early.address()).router());
+            assertThat(RawHttp.once(plain.socketAddress(), RawHttp.get("/", "early")).status()).isEqualTo(502);
+            f.hosts.put("truncating", Fwd.to(truncating.address()).router());
+            assertThatThrownBy(() -> RawHttp.once(plain.socketAddress(), RawHttp.get("/", "truncating")))
+                    .isInstanceOf(IOException.class).hasMessageContaining("closed after 10 of 100");
+        }
+    }
+
+    @Test
+    void responsesWithoutLengthAreChunkedForHttp11Clients() throws IOException {
+        try (ScriptedBackend untilClose = new ScriptedBackend(ip("127.79.1.5"), (s, in, out) -> {
+            ScriptedBackend.readHead(in);
+            ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close");
+        })) {
+            f.hosts.put("untilclose", Fwd.to(untilClose.address()).router());
+            try (RawHttp client = new RawHttp(plain.socketAddress())) {
+                RawHttp.Response r = client.send(RawHttp.get("/", "untilclose"));
+                assertThat(r.header("transfer-encoding")).isEqualTo("chunked");
+                assertThat(r.text()).isEqualTo("until close");
+                assertThat(client.send(RawHttp.get("/", "untilclose")).text()).isEqualTo("until close"); // still keep-alive
+            }
+            assertThat(untilClose.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void requestIdsAreUniqueAndKept() throws IOException {
+        Set<String> ids = new HashSet<>();
+        try (RawHttp client = new RawHttp(plain.socketAddress())) {
+            for (int i = 0; i < 20; i++) ids.add(client.send(RawHttp.get("/", "x")).echoedHeaders().get("x-request-id"));
+            assertThat(client.send(RawHttp.get("/", "x", "X-Request-ID: mine")).echoedHeaders())
+                    .containsEntry("x-request-id", "mine");
+        }
+        assertThat(ids).hasSize(20);
+    }
+}

@@ -1,0 +1,120 @@
+package io.kubeway.dataplane.http;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * TLS for the test clients: trusts the test CA only, checks the chain but not the host name (the tests connect to
+ * 127.x addresses and choose the certificate by SNI), and remembers the last leaf certificate the server showed.
+ */
+final class TlsClient {
+    final SSLContext context;
+    final AtomicReference<X509Certificate> lastLeaf = new AtomicReference<>();
+
+    TlsClient(KeyStore trust) {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            X509TrustManager chainCheck = (X509TrustManager) tmf.getTrustManagers()[0];
+            context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[]{new Recording(chainCheck)}, null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parameters sending {@code sni} (null: no SNI) and offering {@code alpn}. */
+    static SSLParameters params(String sni, String... alpn) {
+        SSLParameters p = new SSLParameters();
+        if (sni != null) p.setServerNames(List.of(new SNIHostName(sni)));
+        if (alpn.length > 0) p.setApplicationProtocols(alpn);
+        return p;
+    }
+
+    /**
+     * A handshaken TLS socket to {@code target}. The JDK caches client sessions by host and port and would offer
+     * one made for another server name; a fresh peer host per call keeps each handshake a full one.
+     */
+    SSLSocket connect(InetSocketAddress target, String sni, String... alpn) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(target, 5_000);
+        String cacheKey = "peer-" + System.nanoTime();
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, cacheKey, target.getPort(), true);
+        SSLParameters p = s.getSSLParameters();
+        p.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+        if (alpn.length > 0) p.setApplicationProtocols(alpn);
+        s.setSSLParameters(p);
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        return s;
+    }
+
+    /** The CN of the certificate a handshake with {@code sni} gets. */
+    String certificateFor(InetSocketAddress target, String sni) throws IOException {
+        try (SSLSocket s = connect(target, sni)) {
+            return TestCerts.cn((X509Certificate) s.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    private final class Recording extends X509ExtendedTrustManager {
+        private final X509TrustManager delegate;
+
+        Recording(X509TrustManager delegate) {
+            this.delegate = delegate;
+        }
+
+        private void check(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkServerTrusted(chain, authType);
+            lastLeaf.set(chain[0]);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            check(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            check(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
+        }
+    }
+}
