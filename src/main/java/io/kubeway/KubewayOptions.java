@@ -16,11 +16,12 @@ import static java.util.Objects.requireNonNull;
  * @param workers       data plane event-loop threads (0: one per core)
  * @param pollInterval  how often manifest files are checked for changes
  * @param transport     Netty transport: auto (io_uring, else epoll, else nio), io_uring, epoll or nio
+ * @param ingress       the Ingress controller's settings
  */
 public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                              List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                              InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
-                             String transport) {
+                             String transport, IngressSettings ingress) {
     /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
     public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
 
@@ -35,5 +36,6 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         requireNonNull(nodeName, "nodeName");
         requireNonNull(pollInterval, "pollInterval");
         requireNonNull(transport, "transport");
+        requireNonNull(ingress, "ingress");
     }
 }

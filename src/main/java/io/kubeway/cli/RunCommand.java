@@ -3,6 +3,7 @@ package io.kubeway.cli;
 import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.kubeway.IngressSettings;
 import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
 import picocli.CommandLine.Command;
@@ -64,6 +65,41 @@ final class RunCommand implements Callable<Integer> {
             description = "Data plane I/O: auto (io_uring, else epoll, else nio), io_uring, epoll or nio (default: ${DEFAULT-VALUE}).")
     String transport;
 
+    @Option(names = "--ingress-class", defaultValue = "kubeway",
+            description = "The IngressClass this controller answers to (default: ${DEFAULT-VALUE}).")
+    String ingressClass;
+
+    @Option(names = "--watch-ingress-without-class", description = "Also handle Ingresses that name no class.")
+    boolean watchIngressWithoutClass;
+
+    @Option(names = "--ingress-http-address", defaultValue = "127.0.0.1:8080",
+            description = "Ingress HTTP listener, or \"\" for none (default: ${DEFAULT-VALUE}; 0.0.0.0:80 needs root).")
+    String ingressHttpAddress;
+
+    @Option(names = "--ingress-https-address", defaultValue = "127.0.0.1:8443",
+            description = "Ingress HTTPS listener, or \"\" for none (default: ${DEFAULT-VALUE}).")
+    String ingressHttpsAddress;
+
+    @Option(names = "--default-backend-service", paramLabel = "NS/NAME",
+            description = "Service answering requests no Ingress rule matches (default: a built-in 404).")
+    String defaultBackendService;
+
+    @Option(names = "--publish-service", paramLabel = "NS/NAME",
+            description = "LoadBalancer Service whose address Ingresses report in their status.")
+    String publishService;
+
+    @Option(names = "--publish-status-address", paramLabel = "ADDR", split = ",",
+            description = "Addresses Ingresses report in their status (instead of --publish-service).")
+    List<String> publishStatusAddresses = new ArrayList<>();
+
+    @Option(names = "--trusted-proxy", paramLabel = "CIDR", split = ",",
+            description = "Proxies whose X-Forwarded-* headers are trusted; repeatable (default: none).")
+    List<String> trustedProxies = new ArrayList<>();
+
+    @Option(names = "--access-log", defaultValue = "off",
+            description = "Ingress access log on stderr: off, text or json (default: ${DEFAULT-VALUE}).")
+    String accessLog;
+
     static boolean isRunning() {
         return RUNNING.get();
     }
@@ -72,7 +108,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KubewayOptions options = new KubewayOptions(manifests, serviceCidr, nodePortRange, resolveNodeAddresses(),
                 lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, parseHostPort(adminAddress),
-                nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200), transport);
+                nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200), transport,
+                new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort(ingressHttpAddress),
+                        optionalHostPort(ingressHttpsAddress), defaultBackendService, publishService,
+                        publishStatusAddresses, trustedProxies, accessLog));
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         RUNNING.set(true);
         CountDownLatch firstSync = new CountDownLatch(1);
@@ -139,6 +178,10 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private static InetSocketAddress optionalHostPort(String s) {
+        return s == null || s.isBlank() ? null : parseHostPort(s);
     }
 
     static InetSocketAddress parseHostPort(String s) {

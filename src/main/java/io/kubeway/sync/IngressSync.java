@@ -34,7 +34,7 @@ import static java.util.Objects.requireNonNull;
  * an Ingress edited into something invalid keeps routing as before, and a Secret whose certificate breaks
  * keeps its last good certificate (new handshakes still get it), each with a Warning problem.
  */
-final class IngressSync {
+public final class IngressSync {
     private final IngressOptions options;
     private final TlsCertificate defaultCertificate;
     private Map<NamespacedName, Ingress> lastGoodIngress = Map.of();
@@ -45,7 +45,7 @@ final class IngressSync {
     private record Parsed(Secret secret, TlsSecrets.Result result) {
     }
 
-    IngressSync(IngressOptions options, TlsCertificate defaultCertificate) {
+    public IngressSync(IngressOptions options, TlsCertificate defaultCertificate) {
         this.options = requireNonNull(options, "options");
         this.defaultCertificate = requireNonNull(defaultCertificate, "defaultCertificate");
     }

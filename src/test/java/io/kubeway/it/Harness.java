@@ -3,6 +3,7 @@ package io.kubeway.it;
 import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
+import io.kubeway.IngressSettings;
 import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
 import io.kubeway.echo.EchoServer;
@@ -40,6 +41,8 @@ final class Harness implements AutoCloseable {
     final String nodePortRange;
     final String lbPool;
     List<String> nodeAddresses = List.of("127.0.0.1");
+    /** No Ingress listeners unless a test asks for them. */
+    IngressSettings ingress = IngressSettings.defaults(null, null);
     KubewayServer server;
     private final List<EchoServer> backends = new ArrayList<>();
 
@@ -54,7 +57,7 @@ final class Harness implements AutoCloseable {
     Harness start() {
         server = KubewayServer.start(new KubewayOptions(List.of(manifests), serviceCidr, nodePortRange,
                 nodeAddresses.stream().map(IpLiterals::of).toList(), List.of(lbPool), stateDir,
-                new InetSocketAddress(IpLiterals.of("127.0.0.1"), 0), "node-1", 1, Duration.ofMillis(100), "auto"),
+                new InetSocketAddress(IpLiterals.of("127.0.0.1"), 0), "node-1", 1, Duration.ofMillis(100), "auto", ingress),
                 Clock.systemUTC());
         return this;
     }
