@@ -67,7 +67,8 @@ public final class KubewayServer implements AutoCloseable {
                     // closed by the server, after the controller has stopped
                 }
             }));
-            IngressSync ingress = new IngressSync(ingressOptions(o), DefaultCertificate.loadOrCreate(o.stateDir(), clock));
+            IngressSync ingress = new IngressSync(ingressOptions(o), DefaultCertificate.loadOrCreate(o.stateDir(), clock),
+                    clock);
             controller = new Controller(new ControllerConfig(o.nodeName(), o.nodeAddresses(), Duration.ofMillis(20),
                     Duration.ofSeconds(30)), source, both, allocator, new AllocationStore(o.stateDir()), ingress,
                     registry, clock);

@@ -154,7 +154,17 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
-        out.println("  ./kubeway get services,   ./kubeway get endpointslices,   ./kubeway get events");
+        InetSocketAddress ingressHttp = o.ingress().httpAddress();
+        for (var ing : server.view().ingresses()) {
+            for (var rule : ing.getSpec().getRules() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.IngressRule>of()
+                    : ing.getSpec().getRules()) {
+                if (ingressHttp != null && rule.getHost() != null && !rule.getHost().startsWith("*")) {
+                    out.printf("  curl -H 'Host: %s' http://%s/        # Ingress %s/%s%n", rule.getHost(),
+                            hostPort(ingressHttp), ing.getMetadata().getNamespace(), ing.getMetadata().getName());
+                }
+            }
+        }
+        out.println("  ./kubeway get services,   ./kubeway get ingress,   ./kubeway get endpointslices,   ./kubeway get events");
         out.flush();
     }
 

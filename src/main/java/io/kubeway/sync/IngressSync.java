@@ -45,7 +45,6 @@ public final class IngressSync {
     private record Parsed(Secret secret, TlsSecrets.Result result) {
     }
 
-    public IngressSync(IngressOptions options, TlsCertificate defaultCertificate) {
         this.options = requireNonNull(options, "options");
         this.defaultCertificate = requireNonNull(defaultCertificate, "defaultCertificate");
     }
@@ -85,8 +84,11 @@ public final class IngressSync {
     private List<Sourced<Ingress>> ingresses(ClusterSnapshot snap, List<Problem> problems) {
         Map<NamespacedName, Ingress> good = new HashMap<>();
         List<Sourced<Ingress>> out = new ArrayList<>();
-        for (Sourced<Ingress> s : snap.ofType(Ingress.class)) {
-            NamespacedName nn = NamespacedName.of(s.object());
+        Map<NamespacedName, String> seen = new HashMap<>();
+        String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        for (Sourced<Ingress> raw : snap.ofType(Ingress.class)) {
+            NamespacedName nn = NamespacedName.of(raw.object());
+            Sourced<Ingress> s = stamped(raw, seen, firstSeen.getOrDefault(nn, now));
             List<FieldError> errors = IngressValidation.validate(s.object());
             Ingress before = lastGoodIngress.get(nn);
             if (errors.isEmpty()) {
@@ -101,7 +103,23 @@ public final class IngressSync {
             }
         }
         lastGoodIngress = good;
+        firstSeen = seen;
         return out;
+    }
+
+    /**
+     * As the API server stamps creationTimestamp on create: an Ingress from a file gets the time it was first
+     * seen, which also orders conflicts (the oldest Ingress wins a host and path).
+     */
+    private static Sourced<Ingress> stamped(Sourced<Ingress> s, Map<NamespacedName, String> seen, String first) {
+        String created = s.object().getMetadata().getCreationTimestamp();
+        seen.put(NamespacedName.of(s.object()), created != null ? created : first);
+        if (created != null) {
+            return s;
+        }
+        Ingress copy = new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder(s.object())
+                .editMetadata().withCreationTimestamp(first).endMetadata().build();
+        return new Sourced<>(copy, s.source());
     }
 
     /** Secrets, with a TLS Secret that broke replaced by its last good version. */

@@ -77,7 +77,7 @@ public final class TcpListener implements L4Socket {
     /** Closes the server socket; accepted connections are not touched and drain by themselves. */
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS); // bounded: never hang a shutdown
     }
 
     @Override
