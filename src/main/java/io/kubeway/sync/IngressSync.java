@@ -42,9 +42,15 @@ public final class IngressSync {
     /** TLS Secrets parse once per instance: parsing checks signatures. */
     private Map<NamespacedName, Parsed> parsedSecrets = Map.of();
 
+    /** When each Ingress was first seen: its creationTimestamp when the manifest has none. */
+    private Map<NamespacedName, String> firstSeen = Map.of();
+    private final java.time.Clock clock;
+
     private record Parsed(Secret secret, TlsSecrets.Result result) {
     }
 
+    public IngressSync(IngressOptions options, TlsCertificate defaultCertificate, java.time.Clock clock) {
+        this.clock = requireNonNull(clock, "clock");
         this.options = requireNonNull(options, "options");
         this.defaultCertificate = requireNonNull(defaultCertificate, "defaultCertificate");
     }
