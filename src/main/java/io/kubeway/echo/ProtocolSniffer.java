@@ -7,6 +7,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -86,6 +87,8 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             p.addLast(new HttpServerCodec(),
                     new HttpServerKeepAliveHandler(),
                     new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                    new WebSocketServerProtocolHandler("/ws"),
+                    new WebSocketEchoHandler(),
                     new ChunkedWriteHandler(),
                     new HttpEchoHandler(name));
         } else {

@@ -37,7 +37,7 @@ import java.util.Date;
  * stays the same across restarts, and made anew when it nears expiry.
  */
 public final class DefaultCertificate {
-    static final String CN = "Kubeway Ingress Default Certificate";
+    public static final String CN = "Kubeway Ingress Default Certificate";
     private static final Logger log = LoggerFactory.getLogger(DefaultCertificate.class);
     private static final Duration VALIDITY = Duration.ofDays(365);
 
@@ -70,23 +70,32 @@ public final class DefaultCertificate {
         return made;
     }
 
-    /** A new self-signed certificate valid from {@code now} for a year. */
+    /** A new self-signed default certificate valid from {@code now} for a year. */
     public static TlsCertificate create(Instant now) {
+        return selfSigned("default", CN, java.util.List.of("ingress.local"), now, VALIDITY);
+    }
+
+    /**
+     * A self-signed ECDSA P-256 certificate for {@code dnsNames} (subject alternative names), valid from an
+     * hour before {@code now} for {@code validity}.
+     */
+    public static TlsCertificate selfSigned(String name, String commonName, java.util.List<String> dnsNames,
+                                            Instant now, Duration validity) {
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
             gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair pair = gen.generateKeyPair();
-            X500Name subject = new X500Name("CN=" + CN + ",O=Kubeway");
+            X500Name subject = new X500Name("CN=" + commonName + ",O=Kubeway");
             var builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), subject, pair.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, "ingress.local")));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(dnsNames.stream()
+                    .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
             X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-            return new TlsCertificate("default", Pem.encode("CERTIFICATE", holder.getEncoded()),
+            return new TlsCertificate(name, Pem.encode("CERTIFICATE", holder.getEncoded()),
                     Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot make the default certificate: " + e, e);
+            throw new IllegalStateException("cannot make a certificate: " + e, e);
         }
     }
 
