@@ -16,6 +16,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -123,6 +126,24 @@ final class TestBackends implements AutoCloseable {
                                         HttpResponseStatus.OK, Unpooled.wrappedBuffer(b));
                                 r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, b.length);
                                 ctx.writeAndFlush(r);
+                            }
+                        });
+            }
+        });
+    }
+
+    /** Echoes WebSocket text and binary messages on {@code /ws}. */
+    static TestBackends webSocketEcho(InetSocketAddress listen) {
+        return new TestBackends(listen, null, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
+                        new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder().websocketPath("/ws")
+                                .maxFramePayloadLength(4 << 20).build()),
+                        new SimpleChannelInboundHandler<WebSocketFrame>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+                                ctx.writeAndFlush(frame.retainedDuplicate());
                             }
                         });
             }
