@@ -8,6 +8,7 @@ import io.kubeway.state.ListenKey;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.Router;
 import io.kubeway.state.http.TlsCertificate;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 
@@ -24,7 +25,7 @@ final class ProxyFixture implements AutoCloseable {
 
     final EventLoopGroup group = TRANSPORT.newGroup(2, "http-test");
     final FakeClock clock = new FakeClock();
-    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final MeterRegistry registry;
     final HttpDataplane proxy;
 
     ProxyFixture() {
@@ -37,6 +38,11 @@ final class ProxyFixture implements AutoCloseable {
     final Router byHost = r -> hosts.getOrDefault(r.host(), Fwd.respond(404, Map.of(), "no route")).route(r);
 
     ProxyFixture(HttpEngineConfig config) {
+        this(config, new SimpleMeterRegistry());
+    }
+
+    ProxyFixture(HttpEngineConfig config, MeterRegistry registry) {
+        this.registry = registry;
         proxy = new HttpDataplane(TRANSPORT, group, config, registry, clock);
     }
 

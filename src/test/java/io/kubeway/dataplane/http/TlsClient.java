@@ -37,9 +37,13 @@ final class TlsClient {
         }
     }
 
-    /** Parameters sending {@code sni} (null: no SNI) and offering {@code alpn}. */
+    /**
+     * Parameters sending {@code sni} (null: no SNI) and offering {@code alpn}. The protocols must be named: the
+     * JDK client offers h2 only if its parameters list TLSv1.2 or TLSv1.3.
+     */
     static SSLParameters params(String sni, String... alpn) {
         SSLParameters p = new SSLParameters();
+        p.setProtocols(new String[]{"TLSv1.3", "TLSv1.2"});
         if (sni != null) p.setServerNames(List.of(new SNIHostName(sni)));
         if (alpn.length > 0) p.setApplicationProtocols(alpn);
         return p;
