@@ -212,4 +212,100 @@ class IngressIT {
         assertThat(r.certificateSubject()).contains("CN=keep");
         assertThat(r.backend()).startsWith("web-");
     }
+
+    @Test
+    void hundredEditsUnderLoadDropNothingAndKeepTheWebSocketOpen() throws Exception {
+        String ingress = """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: live
+                  annotations: {nginx.ingress.kubernetes.io/ssl-redirect: "false", kubeway.io/x-forwarded-prefix: "/v%d"}
+                spec:
+                  tls: [{hosts: [live.example.com], secretName: live-tls}]
+                  rules:
+                  - host: live.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}
+                      - {path: /extra-%d, pathType: Exact, backend: {service: {name: api, port: {name: http}}}}
+                  - http:
+                      paths:
+                      - {path: /ws, pathType: Exact, backend: {service: {name: web, port: {name: http}}}}
+                """;
+        h.write("secret.yaml", secret("live-tls", cert("live", "live.example.com")));
+        h.write("ingress.yaml", ingress.formatted(0, 0));
+        h.start();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(backendOf("live.example.com", "/")).startsWith("web-"));
+
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Runnable keepAlive = () -> {
+            while (!stop.get()) {
+                try (java.net.Socket s = new java.net.Socket(IP, HTTP)) {
+                    s.setSoTimeout(5000);
+                    for (int i = 0; i < 200 && !stop.get(); i++) {
+                        HttpClientSupport.Response r = HttpClientSupport.exchange(s, "live.example.com", "/", null);
+                        if (r.status() != 200 || r.backend() == null) failures.add("keep-alive: " + r.head());
+                        else ok.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    failures.add("keep-alive: " + e);
+                }
+            }
+        };
+        Runnable newConnections = () -> {
+            while (!stop.get()) {
+                try {
+                    HttpClientSupport.Response r = stop.get() ? null : getTls(IP, HTTPS, "live.example.com", "live.example.com", "/");
+                    if (r != null && (r.status() != 200 || r.backend() == null)) failures.add("tls: " + r.head());
+                    else ok.incrementAndGet();
+                } catch (IOException e) {
+                    failures.add("tls: " + e);
+                }
+            }
+        };
+        java.util.List<String> echoes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://" + IP + ":" + HTTP + "/ws"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+                        echoes.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        Thread a = new Thread(keepAlive);
+        Thread b = new Thread(newConnections);
+        a.start();
+        b.start();
+        int sent = 0;
+        for (int edit = 1; edit <= 100; edit++) {
+            switch (edit % 3) {
+                case 0 -> h.write("ingress.yaml", ingress.formatted(edit, edit));
+                case 1 -> h.write("secret.yaml", secret("live-tls", cert("live-" + edit, "live.example.com")));
+                default -> h.write("backends.yaml", BACKENDS.replace(
+                        "web-2\n  labels: {app: web}", edit % 2 == 0 ? "web-2\n  labels: {app: resting}" : "web-2\n  labels: {app: web}"));
+            }
+            if (edit % 5 == 0) {
+                ws.sendText("message " + sent++, true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Thread.sleep(40);
+        }
+        Thread.sleep(300);
+        stop.set(true);
+        a.join(10_000);
+        b.join(10_000);
+        int expected = sent;
+        await().atMost(Duration.ofSeconds(5)).until(() -> echoes.size() == expected);
+        assertThat(ws.isOutputClosed() || ws.isInputClosed()).as("the WebSocket stayed open").isFalse();
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+        System.out.println("100 edits under load: " + ok.get() + " requests ok, " + failures.size() + " failed, "
+                + echoes.size() + "/" + sent + " WebSocket echoes");
+        assertThat(failures).isEmpty();
+        assertThat(ok.get()).isGreaterThan(100);
+        assertThat(echoes).hasSize(sent).allSatisfy(m -> assertThat(m).startsWith("message "));
+    }
 }
