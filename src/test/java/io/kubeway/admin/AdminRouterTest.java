@@ -18,6 +18,7 @@ class AdminRouterTest {
                 "/healthz",
                 "/readyz",
                 "/metrics",
+                "/apis/kubeway.io/v1/listeners",
                 "/api/v1/services",
                 "/api/v1/namespaces/{namespace}/services",
                 "/api/v1/namespaces/{namespace}/services/{name}",
@@ -28,7 +29,10 @@ class AdminRouterTest {
                 "/api/v1/namespaces/{namespace}/events",
                 "/api/v1/namespaces/{namespace}/events/{name}",
                 "/api/v1/nodes",
-                "/api/v1/nodes/{name}");
+                "/api/v1/nodes/{name}",
+                "/apis/networking.k8s.io/v1/ingresses",
+                "/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses",
+                "/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses/{name}");
     }
 
     @Test
