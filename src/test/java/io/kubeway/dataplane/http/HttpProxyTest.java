@@ -188,6 +188,12 @@ class HttpProxyTest {
             c.write("GET / HTTP/1.1\r\nHost: x\r\n"); // never finishes its head
             assertThat(c.closedByPeer()).isTrue();
         }
+        try (RawHttp c = new RawHttp(key.socketAddress())) {
+            c.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b"); // stalls mid-body
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(c.closedByPeer()).isTrue();
+        }
     }
 
     static Timeouts timeouts(long connectMs, long readMs, long sendMs) {
