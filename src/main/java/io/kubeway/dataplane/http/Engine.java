@@ -132,10 +132,4 @@ final class Engine {
         });
         upstreams.clear();
     }
-
-    /** Idle pooled connections on {@code loop} (tests; call on that loop). */
-    int idleUpstreams(EventLoop loop) {
-        LoopUpstreams u = upstreams.get(loop);
-        return u == null ? 0 : u.idleCount();
-    }
 }

@@ -7,8 +7,6 @@ import io.kubeway.state.http.RouteDecision;
 import io.kubeway.state.http.RouteDecision.Forward;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -25,9 +23,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -94,10 +90,7 @@ final class Exchange {
     private long requestBytes;
     private long responseBytes;
     private long upstreamStartNanos = -1;
-    private long lastClientActivity;
-    private long lastUpstreamActivity;
-    private long upstreamBlockedSince = -1;
-    private long clientBlockedSince = -1;
+    private final Deadlines deadlines = new Deadlines();
 
     Exchange(ProxyHandler client, Engine engine, HttpRequest request) {
         this.client = client;
@@ -129,14 +122,7 @@ final class Exchange {
             respondLocal(rejected.status(), Map.of(), LocalResponses.errorBody(rejected.status()), true);
             return;
         }
-        ClientConnection conn = client.connection();
-        String authority = target.authority() != null ? target.authority() : hostHeader;
-        List<String> xff = conn.peerTrusted() ? request.headers().getAll(Forwarding.X_FORWARDED_FOR) : List.of();
-        InetAddress clientIp = Forwarding.clientIp(conn.peer(), xff, engine.trustedProxies());
-        boolean tls = conn.tls() || conn.peerTrusted()
-                && "https".equalsIgnoreCase(request.headers().get(Forwarding.X_FORWARDED_PROTO));
-        view = new NettyRequestView(NettyRequestView.hostOf(authority), target.path(), target.query(),
-                request.method().name(), request.headers(), clientIp, tls);
+        view = NettyRequestView.of(request, target, client.connection(), engine.trustedProxies(), hostHeader);
         RouteDecision decision;
         try {
             decision = engine.router().route(view);
@@ -179,34 +165,13 @@ final class Exchange {
             return;
         }
         BackendProtocol protocol = f.cluster().protocol();
-        websocket = !client.http2() && isWebSocket(request)
+        websocket = !client.http2() && UpstreamHeads.isWebSocket(request)
                 && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS);
-        upstreamHead = upstreamHead(f);
+        expectContinue = UpstreamHeads.expectsContinue(request);
+        upstreamHead = UpstreamHeads.build(request, target, client.connection(), view.clientIp(), websocket, hostHeader,
+                requestId, f.setRequestHeaders(), f.upstreamPath());
         candidates = engine.picker().candidates(f.cluster(), f.affinity(), view);
         connect(candidates.next(), false);
-    }
-
-    static boolean isWebSocket(HttpRequest r) {
-        return r.method().equals(HttpMethod.GET)
-                && Forwarding.hasToken(r.headers().get(HttpHeaderNames.UPGRADE), "websocket")
-                && r.headers().getAll(HttpHeaderNames.CONNECTION).stream().anyMatch(v -> Forwarding.hasToken(v, "upgrade"));
-    }
-
-    private HttpRequest upstreamHead(Forward f) {
-        HttpHeaders h = request.headers();
-        ClientConnection conn = client.connection();
-        String originalHost = target.authority() != null ? target.authority() : hostHeader;
-        // We answer "100 Continue" ourselves once the backend connection is ready (as Envoy does by default):
-        // a backend that ignores Expect would otherwise leave the client waiting.
-        expectContinue = h.containsValue(HttpHeaderNames.EXPECT, "100-continue", true);
-        h.remove(HttpHeaderNames.EXPECT);
-        Forwarding.stripHopByHop(h, websocket);
-        if (websocket) h.set(HttpHeaderNames.CONNECTION, "upgrade");
-        if (target.authority() != null) h.set(HttpHeaderNames.HOST, target.authority());
-        Forwarding.addForwarded(h, conn.peer(), conn.peerTrusted(), view.clientIp(), conn.tls(), originalHost,
-                conn.localPort(), requestId);
-        f.setRequestHeaders().forEach(h::set);
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), f.upstreamPath(), h);
     }
 
     private void connect(Endpoint ep, boolean fresh) {
@@ -224,7 +189,7 @@ final class Exchange {
         log.debug("{} -> {}: connect failed: {}", forward.cluster().name(), ep, cause.toString());
         Endpoint next = candidates.next();
         if (next != null) connect(next, false);
-        else fail(502, "no endpoint of " + forward.cluster().name() + " accepted a connection");
+        else fail(502, "no endpoint of " + forward.cluster().name() + " accepted a connection", false);
     }
 
     private void connected(UpstreamLink link) {
@@ -242,8 +207,7 @@ final class Exchange {
         phase = Phase.PROXYING;
         long now = System.nanoTime();
         if (upstreamStartNanos < 0) upstreamStartNanos = now;
-        lastClientActivity = now;
-        lastUpstreamActivity = now;
+        deadlines.start(now);
         Channel up = link.channel();
         up.write(upstreamHead, up.voidPromise());
         if (requestComplete) up.write(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise()); // a stale-connection retry
@@ -271,7 +235,7 @@ final class Exchange {
         boolean last = c instanceof LastHttpContent;
         if (phase == Phase.DISCARDING) {
             requestBytes += c.content().readableBytes();
-            lastClientActivity = System.nanoTime();
+            deadlines.lastClientActivity = System.nanoTime();
             c.release();
             if (last) {
                 requestComplete = true;
@@ -289,15 +253,15 @@ final class Exchange {
         }
         if (c.decoderResult().isFailure()) {
             c.release();
-            fail(400, "malformed request body: " + c.decoderResult().cause());
+            fail(400, "malformed request body: " + c.decoderResult().cause(), true);
             return;
         }
         requestBytes += c.content().readableBytes();
-        lastClientActivity = System.nanoTime();
+        deadlines.lastClientActivity = System.nanoTime();
         if (forward.maxBodyBytes() > 0 && requestBytes > forward.maxBodyBytes()) {
             c.release();
             // Part of the body already went to the backend: that connection is spoilt; the client still gets 413.
-            fail(413, "request body over " + forward.maxBodyBytes() + " bytes");
+            fail(413, "request body over " + forward.maxBodyBytes() + " bytes", true);
             return;
         }
         Channel up = upstream.channel();
@@ -305,7 +269,7 @@ final class Exchange {
         up.write(c, up.voidPromise());
         if (last) {
             up.flush();
-            lastUpstreamActivity = System.nanoTime();
+            deadlines.lastUpstreamActivity = System.nanoTime();
             if (responseComplete) finish();
         }
     }
@@ -317,10 +281,10 @@ final class Exchange {
     void clientWritabilityChanged(boolean writable) {
         if (phase != Phase.PROXYING) return;
         if (writable) {
-            clientBlockedSince = -1;
+            deadlines.clientBlockedSince = -1;
             if (!responseComplete && upstream != null) upstream.channel().read();
-        } else if (clientBlockedSince < 0) {
-            clientBlockedSince = System.nanoTime();
+        } else if (deadlines.clientBlockedSince < 0) {
+            deadlines.clientBlockedSince = System.nanoTime();
         }
     }
 
@@ -338,7 +302,7 @@ final class Exchange {
     // ---- backend side ----
 
     void upstreamRead(Object msg) {
-        lastUpstreamActivity = System.nanoTime();
+        deadlines.lastUpstreamActivity = System.nanoTime();
         if (phase != Phase.PROXYING) {
             ReferenceCountUtil.release(msg);
             return;
@@ -406,23 +370,9 @@ final class Exchange {
     private void responseHead(HttpResponse r) {
         status = upstreamStatus = r.status().code();
         responseStarted = true;
-        HttpHeaders h = r.headers();
         upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
-        Forwarding.stripHopByHop(h, false);
-        boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        forward.addResponseHeaders().forEach(h::set);
-        String cookie = candidates.cookieToSet(endpoint);
-        if (cookie != null) h.add(HttpHeaderNames.SET_COOKIE, cookie);
-        r.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (client.http2()) return;
-        keepAlive = requestComplete && client.keepAliveAllowed(clientKeepAlive);
-        boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
-        if (!bodyless && !hasLength) {
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) keepAlive = false; // delimited by close
-            else HttpUtil.setTransferEncodingChunked(r, true);
-        }
-        LocalResponses.connectionHeader(r, request.protocolVersion(), keepAlive);
+        keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(endpoint), client.http2(),
+                request.method(), request.protocolVersion(), requestComplete && client.keepAliveAllowed(clientKeepAlive));
     }
 
     void upstreamReadComplete() {
@@ -434,10 +384,10 @@ final class Exchange {
     void upstreamWritabilityChanged(boolean writable) {
         if (phase != Phase.PROXYING) return;
         if (writable) {
-            upstreamBlockedSince = -1;
+            deadlines.upstreamBlockedSince = -1;
             client.readIfWanted();
-        } else if (upstreamBlockedSince < 0) {
-            upstreamBlockedSince = System.nanoTime();
+        } else if (deadlines.upstreamBlockedSince < 0) {
+            deadlines.upstreamBlockedSince = System.nanoTime();
         }
     }
 
@@ -463,7 +413,7 @@ final class Exchange {
     /** The backend failed us: 502 if the client has no response yet, else cut the client off. */
     private void upstreamBroken(String why) {
         log.debug("{} -> {}: {}", forward.cluster().name(), endpoint, why);
-        if (!responseStarted) fail(502, why);
+        if (!responseStarted) fail(502, why, false);
         else abort(why);
     }
 
@@ -478,13 +428,7 @@ final class Exchange {
         phase = Phase.DONE;
         cancelWatchdog();
         record();
-        HttpHeaders h = r.headers();
-        Forwarding.stripHopByHop(h, true);
-        h.set(HttpHeaderNames.CONNECTION, "upgrade");
-        FullHttpResponse resp = new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                r.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER, h, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        ReferenceCountUtil.release(r);
-        WebSocketTunnel.start(client, link, resp, permit, forward.timeouts().read());
+        WebSocketTunnel.start(client, link, WebSocketTunnel.switchingResponse(r), permit, forward.timeouts().read());
     }
 
     // ---- endings ----
@@ -510,15 +454,18 @@ final class Exchange {
             return;
         }
         phase = Phase.DISCARDING;
-        lastClientActivity = System.nanoTime();
+        deadlines.lastClientActivity = System.nanoTime();
         watchdog = loop.schedule(this::checkTimeouts, engine.clientIdleNanos(), TimeUnit.NANOSECONDS);
         client.readIfWanted();
     }
 
-    private void fail(int code, String why) {
+    /**
+     * An error answer before the response started. {@code close}: the rest of the body is unwanted (413, 408,
+     * a malformed body); otherwise it may be discarded so the connection stays usable.
+     */
+    private void fail(int code, String why, boolean close) {
         log.debug("{} {}: {} ({})", request.method(), originalUri, code, why);
-        // Closes unless the rest of the request body turns out to be here already (respondLocal checks).
-        respondLocal(code, Map.of(), LocalResponses.errorBody(code), false);
+        respondLocal(code, Map.of(), LocalResponses.errorBody(code), close);
     }
 
     private void finish() {
@@ -582,7 +529,7 @@ final class Exchange {
         watchdog = null;
         long now = System.nanoTime();
         if (phase == Phase.DISCARDING) {
-            long due = lastClientActivity + engine.clientIdleNanos();
+            long due = deadlines.lastClientActivity + engine.clientIdleNanos();
             if (now - due >= 0) {
                 keepAlive = false;
                 finish();
@@ -592,49 +539,24 @@ final class Exchange {
             return;
         }
         if (phase != Phase.PROXYING) return;
-        long next = Long.MAX_VALUE;
-        long clientIdle = engine.clientIdleNanos();
-        if (!requestComplete) {
-            if (upstreamBlockedSince >= 0) {
-                long due = upstreamBlockedSince + forward.timeouts().send().toNanos();
-                if (now - due >= 0) {
-                    timedOut(504, "backend not taking the request body (send timeout)");
-                    return;
+        switch (deadlines.check(now, requestComplete, responseStarted, responseComplete, forward.timeouts(),
+                engine.clientIdleNanos())) {
+            case SEND -> timedOut(504, "backend not taking the request body (send timeout)");
+            case CLIENT_BODY -> timedOut(408, "client stopped sending the request body");
+            case CLIENT_READ -> abort("client stopped reading the response");
+            case READ -> timedOut(504, "backend silent for the read timeout");
+            case NONE -> {
+                if (deadlines.next != Long.MAX_VALUE) {
+                    watchdog = loop.schedule(this::checkTimeouts, Math.max(deadlines.next - now, 1), TimeUnit.NANOSECONDS);
                 }
-                next = Math.min(next, due);
-            } else {
-                long due = lastClientActivity + clientIdle;
-                if (now - due >= 0) {
-                    timedOut(408, "client stopped sending the request body");
-                    return;
-                }
-                next = Math.min(next, due);
             }
         }
-        if ((requestComplete || responseStarted) && !responseComplete) {
-            if (clientBlockedSince >= 0) {
-                long due = clientBlockedSince + clientIdle;
-                if (now - due >= 0) {
-                    abort("client stopped reading the response");
-                    return;
-                }
-                next = Math.min(next, due);
-            } else {
-                long due = lastUpstreamActivity + forward.timeouts().read().toNanos();
-                if (now - due >= 0) {
-                    timedOut(504, "backend silent for the read timeout");
-                    return;
-                }
-                next = Math.min(next, due);
-            }
-        }
-        if (next != Long.MAX_VALUE) watchdog = loop.schedule(this::checkTimeouts, Math.max(next - now, 1), TimeUnit.NANOSECONDS);
     }
 
     private void timedOut(int code, String why) {
         if (!responseStarted) {
             releaseUpstream(false);
-            fail(code, why);
+            fail(code, why, code == 408);
         } else {
             abort(why);
         }

@@ -181,13 +181,6 @@ final class LoopUpstreams {
         }
     }
 
-    /** Idle connections in the pool (tests). */
-    int idleCount() {
-        int n = 0;
-        for (ArrayDeque<H1Link> q : idle.values()) n += q.size();
-        return n;
-    }
-
     void close() {
         closed = true;
         sweeper.cancel(false);

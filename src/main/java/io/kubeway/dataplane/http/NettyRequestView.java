@@ -3,6 +3,7 @@ package io.kubeway.dataplane.http;
 import io.kubeway.state.http.RequestView;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import org.jspecify.annotations.Nullable;
 
 import java.net.InetAddress;
@@ -31,6 +32,21 @@ final class NettyRequestView implements RequestView {
         this.headers = headers;
         this.clientIp = clientIp;
         this.tls = tls;
+    }
+
+    /**
+     * The view of {@code req}: host from the absolute-form authority or Host; client address and TLS from the
+     * connection, or from X-Forwarded-For / X-Forwarded-Proto when the peer is a trusted proxy.
+     */
+    static NettyRequestView of(HttpRequest req, RequestTarget target, ClientConnection conn, CidrSet trusted,
+                               @Nullable String hostHeader) {
+        String authority = target.authority() != null ? target.authority() : hostHeader;
+        List<String> xff = conn.peerTrusted() ? req.headers().getAll(Forwarding.X_FORWARDED_FOR) : List.of();
+        InetAddress clientIp = Forwarding.clientIp(conn.peer(), xff, trusted);
+        boolean tls = conn.tls()
+                || conn.peerTrusted() && "https".equalsIgnoreCase(req.headers().get(Forwarding.X_FORWARDED_PROTO));
+        return new NettyRequestView(hostOf(authority), target.path(), target.query(), req.method().name(), req.headers(),
+                clientIp, tls);
     }
 
     /** A Host header value (or authority) without its port and trailing dot, lower-case; "" for null. */

@@ -49,6 +49,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private @Nullable Exchange exchange;
     private boolean closing;
     private boolean started;
+    /** Set while {@link #drain} runs: an exchange finishing inside it must not drain again (deep recursion). */
+    private boolean draining;
     private int requests;
     private long idleSince;
     private @Nullable ScheduledFuture<?> idleTimer;
@@ -116,6 +118,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Hands queued messages to the exchange (or starts the next one) as far as it accepts them. */
     void drain() {
+        if (draining) return; // the running loop picks up whatever the nested call would have
+        draining = true;
+        try {
+            drainQueue();
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void drainQueue() {
         while (!inbound.isEmpty()) {
             if (exchange == null) {
                 if (closing) {

@@ -34,7 +34,10 @@ final class RequestChecks {
             return new Rejection(400, "malformed request: " + cause.getMessage());
         }
         if (req.method().equals(HttpMethod.CONNECT)) return new Rejection(405, "CONNECT is not supported");
-        if (!http2) {
+        if (http2) {
+            // :authority becomes Host; a Host header besides it would reach an HTTP/1.1 backend twice.
+            if (req.headers().getAll(HttpHeaderNames.HOST).size() > 1) return new Rejection(400, "more than one Host");
+        } else {
             List<String> te = req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
             if (!te.isEmpty() && (te.size() != 1 || !te.getFirst().trim().equalsIgnoreCase("chunked"))) {
                 return new Rejection(400, "unsupported transfer-encoding");

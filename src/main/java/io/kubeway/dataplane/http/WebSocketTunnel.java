@@ -7,7 +7,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
@@ -70,6 +76,17 @@ final class WebSocketTunnel {
             client.read();
             backend.read();
         });
+    }
+
+    /** The backend's 101, hop-by-hop headers removed except the upgrade itself, as a complete response. */
+    static FullHttpResponse switchingResponse(HttpResponse r) {
+        HttpHeaders h = r.headers();
+        Forwarding.stripHopByHop(h, true);
+        h.set(HttpHeaderNames.CONNECTION, "upgrade");
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.EMPTY_BUFFER, h,
+                EmptyHttpHeaders.INSTANCE);
+        ReferenceCountUtil.release(r);
+        return resp;
     }
 
     private void check() {

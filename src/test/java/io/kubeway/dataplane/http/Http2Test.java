@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32;
 
 import static io.kubeway.dataplane.proxy.TestNet.ip;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,6 +118,28 @@ class Http2Test {
                 .POST(HttpRequest.BodyPublishers.ofString("a body")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(200);
         assertThat(post.body()).contains("\"method\":\"POST\"");
+    }
+
+    @Test
+    void largeHttp2DownloadStreamsUnderFlowControl() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(tls.context)
+                .sslParameters(TlsClient.params("shop.test")).version(HttpClient.Version.HTTP_2).build();
+        long size = 64L << 20;
+        try (StreamingTest.MemoryWatch watch = new StreamingTest.MemoryWatch()) {
+            HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(
+                    URI.create("https://127.84.0.2:" + https.port() + "/bytes/" + size)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(resp.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            CRC32 crc = new CRC32();
+            long n = 0;
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = resp.body()) {
+                for (int r; (r = in.read(buf)) > 0; n += r) crc.update(buf, 0, r);
+            }
+            assertThat(n).isEqualTo(size);
+            assertThat(crc.getValue()).isEqualTo(StreamingTest.patternCrc(size));
+            assertThat(watch.max()).isLessThan(StreamingTest.MAX_BUFFERED);
+        }
     }
 
     @Test

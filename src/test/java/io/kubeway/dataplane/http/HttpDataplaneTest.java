@@ -13,10 +13,15 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import static io.kubeway.dataplane.proxy.TestNet.ip;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +87,69 @@ class HttpDataplaneTest {
         ListenKey both = ProxyFixture.key("127.82.0.4");
         assertThat(f.apply(List.of(k, both), List.of(both), Fwd.to(a.address()).router(), Map.of(), null))
                 .containsOnlyKeys(both);
+    }
+
+    @Test
+    void reconfigurationUnderLoadFailsNoRequestAndKeepsTheWebSocket() throws Exception {
+        f = new ProxyFixture();
+        try (EchoServer c = EchoServer.start(new InetSocketAddress(ip("127.82.1.4"), 0), "c");
+             TestBackends ws = TestBackends.webSocketEcho(new InetSocketAddress(ip("127.82.1.5"), 0))) {
+            ListenKey k = ProxyFixture.key("127.82.0.6");
+            ListenKey spare = ProxyFixture.key("127.82.0.7");
+            List<List<InetSocketAddress>> endpointSets = List.of(List.of(a.address(), b.address()),
+                    List.of(b.address(), c.address()), List.of(c.address()), List.of(a.address(), c.address()));
+            Fwd toWs = Fwd.to(ws.address());
+            IntFunction<Router> version = i -> {
+                Fwd web = Fwd.to(endpointSets.get(i % endpointSets.size()).toArray(InetSocketAddress[]::new));
+                return r -> r.path().equals("/ws") ? toWs.build(r) : web.build(r);
+            };
+            assertThat(f.apply(List.of(k), List.of(), version.apply(0), Map.of(), null)).isEmpty();
+            WebSocketTest.Socket socket = WebSocketTest.Socket.open(WebSocketTest.plainClient(),
+                    "ws://127.82.0.6:" + k.port() + "/ws");
+
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger ok = new AtomicInteger();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> load = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                boolean keepAlive = t < 2;
+                load.add(Thread.ofPlatform().start(() -> {
+                    RawHttp conn = null;
+                    try {
+                        while (running.get()) {
+                            if (conn == null) conn = new RawHttp(k.socketAddress());
+                            RawHttp.Response r = conn.send(RawHttp.get("/", "x"));
+                            if (r.status() != 200) throw new AssertionError("status " + r.status());
+                            ok.incrementAndGet();
+                            if (!keepAlive || "close".equalsIgnoreCase(r.header("connection"))) {
+                                conn.close();
+                                conn = null;
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    } finally {
+                        try {
+                            if (conn != null) conn.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    }
+                }));
+            }
+            for (int i = 1; i <= 100; i++) {
+                List<ListenKey> listeners = i % 10 < 5 ? List.of(k, spare) : List.of(k);
+                assertThat(f.apply(listeners, List.of(), version.apply(i), Map.of(), null)).isEmpty();
+                if (i % 20 == 0) assertThat(socket.echo("edit " + i)).isEqualTo("edit " + i);
+                Thread.sleep(10); // spread the edits over the load
+            }
+            running.set(false);
+            for (Thread t : load) t.join(10_000);
+            assertThat(failures).isEmpty();
+            assertThat(ok.get()).isGreaterThan(100);
+            assertThat(socket.echo("after")).isEqualTo("after");
+            socket.socket.abort();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.kubeway.dataplane.http;
 import io.kubeway.dataplane.proxy.TestNet;
 import io.kubeway.echo.EchoServer;
 import io.kubeway.state.ListenKey;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,62 @@ class HttpFailuresTest {
                 assertThat(client.send(RawHttp.get("/", "untilclose")).text()).isEqualTo("until close"); // still keep-alive
             }
             assertThat(untilClose.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void connectionsWithUnfinishedExchangesAreNeverReused() throws Exception {
+        // The backend answers before reading the request body: the rest of the body would be read as a request.
+        try (ScriptedBackend early = new ScriptedBackend(ip("127.79.1.6"), (s, in, out) -> {
+            ScriptedBackend.readHead(in);
+            ScriptedBackend.write(out, "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno");
+            while (in.read() >= 0) {
+                // keep the connection open: it is the proxy that must not reuse it
+            }
+        })) {
+            f.hosts.put("earlyanswer", Fwd.to(early.address()).router());
+            try (RawHttp c = new RawHttp(plain.socketAddress())) {
+                c.write("POST / HTTP/1.1\r\nHost: earlyanswer\r\nContent-Length: 100000\r\n\r\n0123456789");
+                RawHttp.Response r = c.read();
+                assertThat(r.status()).isEqualTo(403);
+                assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+            }
+            assertThat(RawHttp.once(plain.socketAddress(), RawHttp.get("/", "earlyanswer")).status()).isEqualTo(403);
+            assertThat(early.connections()).isEqualTo(2);
+        }
+        // The client leaves in the middle of a download: the rest of the response is still on its way.
+        try (ScriptedBackend endless = new ScriptedBackend(ip("127.79.1.7"), (s, in, out) -> {
+            while (true) {
+                String head = ScriptedBackend.readHead(in);
+                if (head.startsWith("GET /small")) {
+                    ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                    continue;
+                }
+                ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n");
+                byte[] chunk = new byte[16384];
+                while (true) out.write(chunk); // until the proxy closes the connection
+            }
+        })) {
+            f.hosts.put("endless", Fwd.to(endless.address()).router());
+            try (RawHttp c = new RawHttp(plain.socketAddress())) {
+                c.write(RawHttp.get("/big", "endless"));
+                assertThat(c.readStatusLine()).startsWith("HTTP/1.1 200");
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(RawHttp.once(plain.socketAddress(), RawHttp.get("/small", "endless")).text()).isEqualTo("ok"));
+            assertThat(endless.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredByTheProxy() throws IOException {
+        try (RawHttp c = new RawHttp(plain.socketAddress())) {
+            c.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(c.readStatusLine()).isEqualTo("HTTP/1.1 100 Continue");
+            c.write("hello");
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.echoedHeaders()).doesNotContainKey("expect").containsEntry("content-length", "5");
         }
     }
 

@@ -130,12 +130,18 @@ class HttpProxyTest {
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws IOException {
         f = new ProxyFixture();
-        ListenKey key = f.http("127.78.0.4", Fwd.to(a.address()).router());
+        f.hosts.put("x", Fwd.to(a.address()).router());
+        f.hosts.put("local", Fwd.respond(204, Map.of(), ""));
+        ListenKey key = f.http("127.78.0.4", f.byHost);
         try (RawHttp c = new RawHttp(key.socketAddress())) {
             c.write(RawHttp.get("/one", "x") + RawHttp.get("/two", "x") + RawHttp.get("/three", "x"));
             assertThat(c.read().json().get("path").asString()).isEqualTo("/one");
             assertThat(c.read().json().get("path").asString()).isEqualTo("/two");
             assertThat(c.read().json().get("path").asString()).isEqualTo("/three");
+            // many answered locally within one read: handled in a loop, not by recursion
+            c.write(RawHttp.get("/", "local").repeat(2000) + RawHttp.get("/four", "x"));
+            for (int i = 0; i < 2000; i++) assertThat(c.read().status()).isEqualTo(204);
+            assertThat(c.read().json().get("path").asString()).isEqualTo("/four");
         }
     }
 
@@ -186,6 +192,12 @@ class HttpProxyTest {
         }
         try (RawHttp c = new RawHttp(key.socketAddress())) {
             c.write("GET / HTTP/1.1\r\nHost: x\r\n"); // never finishes its head
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        try (RawHttp c = new RawHttp(key.socketAddress())) {
+            c.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b"); // stalls mid-body
+            RawHttp.Response r = c.read();
+            assertThat(r.status()).isEqualTo(408);
             assertThat(c.closedByPeer()).isTrue();
         }
     }

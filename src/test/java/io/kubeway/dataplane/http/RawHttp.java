@@ -99,6 +99,13 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
+    /** Reads a status line and its headers (an interim response such as 100 Continue); returns the status line. */
+    String readStatusLine() throws IOException {
+        String status = line();
+        headers();
+        return status;
+    }
+
     Response read() throws IOException {
         return read(false);
     }
