@@ -1,6 +1,7 @@
 package io.kubeway.cli;
 
 import io.kubeway.echo.EchoCommand;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +11,11 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, GetCommand.class, EchoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        // Leak detection samples buffers on the hot path; a production proxy runs without it unless asked
+        // (-Dio.netty.leakDetection.level=simple|advanced|paranoid; tests keep Netty's default).
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0 || !RunCommand.isRunning()) {
             System.exit(code);
