@@ -3,27 +3,65 @@ package io.kubeway.source;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.kubeway.core.Problem;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every object a source currently holds, in a stable order (for files: path order, then document order),
  * plus the problems met while reading them. Immutable; a source publishes a whole new snapshot on each
- * change (level-triggered: the controller always recomputes from the full set).
+ * change (level-triggered: the controller always recomputes from the full set). {@link #ofType} is
+ * computed once per type, as a sync asks for the same types over tens of thousands of objects.
  */
-public record ClusterSnapshot(List<SourcedObject> objects, List<Problem> problems) {
+public final class ClusterSnapshot {
     public static final ClusterSnapshot EMPTY = new ClusterSnapshot(List.of(), List.of());
 
-    public ClusterSnapshot {
-        objects = List.copyOf(objects);
-        problems = List.copyOf(problems);
+    private final List<SourcedObject> objects;
+    private final List<Problem> problems;
+    private final Map<Class<?>, List<?>> byType = new ConcurrentHashMap<>();
+
+    public ClusterSnapshot(List<SourcedObject> objects, List<Problem> problems) {
+        this.objects = List.copyOf(objects);
+        this.problems = List.copyOf(problems);
+    }
+
+    public List<SourcedObject> objects() {
+        return objects;
+    }
+
+    public List<Problem> problems() {
+        return problems;
     }
 
     /** The objects of one class, in snapshot order. */
+    @SuppressWarnings("unchecked")
     public <T extends HasMetadata> List<Sourced<T>> ofType(Class<T> type) {
-        return objects.stream()
-                .filter(o -> type.isInstance(o.object()))
-                .map(o -> new Sourced<>(type.cast(o.object()), o.source()))
-                .toList();
+        return (List<Sourced<T>>) byType.computeIfAbsent(type, t -> {
+            List<Sourced<T>> out = new ArrayList<>();
+            for (SourcedObject o : objects) {
+                if (type.isInstance(o.object())) {
+                    out.add(new Sourced<>(type.cast(o.object()), o.source()));
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClusterSnapshot s && objects.equals(s.objects) && problems.equals(s.problems);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(objects, problems);
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterSnapshot[" + objects.size() + " objects, " + problems.size() + " problems]";
     }
 
     /** A typed {@link SourcedObject}. */

@@ -12,10 +12,19 @@ import static java.util.Objects.requireNonNull;
 /** Where a listener binds: address, port and protocol. The key of the data plane's listener diff. */
 public record ListenKey(InetAddress address, int port, Protocol protocol) implements Comparable<ListenKey> {
     private static final Comparator<ListenKey> ORDER = Comparator
-            .comparing((ListenKey k) -> k.address.getAddress().length)
-            .thenComparing(k -> k.address.getAddress(), java.util.Arrays::compareUnsigned)
+            .comparing(ListenKey::address, ListenKey::compareAddresses)
             .thenComparingInt(ListenKey::port)
             .thenComparing(ListenKey::protocol);
+
+    /** IPv4 before IPv6, then numerically; IPv4 without copying bytes (its hash code is the address). */
+    private static int compareAddresses(InetAddress a, InetAddress b) {
+        if (a instanceof java.net.Inet4Address && b instanceof java.net.Inet4Address) {
+            return Integer.compareUnsigned(a.hashCode(), b.hashCode());
+        }
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        return x.length != y.length ? Integer.compare(x.length, y.length) : java.util.Arrays.compareUnsigned(x, y);
+    }
 
     public ListenKey {
         requireNonNull(address, "address");

@@ -80,6 +80,7 @@ public final class Controller implements AutoCloseable {
     private DesiredState lastState = DesiredState.EMPTY;
     private long syncs;
     private long appliedAt;
+    private Map<L4Listener, ListenerStatus> statusCache = new java.util.IdentityHashMap<>();
     private volatile ClusterView view = ClusterView.EMPTY;
     private Allocations allocations;
     private Map<NamespacedName, Service> accepted = Map.of();
@@ -321,12 +322,22 @@ public final class Controller implements AutoCloseable {
         return b.build();
     }
 
-    private static List<ListenerStatus> listenerStatuses(DesiredState state, Map<ListenKey, String> failures) {
-        return new java.util.TreeMap<>(state.l4()).values().stream()
-                .map(l -> new ListenerStatus(l.key().toString(), l.kind(), l.service().toString(), l.cluster().name(),
-                        l.cluster().endpoints().stream().map(e -> e + " " + e.target()).toList(),
-                        failures.get(l.key())))
-                .toList();
+    /** The admin view of every listener; statuses of unchanged listeners (same instance) are reused. */
+    private List<ListenerStatus> listenerStatuses(DesiredState state, Map<ListenKey, String> failures) {
+        Map<L4Listener, ListenerStatus> next = new java.util.IdentityHashMap<>();
+        List<ListenerStatus> out = new ArrayList<>(state.l4().size());
+        for (L4Listener l : new java.util.TreeMap<>(state.l4()).values()) {
+            String failure = failures.get(l.key());
+            ListenerStatus st = statusCache.get(l);
+            if (st == null || !java.util.Objects.equals(st.error(), failure)) {
+                st = new ListenerStatus(l.key().toString(), l.kind(), l.service().toString(), l.cluster().name(),
+                        l.cluster().endpoints().stream().map(e -> e + " " + e.target()).toList(), failure);
+            }
+            next.put(l, st);
+            out.add(st);
+        }
+        statusCache = next;
+        return out;
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> objects(ClusterSnapshot snap,
