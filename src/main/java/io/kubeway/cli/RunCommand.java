@@ -140,9 +140,11 @@ final class RunCommand implements Callable<Integer> {
                 continue;
             }
             String name = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-            out.printf("  curl http://%s/        # %s %s%n", hostPort(spec.getClusterIP(), p.getPort()), spec.getType(), name);
+            out.printf("  curl http://%s/        # ClusterIP of %s (%s)%n", hostPort(spec.getClusterIP(), p.getPort()), name,
+                    spec.getType());
             if (p.getNodePort() != null && !o.nodeAddresses().isEmpty()) {
-                InetAddress node = o.nodeAddresses().stream().filter(InetAddress::isLoopbackAddress).findFirst()
+                InetAddress node = o.nodeAddresses().stream()
+                        .filter(a -> a.isLoopbackAddress() && a instanceof java.net.Inet4Address).findFirst()
                         .orElse(o.nodeAddresses().get(0));
                 out.printf("  curl http://%s/        # NodePort of %s%n",
                         hostPort(IpLiterals.format(node), p.getNodePort()), name);
