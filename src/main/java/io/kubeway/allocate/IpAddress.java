@@ -1,5 +1,6 @@
 package io.kubeway.allocate;
 
+import io.kubeway.core.IpLiterals;
 import org.jspecify.annotations.Nullable;
 
 import java.math.BigInteger;
@@ -154,37 +155,11 @@ public record IpAddress(BigInteger value, boolean ipv6) implements Comparable<Ip
     }
 
     private static String formatV6(BigInteger v) {
-        int[] g = new int[8];
-        for (int i = 7; i >= 0; i--) {
-            g[i] = v.intValue() & 0xffff;
-            v = v.shiftRight(16);
+        byte[] b = new byte[16];
+        for (int i = 15; i >= 0; i--) {
+            b[i] = (byte) v.intValue();
+            v = v.shiftRight(8);
         }
-        // RFC 5952: compress the longest run of two or more zero groups, the first one on a tie
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return IpLiterals.formatIPv6(b);
     }
 }

@@ -82,7 +82,15 @@ public final class IpLiterals {
      */
     public static String format(InetAddress a) {
         if (a instanceof Inet4Address) return a.getHostAddress();
-        byte[] b = a.getAddress();
+        return formatIPv6(a.getAddress());
+    }
+
+    /**
+     * The RFC 5952 text of a 16-byte IPv6 address, as {@link #format} prints it; the bytes are always printed
+     * as IPv6, even for the IPv4-mapped range.
+     */
+    public static String formatIPv6(byte[] b) {
+        if (b.length != 16) throw new IllegalArgumentException("an IPv6 address has 16 bytes, not " + b.length);
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
         int bestStart = -1;

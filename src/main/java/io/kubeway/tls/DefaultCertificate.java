@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +27,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 
 /**
@@ -103,40 +101,5 @@ public final class DefaultCertificate {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.US_ASCII);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** PEM helpers. */
-    static final class Pem {
-        private Pem() {
-        }
-
-        static String encode(String type, byte[] der) {
-            return "-----BEGIN " + type + "-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                    + "\n-----END " + type + "-----\n";
-        }
-
-        static java.util.List<X509CertificateHolder> certificates(String pem) {
-            java.util.List<X509CertificateHolder> out = new java.util.ArrayList<>();
-            int at = 0;
-            while (true) {
-                int begin = pem.indexOf("-----BEGIN CERTIFICATE-----", at);
-                if (begin < 0) {
-                    break;
-                }
-                int end = pem.indexOf("-----END CERTIFICATE-----", begin);
-                String b64 = pem.substring(begin + 27, end).replaceAll("\\s", "");
-                try {
-                    out.add(new X509CertificateHolder(Base64.getDecoder().decode(b64)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                at = end + 25;
-            }
-            if (out.isEmpty()) {
-                throw new IllegalArgumentException("no certificate in PEM");
-            }
-            return out;
-        }
     }
 }

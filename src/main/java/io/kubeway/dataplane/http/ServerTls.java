@@ -1,6 +1,7 @@
 package io.kubeway.dataplane.http;
 
 import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.tls.Pem;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -87,7 +88,7 @@ final class ServerTls implements Mapping<String, SslContext> {
 
     static SslContext build(TlsCertificate cert) throws javax.net.ssl.SSLException {
         byte[] chain = cert.certChainPem().getBytes(StandardCharsets.US_ASCII);
-        byte[] key = PemKeys.toPkcs8Pem(cert.privateKeyPem()).getBytes(StandardCharsets.US_ASCII);
+        byte[] key = Pem.toPkcs8Pem(cert.privateKeyPem()).getBytes(StandardCharsets.US_ASCII);
         return SslContextBuilder.forServer(new ByteArrayInputStream(chain), new ByteArrayInputStream(key))
                 .sslProvider(TlsProviders.provider())
                 .protocols(TlsProviders.PROTOCOLS)

@@ -1,6 +1,7 @@
 package io.kubeway.translate.endpoints;
 
 import io.kubeway.core.IpLiterals;
+import io.kubeway.core.KubeNames;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointHints;
@@ -63,7 +64,7 @@ public final class EndpointSliceValidation {
         if (name == null || name.isEmpty()) {
             errs.add(FieldError.required("metadata.name", "name or generateName is required"));
         } else {
-            for (String m : NameChecks.dns1123Subdomain(name)) errs.add(FieldError.invalid("metadata.name", name, m));
+            for (String m : KubeNames.dns1123Subdomain(name)) errs.add(FieldError.invalid("metadata.name", name, m));
         }
         String type = slice.getAddressType();
         if (type == null || type.isEmpty()) {
@@ -106,13 +107,13 @@ public final class EndpointSliceValidation {
                 validateAddress(addresses.get(j), type, allowLoopback, path + ".addresses[" + j + "]", errs);
             }
             if (ep.getNodeName() != null) {
-                for (String m : NameChecks.dns1123Subdomain(ep.getNodeName())) {
+                for (String m : KubeNames.dns1123Subdomain(ep.getNodeName())) {
                     errs.add(FieldError.invalid(path + ".nodeName", ep.getNodeName(), m));
                 }
             }
             validateTopology(ep.getDeprecatedTopology(), path + ".deprecatedTopology", errs);
             if (ep.getHostname() != null) {
-                for (String m : NameChecks.dns1123Label(ep.getHostname())) {
+                for (String m : KubeNames.dns1123Label(ep.getHostname())) {
                     errs.add(FieldError.invalid(path + ".hostname", ep.getHostname(), m));
                 }
             }
@@ -158,7 +159,7 @@ public final class EndpointSliceValidation {
             return;
         }
         String name = a.endsWith(".") ? a.substring(0, a.length() - 1) : a;
-        List<String> sub = NameChecks.dns1123Subdomain(name);
+        List<String> sub = KubeNames.dns1123Subdomain(name);
         if (!sub.isEmpty()) {
             errs.add(FieldError.invalid(path, name, String.join(",", sub)));
             return;
@@ -169,7 +170,7 @@ public final class EndpointSliceValidation {
             return;
         }
         for (String label : labels) {
-            List<String> m = NameChecks.dns1123Label(label);
+            List<String> m = KubeNames.dns1123Label(label);
             if (!m.isEmpty()) {
                 errs.add(FieldError.invalid(path, label, String.join(",", m)));
                 return;
@@ -181,8 +182,8 @@ public final class EndpointSliceValidation {
         if (topology == null || topology.isEmpty()) return;
         if (topology.size() > MAX_TOPOLOGY_LABELS) errs.add(tooMany(path, topology.size(), MAX_TOPOLOGY_LABELS));
         topology.forEach((k, v) -> {
-            for (String m : NameChecks.qualifiedName(k)) errs.add(FieldError.invalid(path, k, m));
-            for (String m : NameChecks.labelValue(v == null ? "" : v)) errs.add(FieldError.invalid(path, v, m));
+            for (String m : KubeNames.qualifiedName(k)) errs.add(FieldError.invalid(path, k, m));
+            for (String m : KubeNames.validLabelValue(v == null ? "" : v)) errs.add(FieldError.invalid(path, v, m));
         });
     }
 
@@ -197,7 +198,7 @@ public final class EndpointSliceValidation {
             String zp = path + ".forZones[" + i + "].name";
             String zone = zones.get(i).getName() == null ? "" : zones.get(i).getName();
             if (!seen.add(zone)) errs.add(FieldError.duplicate(zp, zone));
-            for (String m : NameChecks.labelValue(zone)) errs.add(FieldError.invalid(zp, zone, m));
+            for (String m : KubeNames.validLabelValue(zone)) errs.add(FieldError.invalid(zp, zone, m));
         }
         List<ForNode> nodes = hints.getForNodes() == null ? List.of() : hints.getForNodes();
         if (nodes.size() > MAX_HINTS) {
@@ -209,7 +210,7 @@ public final class EndpointSliceValidation {
             String np = path + ".forNodes[" + i + "].name";
             String node = nodes.get(i).getName() == null ? "" : nodes.get(i).getName();
             if (!seen.add(node)) errs.add(FieldError.duplicate(np, node));
-            for (String m : NameChecks.dns1123Subdomain(node)) errs.add(FieldError.invalid(np, node, m));
+            for (String m : KubeNames.dns1123Subdomain(node)) errs.add(FieldError.invalid(np, node, m));
         }
     }
 
@@ -225,7 +226,7 @@ public final class EndpointSliceValidation {
             String path = "ports[" + i + "]";
             String name = p.getName() == null ? "" : p.getName(); // defaulted
             if (!name.isEmpty()) {
-                for (String m : NameChecks.dns1123Label(name)) errs.add(FieldError.invalid(path + ".name", name, m));
+                for (String m : KubeNames.dns1123Label(name)) errs.add(FieldError.invalid(path + ".name", name, m));
             }
             if (!names.add(name)) errs.add(FieldError.duplicate(path + ".name", name));
             String protocol = p.getProtocol() == null ? "TCP" : p.getProtocol(); // defaulted
@@ -233,7 +234,7 @@ public final class EndpointSliceValidation {
                 errs.add(FieldError.notSupported(path + ".protocol", protocol, PROTOCOLS));
             }
             if (p.getAppProtocol() != null) {
-                for (String m : NameChecks.qualifiedName(p.getAppProtocol())) {
+                for (String m : KubeNames.qualifiedName(p.getAppProtocol())) {
                     errs.add(FieldError.invalid(path + ".appProtocol", p.getAppProtocol(), m));
                 }
             }

@@ -1,5 +1,7 @@
 package io.kubeway.translate.endpoints;
 
+import io.kubeway.core.KubeNames;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,7 +28,7 @@ final class SliceNames {
         // getEndpointSlicePrefix: "<name>-" unless that is not a valid DNS subdomain prefix (checked as
         // NameIsDNSSubdomain(prefix=true) does, with the trailing dash masked), then the bare name.
         String p = ownerName + "-";
-        if (!NameChecks.dns1123Subdomain(ownerName + "a").isEmpty()) p = ownerName;
+        if (!KubeNames.dns1123Subdomain(ownerName + "a").isEmpty()) p = ownerName;
         this.prefix = p.length() > MAX_PREFIX_LENGTH ? p.substring(0, MAX_PREFIX_LENGTH) : p;
     }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import io.kubeway.core.FieldError;
 import io.kubeway.core.IpLiterals;
+import io.kubeway.core.KubeNames;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ public final class IngressValidation {
             String masked = generateName.endsWith("-")
                     ? (generateName.length() >= 2 ? generateName.substring(0, generateName.length() - 2) : "") + "a"
                     : generateName;
-            Names.dns1123Subdomain(masked).forEach(m -> errs.add(FieldError.invalid("metadata.generateName",
+            KubeNames.dns1123Subdomain(masked).forEach(m -> errs.add(FieldError.invalid("metadata.generateName",
                     generateName, m)));
         }
         String name = str(meta.getName());
@@ -66,13 +67,13 @@ public final class IngressValidation {
                 errs.add(FieldError.required("metadata.name", "name or generateName is required"));
             }
         } else {
-            Names.dns1123Subdomain(name).forEach(m -> errs.add(FieldError.invalid("metadata.name", name, m)));
+            KubeNames.dns1123Subdomain(name).forEach(m -> errs.add(FieldError.invalid("metadata.name", name, m)));
         }
         String ns = str(meta.getNamespace());
         if (ns.isEmpty()) {
             errs.add(FieldError.required("metadata.namespace", ""));
         } else {
-            Names.dns1123Label(ns).forEach(m -> errs.add(FieldError.invalid("metadata.namespace", ns, m)));
+            KubeNames.dns1123Label(ns).forEach(m -> errs.add(FieldError.invalid("metadata.namespace", ns, m)));
         }
         if (meta.getGeneration() != null && meta.getGeneration() < 0) {
             errs.add(FieldError.invalid("metadata.generation", meta.getGeneration(),
@@ -80,16 +81,16 @@ public final class IngressValidation {
         }
         if (meta.getLabels() != null) {
             new TreeMap<>(meta.getLabels()).forEach((k, v) -> {
-                Names.qualifiedName(k).forEach(m -> errs.add(FieldError.invalid("metadata.labels", k, m)));
-                Names.labelValue(str(v)).forEach(m -> errs.add(FieldError.invalid("metadata.labels", str(v), m)));
+                KubeNames.labelKey(k).forEach(m -> errs.add(FieldError.invalid("metadata.labels", k, m)));
+                KubeNames.labelValue(str(v)).forEach(m -> errs.add(FieldError.invalid("metadata.labels", str(v), m)));
             });
         }
         if (meta.getAnnotations() != null) {
             long size = 0;
             for (Map.Entry<String, String> e : new TreeMap<>(meta.getAnnotations()).entrySet()) {
-                Names.qualifiedName(e.getKey().toLowerCase(java.util.Locale.ROOT))
+                KubeNames.labelKey(e.getKey().toLowerCase(java.util.Locale.ROOT))
                         .forEach(m -> errs.add(FieldError.invalid("metadata.annotations", e.getKey(), m)));
-                size += Names.bytes(e.getKey()) + Names.bytes(str(e.getValue()));
+                size += KubeNames.byteLength(e.getKey()) + KubeNames.byteLength(str(e.getValue()));
             }
             if (size > ANNOTATIONS_SIZE_LIMIT) {
                 errs.add(new FieldError(FieldError.Type.TOO_LONG, "metadata.annotations", null,
@@ -112,19 +113,19 @@ public final class IngressValidation {
             for (int i = 0; i < hosts.size(); i++) {
                 String host = str(hosts.get(i));
                 String field = "spec.tls[" + t + "].hosts[" + i + "]";
-                List<String> msgs = host.contains("*") ? Names.wildcardDns1123Subdomain(host)
-                        : Names.dns1123Subdomain(host);
+                List<String> msgs = host.contains("*") ? KubeNames.wildcardDns1123Subdomain(host)
+                        : KubeNames.dns1123Subdomain(host);
                 msgs.forEach(m -> errs.add(FieldError.invalid(field, host, m)));
             }
             String secret = str(tls.get(t).getSecretName());
             if (!secret.isEmpty()) {
                 String field = "spec.tls[" + t + "].secretName";
-                Names.dns1123Subdomain(secret).forEach(m -> errs.add(FieldError.invalid(field, secret, m)));
+                KubeNames.dns1123Subdomain(secret).forEach(m -> errs.add(FieldError.invalid(field, secret, m)));
             }
         }
         if (spec.getIngressClassName() != null) {
             String cls = spec.getIngressClassName();
-            Names.dns1123Subdomain(cls).forEach(m -> errs.add(FieldError.invalid("spec.ingressClassName", cls, m)));
+            KubeNames.dns1123Subdomain(cls).forEach(m -> errs.add(FieldError.invalid("spec.ingressClassName", cls, m)));
         }
     }
 
@@ -134,8 +135,8 @@ public final class IngressValidation {
             if (IpLiterals.parse(host) != null) {
                 errs.add(FieldError.invalid(field + ".host", host, "must be a DNS name, not an IP address"));
             }
-            List<String> msgs = host.contains("*") ? Names.wildcardDns1123Subdomain(host)
-                    : Names.dns1123Subdomain(host);
+            List<String> msgs = host.contains("*") ? KubeNames.wildcardDns1123Subdomain(host)
+                    : KubeNames.dns1123Subdomain(host);
             msgs.forEach(m -> errs.add(FieldError.invalid(field + ".host", host, m)));
         }
         if (rule.getHttp() == null) return;
@@ -192,7 +193,7 @@ public final class IngressValidation {
             if (name.isEmpty()) {
                 errs.add(FieldError.required(field + ".service.name", ""));
             } else {
-                Names.dns1035Label(name).forEach(m -> errs.add(FieldError.invalid(field + ".service.name", name, m)));
+                KubeNames.dns1035Label(name).forEach(m -> errs.add(FieldError.invalid(field + ".service.name", name, m)));
             }
             String portName = b.getService().getPort() == null ? "" : str(b.getService().getPort().getName());
             Integer number = b.getService().getPort() == null ? null : b.getService().getPort().getNumber();
@@ -200,10 +201,10 @@ public final class IngressValidation {
             if (!portName.isEmpty() && hasNumber) {
                 errs.add(FieldError.invalid(field, "", "cannot set both port name & port number"));
             } else if (!portName.isEmpty()) {
-                Names.portName(portName).forEach(m -> errs.add(FieldError.invalid(field + ".service.port.name",
+                KubeNames.portName(portName).forEach(m -> errs.add(FieldError.invalid(field + ".service.port.name",
                         portName, m)));
             } else if (hasNumber) {
-                Names.portNumber(number).forEach(m -> errs.add(FieldError.invalid(field + ".service.port.number",
+                KubeNames.portNum(number).forEach(m -> errs.add(FieldError.invalid(field + ".service.port.number",
                         number, m)));
             } else {
                 errs.add(FieldError.required(field, "port name or number is required"));
@@ -216,7 +217,7 @@ public final class IngressValidation {
     private static void resource(TypedLocalObjectReference r, String field, List<FieldError> errs) {
         if (r.getApiGroup() != null) {
             String group = r.getApiGroup();
-            Names.dns1123Subdomain(group).forEach(m -> errs.add(FieldError.invalid(field + ".apiGroup", group, m)));
+            KubeNames.dns1123Subdomain(group).forEach(m -> errs.add(FieldError.invalid(field + ".apiGroup", group, m)));
         }
         for (String part : List.of("kind", "name")) {
             String v = str(part.equals("kind") ? r.getKind() : r.getName());

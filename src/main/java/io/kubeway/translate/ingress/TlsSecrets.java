@@ -3,6 +3,7 @@ package io.kubeway.translate.ingress;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.tls.Pem;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.kubeway.core.FieldError;
+import io.kubeway.core.KubeNames;
 
 /**
  * {@code ValidateObjectMeta} with {@code ValidateServiceName} (apimachinery api/validation), for the
@@ -47,7 +48,7 @@ final class MetadataRules {
         if (namespace.isEmpty()) {
             errs.add(FieldError.required("metadata.namespace", ""));
         } else {
-            for (String msg : Formats.dns1123Label(namespace)) {
+            for (String msg : KubeNames.dns1123Label(namespace)) {
                 errs.add(FieldError.invalid("metadata.namespace", namespace, msg));
             }
         }
@@ -72,11 +73,11 @@ final class MetadataRules {
     /** {@code ValidateLabels}: every key a qualified name, every value a label value. */
     static void labels(Map<String, String> labels, String field, List<FieldError> errs) {
         for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) {
-            for (String msg : Formats.qualifiedName(e.getKey())) {
+            for (String msg : KubeNames.labelKey(e.getKey())) {
                 errs.add(FieldError.invalid(field, e.getKey(), msg));
             }
             String value = str(e.getValue());
-            for (String msg : Formats.labelValue(value)) {
+            for (String msg : KubeNames.labelValue(value)) {
                 errs.add(FieldError.invalid(field, value, msg));
             }
         }
@@ -91,10 +92,10 @@ final class MetadataRules {
     private static void annotations(Map<String, String> annotations, List<FieldError> errs) {
         long size = 0;
         for (Map.Entry<String, String> e : new TreeMap<>(annotations).entrySet()) {
-            for (String msg : Formats.qualifiedName(e.getKey().toLowerCase(Locale.ROOT))) {
+            for (String msg : KubeNames.labelKey(e.getKey().toLowerCase(Locale.ROOT))) {
                 errs.add(FieldError.invalid("metadata.annotations", e.getKey(), msg));
             }
-            size += Formats.byteLength(e.getKey()) + Formats.byteLength(str(e.getValue()));
+            size += KubeNames.byteLength(e.getKey()) + KubeNames.byteLength(str(e.getValue()));
         }
         if (size > ANNOTATIONS_SIZE_LIMIT) {
             errs.add(new FieldError(FieldError.Type.TOO_LONG, "metadata.annotations", null,
@@ -109,6 +110,6 @@ final class MetadataRules {
             // Upstream drops the last two characters and appends "a"; kept for identical results.
             checked = name.length() >= 2 ? name.substring(0, name.length() - 2) + "a" : "a";
         }
-        return new ArrayList<>(Formats.dns1035Label(checked));
+        return new ArrayList<>(KubeNames.dns1035Label(checked));
     }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.kubeway.core.FieldError;
+import io.kubeway.core.KubeNames;
 
 /** The port rules of {@code ValidateService}: {@code validateServicePort} and the uniqueness checks. */
 final class PortRules {
@@ -35,14 +36,14 @@ final class PortRules {
             errs.add(FieldError.required(path + ".name", ""));
         } else if (!name.isEmpty()) {
             // Service port names are DNS-1123 labels; the IANA_SVC_NAME rules apply to named targetPorts.
-            for (String msg : Formats.dns1123Label(name)) {
+            for (String msg : KubeNames.dns1123Label(name)) {
                 errs.add(FieldError.invalid(path + ".name", name, msg));
             }
             if (!names.add(name)) {
                 errs.add(FieldError.duplicate(path + ".name", name));
             }
         }
-        for (String msg : Formats.portNum(num(sp.getPort()))) {
+        for (String msg : KubeNames.portNum(num(sp.getPort()))) {
             errs.add(FieldError.invalid(path + ".port", num(sp.getPort()), msg));
         }
         String protocol = str(sp.getProtocol());
@@ -53,7 +54,7 @@ final class PortRules {
         }
         targetPort(sp.getTargetPort(), path + ".targetPort", errs);
         if (sp.getAppProtocol() != null) {
-            for (String msg : Formats.qualifiedName(sp.getAppProtocol())) {
+            for (String msg : KubeNames.labelKey(sp.getAppProtocol())) {
                 errs.add(FieldError.invalid(path + ".appProtocol", sp.getAppProtocol(), msg));
             }
         }
@@ -62,13 +63,13 @@ final class PortRules {
     /** {@code ValidatePortNumOrName}; an unset targetPort is Go's zero IntOrString, the number 0. */
     private static void targetPort(IntOrString target, String field, List<FieldError> errs) {
         if (target != null && target.getStrVal() != null) {
-            for (String msg : Formats.portName(target.getStrVal())) {
+            for (String msg : KubeNames.portName(target.getStrVal())) {
                 errs.add(FieldError.invalid(field, target.getStrVal(), msg));
             }
             return;
         }
         int value = target == null ? 0 : num(target.getIntVal());
-        for (String msg : Formats.portNum(value)) {
+        for (String msg : KubeNames.portNum(value)) {
             errs.add(FieldError.invalid(field, value, msg));
         }
     }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.SessionAffinityConfig;
 import io.kubeway.core.FieldError;
+import io.kubeway.core.KubeNames;
 
 /**
  * {@code ValidateService} (pkg/apis/core/validation/validation.go, Kubernetes 1.35), rule by rule and in
@@ -105,7 +106,7 @@ final class SpecRules {
                 if (cname.isEmpty()) {
                     errs.add(FieldError.required("spec.externalName", ""));
                 } else {
-                    for (String msg : Formats.dns1123Subdomain(cname)) {
+                    for (String msg : KubeNames.dns1123Subdomain(cname)) {
                         errs.add(FieldError.invalid("spec.externalName", cname, msg));
                     }
                 }
@@ -187,7 +188,7 @@ final class SpecRules {
             return;
         }
         if (isType(spec, LOAD_BALANCER)) {
-            for (String msg : Formats.qualifiedName(lbClass)) {
+            for (String msg : KubeNames.labelKey(lbClass)) {
                 errs.add(FieldError.invalid("spec.loadBalancerClass", lbClass, msg));
             }
         } else {
@@ -219,7 +220,7 @@ final class SpecRules {
                         "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
             }
         } else if (hcnp != 0) {
-            for (String msg : Formats.portNum(hcnp)) {
+            for (String msg : KubeNames.portNum(hcnp)) {
                 errs.add(FieldError.invalid("spec.healthCheckNodePort", hcnp, msg));
             }
         }

@@ -3,6 +3,7 @@ package io.kubeway.translate.ingress;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.tls.Pem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

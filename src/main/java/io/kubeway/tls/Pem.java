@@ -1,7 +1,12 @@
-package io.kubeway.translate.ingress;
+package io.kubeway.tls;
+
+import org.bouncycastle.cert.X509CertificateHolder;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -9,10 +14,13 @@ import java.util.regex.Pattern;
 
 /**
  * PEM blocks ({@code -----BEGIN LABEL----- base64 -----END LABEL-----}) and the few DER constructs needed to
- * turn PKCS#1 RSA and SEC1 EC keys into PKCS#8, the only key form the JDK (and Netty without BouncyCastle)
- * loads.
+ * turn the private keys of kubernetes.io/tls Secrets into PKCS#8, the only key form the JDK (and Netty without
+ * Bouncy Castle) loads. Keys come in three PEM flavours: PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 RSA
+ * ({@code BEGIN RSA PRIVATE KEY}, what cert-manager writes by default) and SEC1 EC ({@code BEGIN EC PRIVATE
+ * KEY}, what {@code openssl ecparam -genkey} writes); the latter two are wrapped into a PKCS#8 PrivateKeyInfo
+ * (RFC 5208; the EC curve comes from the SEC1 parameters, RFC 5915).
  */
-final class Pem {
+public final class Pem {
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)\\s*-----END \\1-----");
     /** rsaEncryption, 1.2.840.113549.1.1.1. */
@@ -24,7 +32,7 @@ final class Pem {
     private static final byte[] VERSION_0 = {0x02, 0x01, 0x00};
 
     /** One block: its label and decoded content. */
-    record Block(String label, byte[] der) {
+    public record Block(String label, byte[] der) {
     }
 
     private Pem() {
@@ -35,7 +43,7 @@ final class Pem {
      *
      * @throws IllegalArgumentException when a block's base64 is broken
      */
-    static List<Block> blocks(String text) {
+    public static List<Block> blocks(String text) {
         List<Block> out = new ArrayList<>();
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
@@ -49,13 +57,70 @@ final class Pem {
     }
 
     /** A PEM block with 64-character lines. */
-    static String encode(String label, byte[] der) {
+    public static String encode(String label, byte[] der) {
         String b64 = Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + b64 + "\n-----END " + label + "-----\n";
     }
 
+    /**
+     * The first private key of {@code pem} as PKCS#8 PEM; blocks that are no private key (certificates,
+     * {@code EC PARAMETERS}) are skipped without being decoded.
+     *
+     * @throws IllegalArgumentException if there is no private key block, or it is encrypted or malformed
+     */
+    public static String toPkcs8Pem(String pem) {
+        Matcher m = BLOCK.matcher(pem);
+        while (m.find()) {
+            String type = m.group(1);
+            if (!type.endsWith("PRIVATE KEY")) continue;
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(m.group(2));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("private key: bad base64", e);
+            }
+            byte[] pkcs8 = switch (type) {
+                case "PRIVATE KEY" -> der;
+                case "RSA PRIVATE KEY" -> pkcs8FromPkcs1(der);
+                case "EC PRIVATE KEY" -> pkcs8FromSec1(der);
+                case "ENCRYPTED PRIVATE KEY" -> throw new IllegalArgumentException("encrypted private keys are not supported");
+                default -> throw new IllegalArgumentException("unsupported private key type " + type);
+            };
+            return encode("PRIVATE KEY", pkcs8);
+        }
+        throw new IllegalArgumentException("no PEM private key found");
+    }
+
+    /**
+     * The {@code CERTIFICATE} blocks of {@code pem}, in order.
+     *
+     * @throws IllegalArgumentException if there is none
+     */
+    public static List<X509CertificateHolder> certificates(String pem) {
+        List<X509CertificateHolder> out = new ArrayList<>();
+        int at = 0;
+        while (true) {
+            int begin = pem.indexOf("-----BEGIN CERTIFICATE-----", at);
+            if (begin < 0) {
+                break;
+            }
+            int end = pem.indexOf("-----END CERTIFICATE-----", begin);
+            String b64 = pem.substring(begin + 27, end).replaceAll("\\s", "");
+            try {
+                out.add(new X509CertificateHolder(Base64.getDecoder().decode(b64)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            at = end + 25;
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no certificate in PEM");
+        }
+        return out;
+    }
+
     /** PKCS#8 PrivateKeyInfo around a PKCS#1 RSAPrivateKey. */
-    static byte[] pkcs8FromPkcs1(byte[] pkcs1) {
+    public static byte[] pkcs8FromPkcs1(byte[] pkcs1) {
         return sequence(VERSION_0, sequence(RSA_OID, NULL), tlv(0x04, pkcs1));
     }
 
@@ -64,7 +129,7 @@ final class Pem {
      *
      * @throws IllegalArgumentException when the key is not DER or names no curve
      */
-    static byte[] pkcs8FromSec1(byte[] sec1) {
+    public static byte[] pkcs8FromSec1(byte[] sec1) {
         Der outer = new Der(sec1, 0);
         if (outer.tag != 0x30) throw new IllegalArgumentException("EC key is not a DER sequence");
         int pos = outer.contentStart;
@@ -73,7 +138,7 @@ final class Pem {
             if (element.tag == 0xa0) { // [0] ECParameters: the named curve's OID
                 Der curve = new Der(sec1, element.contentStart);
                 if (curve.tag != 0x06) break;
-                byte[] curveOid = java.util.Arrays.copyOfRange(sec1, element.contentStart, curve.end);
+                byte[] curveOid = Arrays.copyOfRange(sec1, element.contentStart, curve.end);
                 return sequence(VERSION_0, sequence(EC_OID, curveOid), tlv(0x04, sec1));
             }
             pos = element.end;

@@ -1,4 +1,4 @@
-package io.kubeway.translate.service;
+package io.kubeway.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -6,18 +6,25 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The string formats of {@code k8s.io/apimachinery/pkg/util/validation} and
- * {@code .../api/validate/content}, each returning the API server's detail messages (empty when valid).
+ * The string formats of {@code k8s.io/apimachinery/pkg/util/validation} and {@code .../api/validate/content}
+ * (DNS-1123 labels and subdomains, DNS-1035 labels, qualified names, label keys and values, port names and
+ * numbers), each returning the API server's detail messages word for word; an empty list means valid.
  *
- * <p>Lengths are counted in UTF-8 bytes, as Go's {@code len(string)} does. Two length messages exist
- * upstream: the DNS helpers of {@code util/validation} say "characters", the newer {@code content}
- * helpers behind label keys and values say "bytes"; each check below uses the one its source uses.
+ * <p>Lengths are counted in UTF-8 bytes, as Go's {@code len(string)} does. Two length messages exist upstream:
+ * the helpers of {@code util/validation} say "characters" ({@code MaxLenError}), the newer {@code content}
+ * helpers behind label keys and values say "bytes"; each check below uses the one its source uses. For the
+ * same reason qualified names come twice: {@link #qualifiedName} ({@code IsQualifiedName}, still used for
+ * EndpointSlice fields) and {@link #labelKey} ({@code content.IsLabelKey}), which differ only in wording.
  */
-final class Formats {
-    static final int DNS_LABEL_MAX_LENGTH = 63;
-    static final int DNS_SUBDOMAIN_MAX_LENGTH = 253;
-    static final int LABEL_NAME_MAX_LENGTH = 63;
-    static final int PORT_NAME_MAX_LENGTH = 15;
+public final class KubeNames {
+    /** {@code DNS1123LabelMaxLength} (and the DNS-1035 label maximum). */
+    public static final int DNS_LABEL_MAX_LENGTH = 63;
+    /** {@code DNS1123SubdomainMaxLength}. */
+    public static final int DNS_SUBDOMAIN_MAX_LENGTH = 253;
+    /** The maximum of a label key's name part and of a label value. */
+    public static final int LABEL_NAME_MAX_LENGTH = 63;
+    /** The maximum of an IANA_SVC_NAME. */
+    public static final int PORT_NAME_MAX_LENGTH = 15;
 
     private static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS1123_LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case"
@@ -25,6 +32,10 @@ final class Formats {
     private static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
     private static final String DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower"
             + " case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+    private static final String WILDCARD_FMT = "\\*\\." + DNS1123_SUBDOMAIN_FMT;
+    private static final String WILDCARD_MSG = "a wildcard DNS-1123 subdomain must start with '*.', followed by a"
+            + " valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end"
+            + " with an alphanumeric character";
     private static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS1035_LABEL_MSG = "a DNS-1035 label must consist of lower case alphanumeric"
             + " characters or '-', start with an alphabetic character, and end with an alphanumeric character";
@@ -37,17 +48,18 @@ final class Formats {
 
     private static final Pattern DNS1123_LABEL = Pattern.compile(DNS1123_LABEL_FMT);
     private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile(DNS1123_SUBDOMAIN_FMT);
+    private static final Pattern WILDCARD = Pattern.compile(WILDCARD_FMT);
     private static final Pattern DNS1035_LABEL = Pattern.compile(DNS1035_LABEL_FMT);
     private static final Pattern LABEL_KEY = Pattern.compile(LABEL_KEY_FMT);
     private static final Pattern LABEL_VALUE = Pattern.compile(LABEL_VALUE_FMT);
     private static final Pattern PORT_NAME_CHARSET = Pattern.compile("[-a-z0-9]+");
     private static final Pattern ONE_LETTER = Pattern.compile(".*[a-z].*", Pattern.DOTALL);
 
-    private Formats() {
+    private KubeNames() {
     }
 
-    /** {@code IsDNS1123Label}: port names, namespaces. */
-    static List<String> dns1123Label(String value) {
+    /** {@code IsDNS1123Label}: namespaces, port names, hostnames. */
+    public static List<String> dns1123Label(String value) {
         List<String> errs = new ArrayList<>();
         if (byteLength(value) > DNS_LABEL_MAX_LENGTH) {
             errs.add(maxLenCharacters(DNS_LABEL_MAX_LENGTH));
@@ -61,13 +73,25 @@ final class Formats {
         return errs;
     }
 
-    /** {@code IsDNS1123Subdomain} of {@code util/validation}: externalName. */
-    static List<String> dns1123Subdomain(String value) {
+    /** {@code IsDNS1123Subdomain} of {@code util/validation}: object names, externalName, hosts, node names. */
+    public static List<String> dns1123Subdomain(String value) {
         return dns1123Subdomain(value, maxLenCharacters(DNS_SUBDOMAIN_MAX_LENGTH));
     }
 
+    /** {@code IsWildcardDNS1123Subdomain}: {@code *.example.com} hosts. */
+    public static List<String> wildcardDns1123Subdomain(String value) {
+        List<String> errs = new ArrayList<>();
+        if (byteLength(value) > DNS_SUBDOMAIN_MAX_LENGTH) {
+            errs.add(maxLenCharacters(DNS_SUBDOMAIN_MAX_LENGTH));
+        }
+        if (!WILDCARD.matcher(value).matches()) {
+            errs.add(regexError(WILDCARD_MSG, WILDCARD_FMT, "*.example.com"));
+        }
+        return errs;
+    }
+
     /** {@code IsDNS1035Label}: Service names. */
-    static List<String> dns1035Label(String value) {
+    public static List<String> dns1035Label(String value) {
         List<String> errs = new ArrayList<>();
         if (byteLength(value) > DNS_LABEL_MAX_LENGTH) {
             errs.add(maxLenCharacters(DNS_LABEL_MAX_LENGTH));
@@ -79,56 +103,35 @@ final class Formats {
     }
 
     /**
-     * {@code IsQualifiedName} (now {@code content.IsLabelKey}): label and annotation keys, appProtocol,
-     * loadBalancerClass. An optional DNS-subdomain prefix, a '/', and a name.
+     * {@code content.IsLabelKey}: label and annotation keys, Service appProtocol and loadBalancerClass. An
+     * optional DNS-subdomain prefix, a '/', and a name; lengths reported in bytes.
      */
-    static List<String> qualifiedName(String value) {
-        List<String> errs = new ArrayList<>();
-        // Go's strings.Split keeps empty parts, as split with a negative limit does.
-        String[] parts = value.split("/", -1);
-        String name;
-        if (parts.length == 1) {
-            name = parts[0];
-        } else if (parts.length == 2) {
-            String prefix = parts[0];
-            name = parts[1];
-            if (prefix.isEmpty()) {
-                errs.add("prefix part must be non-empty");
-            } else {
-                for (String msg : dns1123Subdomain(prefix, maxLenBytes(DNS_SUBDOMAIN_MAX_LENGTH))) {
-                    errs.add("prefix part " + msg);
-                }
-            }
-        } else {
-            errs.add("a valid label key " + regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, "MyName", "my.name", "123-abc")
-                    + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
-            return errs;
-        }
-        if (name.isEmpty()) {
-            errs.add("name part must be non-empty");
-        } else if (byteLength(name) > LABEL_NAME_MAX_LENGTH) {
-            errs.add("name part " + maxLenBytes(LABEL_NAME_MAX_LENGTH));
-        }
-        if (!LABEL_KEY.matcher(name).matches()) {
-            errs.add("name part " + regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, "MyName", "my.name", "123-abc"));
-        }
-        return errs;
+    public static List<String> labelKey(String value) {
+        return keyLike(value, "a valid label key ", maxLenBytes(DNS_SUBDOMAIN_MAX_LENGTH),
+                maxLenBytes(LABEL_NAME_MAX_LENGTH));
     }
 
-    /** {@code IsValidLabelValue} (now {@code content.IsLabelValue}). */
-    static List<String> labelValue(String value) {
-        List<String> errs = new ArrayList<>();
-        if (byteLength(value) > LABEL_NAME_MAX_LENGTH) {
-            errs.add(maxLenBytes(LABEL_NAME_MAX_LENGTH));
-        }
-        if (!LABEL_VALUE.matcher(value).matches()) {
-            errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
-        }
-        return errs;
+    /**
+     * {@code IsQualifiedName} of {@code util/validation}: the same syntax as {@link #labelKey}, worded "a
+     * qualified name" with lengths in "characters" (EndpointSlice labels and appProtocol).
+     */
+    public static List<String> qualifiedName(String value) {
+        return keyLike(value, "a qualified name ", maxLenCharacters(DNS_SUBDOMAIN_MAX_LENGTH),
+                maxLenCharacters(LABEL_NAME_MAX_LENGTH));
     }
 
-    /** {@code IsValidPortName}: an IANA_SVC_NAME, used for named target ports. */
-    static List<String> portName(String port) {
+    /** {@code content.IsLabelValue}: label values, lengths in bytes. */
+    public static List<String> labelValue(String value) {
+        return labelValue(value, maxLenBytes(LABEL_NAME_MAX_LENGTH));
+    }
+
+    /** {@code IsValidLabelValue} of {@code util/validation}: as {@link #labelValue}, lengths in "characters". */
+    public static List<String> validLabelValue(String value) {
+        return labelValue(value, maxLenCharacters(LABEL_NAME_MAX_LENGTH));
+    }
+
+    /** {@code IsValidPortName}: an IANA_SVC_NAME, used for named target and backend ports. */
+    public static List<String> portName(String port) {
         List<String> errs = new ArrayList<>();
         if (byteLength(port) > PORT_NAME_MAX_LENGTH) {
             errs.add(maxLenCharacters(PORT_NAME_MAX_LENGTH));
@@ -149,12 +152,62 @@ final class Formats {
     }
 
     /** {@code IsValidPortNum}: 1..65535. */
-    static List<String> portNum(int port) {
+    public static List<String> portNum(int port) {
         return 1 <= port && port <= 65535 ? List.of() : List.of(inclusiveRange(1, 65535));
     }
 
-    static String inclusiveRange(int lo, int hi) {
+    /** {@code InclusiveRangeError}. */
+    public static String inclusiveRange(int lo, int hi) {
         return "must be between " + lo + " and " + hi + ", inclusive";
+    }
+
+    /** The length Go's {@code len(string)} reports: UTF-8 bytes. */
+    public static int byteLength(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static List<String> keyLike(String value, String wholeName, String prefixTooLong, String nameTooLong) {
+        List<String> errs = new ArrayList<>();
+        // Go's strings.Split keeps empty parts, as split with a negative limit does.
+        String[] parts = value.split("/", -1);
+        String name;
+        if (parts.length == 1) {
+            name = parts[0];
+        } else if (parts.length == 2) {
+            String prefix = parts[0];
+            name = parts[1];
+            if (prefix.isEmpty()) {
+                errs.add("prefix part must be non-empty");
+            } else {
+                for (String msg : dns1123Subdomain(prefix, prefixTooLong)) {
+                    errs.add("prefix part " + msg);
+                }
+            }
+        } else {
+            errs.add(wholeName + regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, "MyName", "my.name", "123-abc")
+                    + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+            return errs;
+        }
+        if (name.isEmpty()) {
+            errs.add("name part must be non-empty");
+        } else if (byteLength(name) > LABEL_NAME_MAX_LENGTH) {
+            errs.add("name part " + nameTooLong);
+        }
+        if (!LABEL_KEY.matcher(name).matches()) {
+            errs.add("name part " + regexError(LABEL_KEY_MSG, LABEL_KEY_FMT, "MyName", "my.name", "123-abc"));
+        }
+        return errs;
+    }
+
+    private static List<String> labelValue(String value, String tooLong) {
+        List<String> errs = new ArrayList<>();
+        if (byteLength(value) > LABEL_NAME_MAX_LENGTH) {
+            errs.add(tooLong);
+        }
+        if (!LABEL_VALUE.matcher(value).matches()) {
+            errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
+        }
+        return errs;
     }
 
     private static List<String> dns1123Subdomain(String value, String tooLong) {
@@ -186,9 +239,5 @@ final class Formats {
             sb.append('\'').append(examples[i]).append("', ");
         }
         return sb.append("regex used for validation is '").append(regex).append("')").toString();
-    }
-
-    static int byteLength(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }
