@@ -5,13 +5,21 @@ import static java.util.Objects.requireNonNull;
 /**
  * One L4 listener: a socket on {@code key} forwarding to {@code cluster}.
  *
- * @param kind what exposes it: {@code ClusterIP}, {@code NodePort}, {@code LoadBalancer} or {@code ExternalIP}
+ * @param kind         what exposes it: {@code ClusterIP}, {@code NodePort}, {@code LoadBalancer} or {@code ExternalIP}
+ * @param sourceRanges the client CIDRs allowed in ({@code loadBalancerSourceRanges}); empty means everyone
  */
-public record L4Listener(ListenKey key, ServicePortName service, String kind, Cluster cluster) {
+public record L4Listener(ListenKey key, ServicePortName service, String kind, Cluster cluster,
+                         java.util.List<String> sourceRanges) {
     public L4Listener {
         requireNonNull(key, "key");
         requireNonNull(service, "service");
         requireNonNull(kind, "kind");
         requireNonNull(cluster, "cluster");
+        sourceRanges = java.util.List.copyOf(sourceRanges);
+    }
+
+    /** A listener open to every client. */
+    public L4Listener(ListenKey key, ServicePortName service, String kind, Cluster cluster) {
+        this(key, service, kind, cluster, java.util.List.of());
     }
 }

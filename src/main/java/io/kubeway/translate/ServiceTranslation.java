@@ -87,9 +87,10 @@ record ServiceTranslation(NamespacedName name, List<EndpointSlice> slices, List<
                 }
                 if ("LoadBalancer".equals(type) && svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
                         && svc.getStatus().getLoadBalancer().getIngress() != null) {
+                    List<String> ranges = sourceRanges(svc);
                     for (LoadBalancerIngress ing : svc.getStatus().getLoadBalancer().getIngress()) {
                         if (ing.getIp() != null) {
-                            add(ing.getIp(), port.getPort(), spn, "LoadBalancer", external);
+                            add(ing.getIp(), port.getPort(), spn, "LoadBalancer", external, ranges);
                         }
                     }
                 }
@@ -107,18 +108,39 @@ record ServiceTranslation(NamespacedName name, List<EndpointSlice> slices, List<
         }
 
         private void add(String ip, int port, ServicePortName spn, String kind, Cluster cluster) {
+            add(ip, port, spn, kind, cluster, List.of());
+        }
+
+        private void add(String ip, int port, ServicePortName spn, String kind, Cluster cluster, List<String> ranges) {
             InetAddress addr = IpLiterals.parse(ip);
             if (addr == null) {
                 problems.add(Problem.warning(ObjectRef.of(svc), in.sources().get(nn), "InvalidAddress",
                         kind + " address \"" + ip + "\" is not an IP address"));
                 return;
             }
-            add(addr, port, spn, kind, cluster);
+            listeners.add(new L4Listener(new ListenKey(addr, port, spn.protocol()), spn, kind, cluster, ranges));
         }
 
         private void add(InetAddress addr, int port, ServicePortName spn, String kind, Cluster cluster) {
             listeners.add(new L4Listener(new ListenKey(addr, port, spn.protocol()), spn, kind, cluster));
         }
+    }
+
+    /**
+     * {@code spec.loadBalancerSourceRanges}, else the {@code service.beta.kubernetes.io/load-balancer-source-ranges}
+     * annotation (comma-separated), as kube-proxy reads them; they filter traffic to the LoadBalancer IPs.
+     */
+    static List<String> sourceRanges(Service svc) {
+        List<String> ranges = svc.getSpec().getLoadBalancerSourceRanges();
+        if (ranges != null && !ranges.isEmpty()) {
+            return ranges.stream().map(String::strip).toList();
+        }
+        var ann = svc.getMetadata().getAnnotations();
+        String v = ann == null ? null : ann.get("service.beta.kubernetes.io/load-balancer-source-ranges");
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     private static List<String> clusterIps(ServiceSpec spec) {

@@ -430,6 +430,29 @@ class ServicesIT {
     }
 
     @Test
+    void loadBalancerSourceRangesFilterClientsOfTheLoadBalancerIpOnly() throws Exception {
+        h.write("all.yaml", WEB_PODS + """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: guarded}
+                spec:
+                  type: LoadBalancer
+                  loadBalancerSourceRanges: [" 127.0.31.0/24 "]
+                  selector: {app: web}
+                  ports: [{port: 8090, targetPort: 8080, nodePort: 31090}]
+                """);
+        h.start();
+        String lbIp = await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Service s = h.find("guarded");
+            return s == null || s.getStatus().getLoadBalancer().getIngress() == null ? null
+                    : s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+        }, ip -> ip != null);
+        await().ignoreExceptions().untilAsserted(() -> assertThat(whoAnswers("127.0.31.5", lbIp, 8090)).startsWith("web-"));
+        assertThatThrownBy(() -> whoAnswers("127.0.32.5", lbIp, 8090)).isInstanceOf(IOException.class);
+        assertThat(whoAnswers("127.0.32.5", "127.0.0.1", 31090)).as("the NodePort is not filtered").startsWith("web-");
+    }
+
+    @Test
     void udpRoundTrip() throws Exception {
         h.write("all.yaml", pod("dns-1", "{app: dns}", "127.0.20.1", "[{containerPort: 8080, protocol: UDP}]", true) + """
                 apiVersion: v1

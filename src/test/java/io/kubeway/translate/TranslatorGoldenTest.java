@@ -82,6 +82,9 @@ class TranslatorGoldenTest {
         for (L4Listener l : new java.util.TreeMap<>(t.state().l4()).values()) {
             sb.append(l.key()).append(' ').append(l.kind()).append(' ').append(l.service())
                     .append(" cluster=").append(l.cluster().name());
+            if (!l.sourceRanges().isEmpty()) {
+                sb.append(" sources=").append(l.sourceRanges());
+            }
             if (l.cluster().hasAffinity()) {
                 sb.append(" affinity=").append(l.cluster().affinityTimeoutSeconds()).append('s');
             }

@@ -46,7 +46,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel in = ctx.channel();
         Balancer balancer = route.balancer();
-        if (balancer.endpoints().isEmpty()) {
+        if (balancer.endpoints().isEmpty() || !route.admits(clientIp(in))) {
             route.meters().rejected();
             reset(in);
             return;

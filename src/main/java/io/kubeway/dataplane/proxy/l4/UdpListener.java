@@ -182,7 +182,7 @@ public final class UdpListener implements L4Socket {
             if (flow == null) {
                 Route r = route;
                 Balancer balancer = r.balancer();
-                if (draining || balancer.endpoints().isEmpty()) {
+                if (draining || balancer.endpoints().isEmpty() || !r.admits(client.getAddress())) {
                     if (!draining) r.meters().rejected();
                     p.release();
                     return;
