@@ -2,7 +2,7 @@ package io.kubeway.translate.ingress;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.kubeway.core.Problem;
-import io.kubeway.translate.ingress.Fixtures.Req;
+import io.kubeway.testing.FakeRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AnnotationDecisionTest {
     private static final String N = "nginx.ingress.kubernetes.io/";
 
-    record Case(String name, Map<String, String> annotations, String pathType, String path, boolean tls, Req request,
+    record Case(String name, Map<String, String> annotations, String pathType, String path, boolean tls, FakeRequest request,
                 String expected, List<String> problems) {
         @Override
         public String toString() {
@@ -27,39 +27,39 @@ class AnnotationDecisionTest {
         }
     }
 
-    private static Case c(String name, Map<String, String> a, Req req, String expected, String... problems) {
+    private static Case c(String name, Map<String, String> a, FakeRequest req, String expected, String... problems) {
         return new Case(name, a, "Prefix", "/", false, req, expected, List.of(problems));
     }
 
-    private static Case p(String name, Map<String, String> a, String type, String path, Req req, String expected,
+    private static Case p(String name, Map<String, String> a, String type, String path, FakeRequest req, String expected,
                           String... problems) {
         return new Case(name, a, type, path, false, req, expected, List.of(problems));
     }
 
-    private static Case tls(String name, Map<String, String> a, Req req, String expected) {
+    private static Case tls(String name, Map<String, String> a, FakeRequest req, String expected) {
         return new Case(name, a, "Prefix", "/", true, req, expected, List.of());
     }
 
     static Stream<Case> cases() {
-        Req get = Req.get("/x?q=1");
+        FakeRequest get = Fixtures.req("/x?q=1");
         return Stream.of(
                 c("no annotations", Map.of(), get, "fwd default/web:80 /x?q=1"),
                 p("rewrite-target with capture groups", Map.of(N + "rewrite-target", "/$2"), "ImplementationSpecific",
-                        "/api(/|$)(.*)", Req.get("/api/v1/users"), "fwd default/web:80 /v1/users"),
+                        "/api(/|$)(.*)", Fixtures.req("/api/v1/users"), "fwd default/web:80 /v1/users"),
                 p("rewrite-target makes Prefix a regex, as in ingress-nginx", Map.of(N + "rewrite-target", "/"),
-                        "Prefix", "/api", Req.get("/apidocs"), "fwd default/web:80 /"),
+                        "Prefix", "/api", Fixtures.req("/apidocs"), "fwd default/web:80 /"),
                 p("use-regex: case-insensitive prefix regex", Map.of(N + "use-regex", "true"), "Prefix",
-                        "/v[0-9]+/users", Req.get("/V2/users/7"), "fwd default/web:80 /V2/users/7"),
+                        "/v[0-9]+/users", Fixtures.req("/V2/users/7"), "fwd default/web:80 /V2/users/7"),
                 p("use-regex: Exact stays exact", Map.of(N + "use-regex", "true"), "Exact", "/a.b",
-                        Req.get("/axb"), "404"),
+                        Fixtures.req("/axb"), "404"),
                 p("use-regex: invalid regex path is dropped", Map.of(N + "use-regex", "true"), "Prefix", "/a(",
-                        Req.get("/a("), "404", "InvalidPath: path \"/a(\": invalid regular expression \"/a(\": "
+                        Fixtures.req("/a("), "404", "InvalidPath: path \"/a(\": invalid regular expression \"/a(\": "
                                 + "Unclosed group (use-regex or rewrite-target makes paths regular expressions); "
                                 + "ignored"),
-                tls("TLS host: HTTP goes to HTTPS", Map.of(), Req.get("/x"),
+                tls("TLS host: HTTP goes to HTTPS", Map.of(), Fixtures.req("/x"),
                         "308 {Location=https://app.example.com:8443/x}"),
-                tls("ssl-redirect: false", Map.of(N + "ssl-redirect", "false"), Req.get("/x"), "fwd default/web:80 /x"),
-                c("force-ssl-redirect without TLS", Map.of(N + "force-ssl-redirect", "true"), Req.get("/x"),
+                tls("ssl-redirect: false", Map.of(N + "ssl-redirect", "false"), Fixtures.req("/x"), "fwd default/web:80 /x"),
+                c("force-ssl-redirect without TLS", Map.of(N + "force-ssl-redirect", "true"), Fixtures.req("/x"),
                         "308 {Location=https://app.example.com:8443/x}"),
                 c("backend-protocol GRPC", Map.of(N + "backend-protocol", "GRPC"), get,
                         "fwd default/web:80/GRPC /x?q=1"),
@@ -79,7 +79,7 @@ class AnnotationDecisionTest {
                         "InvalidAnnotation: annotation " + N + "proxy-read-timeout: invalid value \"60s\": must be "
                                 + "an integer; ignored"),
                 p("affinity cookie with defaults: the rule's path", Map.of(N + "affinity", "cookie"), "Prefix",
-                        "/shop/", Req.get("/shop/x"), "fwd default/web:80 /shop/x cookie=INGRESSCOOKIE,/shop,0"),
+                        "/shop/", Fixtures.req("/shop/x"), "fwd default/web:80 /shop/x cookie=INGRESSCOOKIE,/shop,0"),
                 c("affinity cookie settings", Map.of(N + "affinity", "cookie", N + "session-cookie-name", "route",
                         N + "session-cookie-max-age", "3600", N + "session-cookie-path", "/app"), get,
                         "fwd default/web:80 /x?q=1 cookie=route,/app,3600"),
@@ -96,9 +96,9 @@ class AnnotationDecisionTest {
                 c("whitelist-source-range, other client", Map.of(N + "whitelist-source-range", "10.0.0.0/8"), get,
                         "403"),
                 c("allowlist-source-range", Map.of(N + "allowlist-source-range", "10.0.0.0/8"),
-                        get.client("10.1.1.1"), "fwd default/web:80 /x?q=1"),
+                        get.withClient("10.1.1.1"), "fwd default/web:80 /x?q=1"),
                 c("allow list with only bad entries denies all", Map.of(N + "allowlist-source-range", "10.0.0/8"),
-                        get.client("10.1.1.1"), "403",
+                        get.withClient("10.1.1.1"), "403",
                         "InvalidAnnotation: annotation " + N + "allowlist-source-range: invalid value \"10.0.0/8\": "
                                 + "not a CIDR or IP address; ignored",
                         "InvalidAnnotation: annotation " + N + "allowlist-source-range has no valid CIDR; every client "
@@ -113,19 +113,19 @@ class AnnotationDecisionTest {
                 c("redirect must be http(s)", Map.of(N + "permanent-redirect", "ftp://x"), get,
                         "fwd default/web:80 /x?q=1", "InvalidAnnotation: annotation " + N + "permanent-redirect: "
                                 + "invalid value \"ftp://x\": only http and https URLs are valid; ignored"),
-                c("app-root", Map.of(N + "app-root", "/app1"), Req.get("/").header("Host", "app.example.com"),
+                c("app-root", Map.of(N + "app-root", "/app1"), Fixtures.req("/").withHeader("Host", "app.example.com"),
                         "302 {Location=http://app.example.com/app1}"),
                 c("enable-cors preflight", Map.of(N + "enable-cors", "true", N + "cors-allow-origin",
                                 "https://a.example.com", N + "cors-allow-methods", "GET, POST",
                                 N + "cors-max-age", "60", N + "cors-allow-credentials", "false"),
-                        get.method("OPTIONS").header("Origin", "https://a.example.com"),
+                        get.withMethod("OPTIONS").withHeader("Origin", "https://a.example.com"),
                         "204 {Access-Control-Allow-Headers=DNT,Keep-Alive,User-Agent,X-Requested-With,"
                                 + "If-Modified-Since,Cache-Control,Content-Type,Range,Authorization, "
                                 + "Access-Control-Allow-Methods=GET, POST, "
                                 + "Access-Control-Allow-Origin=https://a.example.com, Access-Control-Max-Age=60, "
                                 + "Content-Type=text/plain charset=UTF-8}"),
                 c("cors settings without enable-cors do nothing", Map.of(N + "enable-cors", "false",
-                        N + "cors-allow-origin", "*"), get.method("OPTIONS"), "fwd default/web:80 /x?q=1"),
+                        N + "cors-allow-origin", "*"), get.withMethod("OPTIONS"), "fwd default/web:80 /x?q=1"),
                 c("limit-rps with burst multiplier and whitelist", Map.of(N + "limit-rps", "10",
                         N + "limit-burst-multiplier", "3", N + "limit-whitelist", "10.0.0.0/8"), get,
                         "fwd default/web:80 /x?q=1 limit=default/app,10,30,0,[10.0.0.0/8]"),

@@ -19,6 +19,7 @@ import io.kubeway.state.http.RouteDecision.Respond;
 import io.kubeway.state.http.TlsCertificate;
 import io.kubeway.state.http.Timeouts;
 import io.kubeway.state.http.routing.RoutePolicy;
+import io.kubeway.testing.FakeRequest;
 
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -106,52 +107,8 @@ final class Fixtures {
         return sb.toString();
     }
 
-    /** A request as the HTTP engine presents it. */
-    record Req(String host, String path, String query, String method, Map<String, String> headers,
-               Map<String, String> cookies, InetAddress clientIp, boolean tls) implements RequestView {
-        static Req get(String pathAndQuery) {
-            int q = pathAndQuery.indexOf('?');
-            return new Req("app.example.com", q < 0 ? pathAndQuery : pathAndQuery.substring(0, q),
-                    q < 0 ? null : pathAndQuery.substring(q + 1), "GET", Map.of(), Map.of(),
-                    IpLiterals.of("192.0.2.10"), false);
-        }
-
-        Req host(String h) {
-            return new Req(h, path, query, method, headers, cookies, clientIp, tls);
-        }
-
-        Req header(String name, String value) {
-            Map<String, String> h = new HashMap<>(headers);
-            h.put(name.toLowerCase(Locale.ROOT), value);
-            return new Req(host, path, query, method, h, cookies, clientIp, tls);
-        }
-
-        Req cookie(String name, String value) {
-            Map<String, String> c = new HashMap<>(cookies);
-            c.put(name, value);
-            return new Req(host, path, query, method, headers, c, clientIp, tls);
-        }
-
-        Req method(String m) {
-            return new Req(host, path, query, m, headers, cookies, clientIp, tls);
-        }
-
-        Req client(String ip) {
-            return new Req(host, path, query, method, headers, cookies, IpLiterals.of(ip), tls);
-        }
-
-        Req overTls() {
-            return new Req(host, path, query, method, headers, cookies, clientIp, true);
-        }
-
-        @Override
-        public String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-
-        @Override
-        public String cookie(String name) {
-            return cookies.get(name);
-        }
+    /** A request for app.example.com, as the HTTP engine presents it. */
+    static FakeRequest req(String pathAndQuery) {
+        return FakeRequest.get("app.example.com", pathAndQuery);
     }
 }

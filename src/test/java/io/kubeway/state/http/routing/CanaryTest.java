@@ -1,5 +1,6 @@
 package io.kubeway.state.http.routing;
 
+import io.kubeway.testing.FakeRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

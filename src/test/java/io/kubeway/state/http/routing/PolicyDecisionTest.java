@@ -3,6 +3,7 @@ package io.kubeway.state.http.routing;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
+import io.kubeway.testing.FakeRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,6 +1,7 @@
 package io.kubeway.state.http.routing;
 
 import io.kubeway.state.http.RouteDecision.Forward;
+import io.kubeway.testing.FakeRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,6 +1,7 @@
 package io.kubeway.state.http.routing;
 
 import io.kubeway.state.http.RouteDecision.Respond;
+import io.kubeway.testing.FakeRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
