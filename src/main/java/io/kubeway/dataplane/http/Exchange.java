@@ -18,14 +18,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request, from its head to the end of its response: routes it, then either answers locally or proxies it
@@ -36,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * backend closed before answering an idempotent request without body is retried once on a new connection;
  * the backend closing before its response head is 502, after it the client connection is cut (a truncated
  * response must not look complete). Timeouts ({@link Forward#timeouts()} and the client idle timeout) are
- * checked by one watchdog timer per request: send (upstream not taking the body), read (upstream silent),
- * client body and client reading stalls. Nothing waits forever.
+ * checked by one watchdog timer: send (upstream not taking the body), read (upstream silent),
+ * client body and client reading stalls. Nothing waits forever. The timer is the client connection's
+ * ({@link ProxyHandler#wakeBy}): a request only moves it when its deadline comes first.
  *
  * <p>Everything runs on the client channel's event loop (the backend channel shares it).
  */
@@ -54,7 +53,6 @@ final class Exchange {
     private final HttpRequest request;
     private final EventLoop loop;
     private final long startNanos = System.nanoTime();
-    private final Instant start;
     private final String requestId;
     private final String originalUri;
     private final @Nullable String hostHeader;
@@ -74,7 +72,6 @@ final class Exchange {
     private @Nullable HttpRequest upstreamHead;
     private @Nullable UpstreamLink upstream;
     private @Nullable Endpoint endpoint;
-    private @Nullable ScheduledFuture<?> watchdog;
 
     private boolean requestComplete;
     private boolean responseStarted;
@@ -97,7 +94,6 @@ final class Exchange {
         this.engine = engine;
         this.request = request;
         this.loop = client.channel().eventLoop();
-        this.start = engine.clock().instant();
         HttpHeaders h = request.headers();
         String id = h.get(Forwarding.X_REQUEST_ID);
         this.requestId = id == null || id.isEmpty() ? Forwarding.newRequestId() : id;
@@ -293,7 +289,6 @@ final class Exchange {
         if (phase == Phase.DONE) return;
         if (!responseComplete) status = 499;
         phase = Phase.DONE;
-        cancelWatchdog();
         releaseUpstream(false);
         permit.release();
         record();
@@ -398,8 +393,7 @@ final class Exchange {
         if (!responseStarted && link.reused() && requestBytes == 0 && !staleRetried && idempotent(request.method())) {
             // The backend closed an idle keep-alive connection just as we reused it: nothing reached it.
             staleRetried = true;
-            cancelWatchdog();
-            connect(link.endpoint, true);
+                connect(link.endpoint, true);
             return;
         }
         upstreamBroken(cause == null ? "backend closed the connection" : cause.toString());
@@ -426,7 +420,6 @@ final class Exchange {
         link.detach();
         link.exchange = null;
         phase = Phase.DONE;
-        cancelWatchdog();
         record();
         WebSocketTunnel.start(client, link, WebSocketTunnel.switchingResponse(r), permit, forward.timeouts().read());
     }
@@ -440,7 +433,6 @@ final class Exchange {
      */
     private void respondLocal(int code, Map<String, String> headers, String body, boolean forceClose) {
         releaseUpstream(false);
-        cancelWatchdog();
         status = code;
         responseStarted = true;
         responseComplete = true;
@@ -455,7 +447,7 @@ final class Exchange {
         }
         phase = Phase.DISCARDING;
         deadlines.lastClientActivity = System.nanoTime();
-        watchdog = loop.schedule(this::checkTimeouts, engine.clientIdleNanos(), TimeUnit.NANOSECONDS);
+        client.wakeBy(deadlines.lastClientActivity + engine.clientIdleNanos());
         client.readIfWanted();
     }
 
@@ -471,7 +463,6 @@ final class Exchange {
     private void finish() {
         if (phase == Phase.DONE) return;
         phase = Phase.DONE;
-        cancelWatchdog();
         releaseUpstream(requestComplete && responseComplete && upstreamKeepAlive);
         permit.release();
         record();
@@ -483,7 +474,6 @@ final class Exchange {
         if (phase == Phase.DONE) return;
         log.debug("{} {}: aborted: {}", request.method(), originalUri, why);
         phase = Phase.DONE;
-        cancelWatchdog();
         releaseUpstream(false);
         permit.release();
         record();
@@ -500,6 +490,7 @@ final class Exchange {
         long now = System.nanoTime();
         engine.meters().record(ingress, routeHost, routePath, status, now - startNanos, requestBytes, responseBytes);
         if (!engine.accessLog().enabled()) return;
+        Instant start = engine.clock().instant().minusNanos(now - startNanos);
         engine.accessLog().log(new RequestRecord(start,
                 IpLiterals.format(view != null ? view.clientIp() : client.connection().peer()), request.method().name(),
                 originalUri, client.http2() ? "HTTP/2.0" : request.protocolVersion().text(),
@@ -512,33 +503,25 @@ final class Exchange {
     // ---- timeouts ----
 
     private void armWatchdog(long now) {
-        cancelWatchdog();
         long first = Math.min(forward.timeouts().read().toNanos(),
                 Math.min(forward.timeouts().send().toNanos(), engine.clientIdleNanos()));
-        watchdog = loop.schedule(this::checkTimeouts, Math.max(first, 1), TimeUnit.NANOSECONDS);
+        client.wakeBy(now + Math.max(first, 1));
     }
 
-    private void cancelWatchdog() {
-        if (watchdog != null) {
-            watchdog.cancel(false);
-            watchdog = null;
-        }
-    }
-
-    private void checkTimeouts() {
-        watchdog = null;
-        long now = System.nanoTime();
+    /**
+     * Called by the connection's timer: acts on an expired timeout.
+     *
+     * @return when to check again ({@code Long.MAX_VALUE}: nothing to watch)
+     */
+    long checkTimeouts(long now) {
         if (phase == Phase.DISCARDING) {
             long due = deadlines.lastClientActivity + engine.clientIdleNanos();
-            if (now - due >= 0) {
-                keepAlive = false;
-                finish();
-            } else {
-                watchdog = loop.schedule(this::checkTimeouts, due - now, TimeUnit.NANOSECONDS);
-            }
-            return;
+            if (now - due < 0) return due;
+            keepAlive = false;
+            finish();
+            return Long.MAX_VALUE;
         }
-        if (phase != Phase.PROXYING) return;
+        if (phase != Phase.PROXYING) return Long.MAX_VALUE;
         switch (deadlines.check(now, requestComplete, responseStarted, responseComplete, forward.timeouts(),
                 engine.clientIdleNanos())) {
             case SEND -> timedOut(504, "backend not taking the request body (send timeout)");
@@ -546,11 +529,10 @@ final class Exchange {
             case CLIENT_READ -> abort("client stopped reading the response");
             case READ -> timedOut(504, "backend silent for the read timeout");
             case NONE -> {
-                if (deadlines.next != Long.MAX_VALUE) {
-                    watchdog = loop.schedule(this::checkTimeouts, Math.max(deadlines.next - now, 1), TimeUnit.NANOSECONDS);
-                }
+                return deadlines.next;
             }
         }
+        return Long.MAX_VALUE;
     }
 
     private void timedOut(int code, String why) {

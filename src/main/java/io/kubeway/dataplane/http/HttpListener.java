@@ -5,8 +5,6 @@ import io.kubeway.state.ListenKey;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -47,9 +45,9 @@ final class HttpListener {
                 .channel(engine.transport().serverSocketChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                // TCP_NODELAY is Netty's default (setting it again costs a syscall per connection); no
+                // SO_KEEPALIVE, as nginx: idle clients are closed by the idle timeouts.
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -59,7 +57,6 @@ final class HttpListener {
                         ClientConnection conn = new ClientConnection(peerIp, engine.trustedProxies().contains(peerIp),
                                 https, key.port(), l);
                         Pipelines.accept(ch, conn, engine);
-                        ch.pipeline().addFirst("start", new StartReading());
                     }
                 })
                 .bind(key.socketAddress())
@@ -95,15 +92,5 @@ final class HttpListener {
     void closeAll() {
         stop();
         connections.close().awaitUninterruptibly();
-    }
-
-    /** Channels run with AUTO_READ off: ask for the first bytes once the connection is active. */
-    private static final class StartReading extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.fireChannelActive();
-            ctx.read();
-            ctx.pipeline().remove(this);
-        }
     }
 }

@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -18,10 +18,10 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,14 +46,21 @@ final class Pipelines {
     private Pipelines() {
     }
 
-    /** Sets up a freshly accepted connection. */
+    /**
+     * Sets up a freshly accepted connection. Cleartext starts as HTTP/1.1 behind a {@link PrefaceSniffer} that
+     * switches to HTTP/2 only if the first bytes are the HTTP/2 preface: the common case costs no pipeline
+     * rebuild. The request header timeout is the HTTP/1.1 proxy handler's first idle period.
+     */
     static void accept(Channel ch, ClientConnection conn, Engine engine) {
-        long timeoutMillis = engine.config().requestHeaderTimeout().toMillis();
+        ChannelPipeline p = ch.pipeline();
         if (conn.tls()) {
-            ch.pipeline().addLast("sni", new SniHandler(engine.serverTls(), MAX_CLIENT_HELLO, timeoutMillis));
-            ch.pipeline().addLast("alpn", new Alpn(conn, engine));
+            long timeoutMillis = engine.config().requestHeaderTimeout().toMillis();
+            p.addLast("start", new StartReading());
+            p.addLast("sni", new SniHandler(engine.serverTls(), MAX_CLIENT_HELLO, timeoutMillis));
+            p.addLast("alpn", new Alpn(conn, engine));
         } else {
-            ch.pipeline().addLast("detect", new CleartextDetector(conn, engine, timeoutMillis));
+            p.addLast("sniff", new PrefaceSniffer(conn, engine));
+            http1(p, conn, engine);
         }
     }
 
@@ -114,52 +121,74 @@ final class Pipelines {
         }
     }
 
+    /** The channel runs with AUTO_READ off: asks for the first bytes once it is active (TLS: the ClientHello). */
+    private static final class StartReading extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.fireChannelActive();
+            ctx.read();
+            ctx.pipeline().remove(this);
+        }
+    }
+
     /**
      * Cleartext: HTTP/2 with prior knowledge starts with the 24-byte connection preface; anything else is
-     * HTTP/1.1. Waits for enough bytes to tell (at most the request header timeout), then hands what it read
-     * to the chosen pipeline.
+     * HTTP/1.1, which the pipeline already is. Bytes that could still be the preface are held back (the HTTP/1.1
+     * handler behind keeps asking for more, within its request header timeout); once the answer is known the
+     * sniffer leaves, replacing the HTTP/1.1 handlers by HTTP/2 ones if needed, and passes on what it held.
      */
-    private static final class CleartextDetector extends ByteToMessageDecoder {
+    private static final class PrefaceSniffer extends ChannelInboundHandlerAdapter {
         private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
 
         private final ClientConnection conn;
         private final Engine engine;
-        private final long timeoutMillis;
-        private ScheduledFuture<?> timer;
+        private @Nullable ByteBuf held;
 
-        CleartextDetector(ClientConnection conn, Engine engine, long timeoutMillis) {
+        PrefaceSniffer(ClientConnection conn, Engine engine) {
             this.conn = conn;
             this.engine = engine;
-            this.timeoutMillis = timeoutMillis;
         }
 
         @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            timer = ctx.executor().schedule(() -> {
-                log.debug("{}: no request within {} ms", ctx.channel(), timeoutMillis);
-                ctx.close();
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf in)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            ByteBuf data = in;
+            if (held != null) {
+                data = ctx.alloc().buffer(held.readableBytes() + in.readableBytes()).writeBytes(held).writeBytes(in);
+                held.release();
+                in.release();
+                held = null;
+            }
+            int n = Math.min(data.readableBytes(), PREFACE.readableBytes());
+            boolean prefix = ByteBufUtil.equals(data, data.readerIndex(), PREFACE, PREFACE.readerIndex(), n);
+            if (prefix && n < PREFACE.readableBytes()) { // could still be HTTP/2: wait for more
+                held = data;
+                return;
+            }
+            ChannelPipeline p = ctx.pipeline();
+            if (prefix) {
+                p.remove("proxy");
+                p.remove("http1");
+                http2(ctx.channel(), conn, engine);
+            }
+            p.remove(this);
+            ctx.fireChannelRead(data);
         }
 
         @Override
-        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-            int n = Math.min(in.readableBytes(), PREFACE.readableBytes());
-            boolean prefix = ByteBufUtil.equals(in, in.readerIndex(), PREFACE, PREFACE.readerIndex(), n);
-            if (prefix && n < PREFACE.readableBytes()) return; // could still be HTTP/2: wait for more
-            timer.cancel(false);
-            if (prefix) http2(ctx.channel(), conn, engine);
-            else http1(ctx.pipeline(), conn, engine);
-            ctx.pipeline().remove(this); // passes the bytes read so far on to the chosen codec
-        }
-
-        @Override
-        protected void handlerRemoved0(ChannelHandlerContext ctx) {
-            if (timer != null) timer.cancel(false);
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (held != null) {
+                held.release();
+                held = null;
+            }
         }
     }
 
     /** Closes an HTTP/2 connection (with GOAWAY) that saw no frame and had no open stream for the client idle timeout. */
-    private static final class H2IdleTimeout extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private static final class H2IdleTimeout extends ChannelInboundHandlerAdapter {
         private final Http2FrameCodec codec;
         private final long idleNanos;
         private long lastBusy = System.nanoTime();

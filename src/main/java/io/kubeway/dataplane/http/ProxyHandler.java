@@ -53,7 +53,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private int requests;
     private long idleSince;
-    private @Nullable ScheduledFuture<?> idleTimer;
+    /** The connection's one timer (idle and request timeouts alike) and when it fires. */
+    private @Nullable ScheduledFuture<?> timer;
+    private long timerDue;
 
     ProxyHandler(Engine engine, ClientConnection connection, boolean http2) {
         this.engine = engine;
@@ -82,6 +84,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         // Added after a TLS handshake the channel is already active and channelActive will not come.
         if (ctx.channel().isActive()) begin();
+    }
+
+    /** Taken out before any request (cleartext HTTP/2 found by its preface): its timer must not fire. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (exchange == null && timer != null) {
+            closing = true;
+            timer.cancel(false);
+            timer = null;
+        }
     }
 
     @Override
@@ -250,9 +262,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         exchange = null;
         closing = true;
         releaseQueued();
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 
@@ -292,41 +304,58 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         while (!inbound.isEmpty()) ReferenceCountUtil.release(inbound.poll());
     }
 
-    // ---- idle timeout between requests ----
+    // ---- the connection's timer: idle timeout between requests, the exchange's timeouts during one ----
+
+    /**
+     * Makes the timer fire no later than {@code due} (a {@code System.nanoTime()} value). One timer serves every
+     * request of the connection: it is only moved when a deadline comes earlier than it, and whoever it finds
+     * active when it fires (the exchange, or the idle check) says when it is needed next.
+     */
+    void wakeBy(long due) {
+        if (timer != null) {
+            if (timerDue - due <= 0) return;
+            timer.cancel(false);
+        }
+        timerDue = due;
+        timer = ctx.channel().eventLoop().schedule(this::timerFired, Math.max(due - System.nanoTime(), 1),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void timerFired() {
+        timer = null;
+        long now = System.nanoTime();
+        Exchange e = exchange;
+        if (e != null) {
+            long next = e.checkTimeouts(now);
+            if (next != Long.MAX_VALUE && exchange == e) wakeBy(next);
+            return; // an exchange that ended meanwhile armed the idle timeout
+        }
+        if (closing || http2 || !ctx.channel().isActive()) return;
+        long due = idleSince + limit();
+        if (now - due >= 0) {
+            log.debug("{}: closing idle connection", ctx.channel());
+            closing = true;
+            ctx.close();
+        } else {
+            wakeBy(due);
+        }
+    }
 
     private void idle() {
         idleSince = System.nanoTime();
-        if (idleTimer == null) scheduleIdleCheck(limit());
+        wakeBy(idleSince + limit());
     }
 
     private long limit() {
         return requests == 0 ? engine.config().requestHeaderTimeout().toNanos() : engine.clientIdleNanos();
     }
 
-    private void scheduleIdleCheck(long delayNanos) {
-        idleTimer = ctx.channel().eventLoop().schedule(this::checkIdle, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
-    }
-
-    private void checkIdle() {
-        idleTimer = null;
-        if (exchange != null || closing || !ctx.channel().isActive()) return;
-        long due = idleSince + limit();
-        long now = System.nanoTime();
-        if (now - due >= 0) {
-            log.debug("{}: closing idle connection", ctx.channel());
-            closing = true;
-            ctx.close();
-        } else {
-            scheduleIdleCheck(due - now);
-        }
-    }
-
     private void cancelIdle() {
         // The timer stays armed across requests (re-checked when it fires) unless the connection ends: cheaper
         // than a schedule and a cancel per request.
-        if (closing && idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
+        if (closing && timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 }

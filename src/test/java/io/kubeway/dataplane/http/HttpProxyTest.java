@@ -195,6 +195,18 @@ class HttpProxyTest {
             assertThat(c.closedByPeer()).isTrue();
         }
         try (RawHttp c = new RawHttp(key.socketAddress())) {
+            assertThat(c.closedByPeer()).isTrue(); // says nothing at all
+        }
+        try (RawHttp c = new RawHttp(key.socketAddress())) {
+            c.write("PRI * HTTP/2.0\r\n"); // could be the HTTP/2 preface, never finishes it
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        try (RawHttp c = new RawHttp(key.socketAddress())) {
+            c.write("PRI"); // starts like the preface, then turns out to be HTTP/1.1 (with an unknown method)
+            c.write(" / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(200);
+        }
+        try (RawHttp c = new RawHttp(key.socketAddress())) {
             c.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b"); // stalls mid-body
             RawHttp.Response r = c.read();
             assertThat(r.status()).isEqualTo(408);
