@@ -5,6 +5,7 @@ import io.kubeway.tls.Pem;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
@@ -32,6 +33,10 @@ import java.util.TreeMap;
  * that fails to load keeps the last good context under the same name, if there was one.
  *
  * <p>Contexts: TLS 1.3 and 1.2 only, HTTP/2-approved ciphers, ALPN {@code h2} then {@code http/1.1}.
+ *
+ * <p>Resumption (with OpenSSL/BoringSSL) is by session tickets only, as nginx does by default: stateless, sealed
+ * with BoringSSL's own random keys (which it replaces every two days), so a handshake stores nothing on the
+ * server. Netty's server-side session cache is off: it would hold every session in the heap.
  */
 final class ServerTls implements Mapping<String, SslContext> {
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
@@ -76,6 +81,7 @@ final class ServerTls implements Mapping<String, SslContext> {
         if (c == null) {
             try {
                 c = build(cert);
+                if (c.sessionContext() instanceof OpenSslSessionContext sc) sc.setSessionCacheEnabled(false);
             } catch (RuntimeException | javax.net.ssl.SSLException e) {
                 log.warn("TLS certificate {} for {} cannot be used: {}", cert.name(), label, e.toString());
                 failures.put(label, cert.name() + ": " + e.getMessage());

@@ -54,11 +54,20 @@ final class TlsClient {
      * one made for another server name; a fresh peer host per call keeps each handshake a full one.
      */
     SSLSocket connect(InetSocketAddress target, String sni, String... alpn) throws IOException {
+        return connectAs(target, "peer-" + System.nanoTime(), null, sni, alpn);
+    }
+
+    /**
+     * A handshaken TLS socket whose client session is cached under {@code peer} (the same peer again offers to
+     * resume), speaking only {@code protocol} unless it is null.
+     */
+    SSLSocket connectAs(InetSocketAddress target, String peer, String protocol, String sni, String... alpn)
+            throws IOException {
         Socket plain = new Socket();
         plain.connect(target, 5_000);
-        String cacheKey = "peer-" + System.nanoTime();
-        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, cacheKey, target.getPort(), true);
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, peer, target.getPort(), true);
         SSLParameters p = s.getSSLParameters();
+        if (protocol != null) p.setProtocols(new String[]{protocol});
         p.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
         if (alpn.length > 0) p.setApplicationProtocols(alpn);
         s.setSSLParameters(p);
