@@ -4,11 +4,14 @@
 #   to the backend) and nginx (proxy with an upstream keepalive pool).
 #   Small keep-alive GETs, a new connection per GET, TLS handshakes per second (a new TLS connection per
 #   GET), 1 MiB downloads, and latency p50/p99 at a fixed rate (hey -q).
-# Usage: bench/l7-bench.sh [seconds-per-run] [fixed-rate-req/s]
+# Every proxy is first warmed up on every kind of request (the JVM compiles what it runs), then the runs are
+# repeated REPS times, interleaved across the proxies, and the median is reported with the min-max spread: on a
+# shared 2-core machine one run of one proxy can be off by 10-15%.
+# Usage: bench/l7-bench.sh [seconds-per-run] [fixed-rate-req/s] [reps]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/java-env.sh"
-secs="${1:-10}"; rate="${2:-2000}"
+secs="${1:-10}"; rate="${2:-2000}"; reps="${3:-3}"
 need=()
 for t in haproxy nginx wrk hey openssl; do command -v "$t" >/dev/null || need+=("$t"); done
 if [ ${#need[@]} -gt 0 ]; then
@@ -130,20 +133,34 @@ latency() { # url -> "p50ms p99ms"
   hey -z "${secs}s" -c 20 -q $((rate / 20)) -host "$HOST" "$1" > "$work/hey.out" 2>&1 || true
   awk '/ 50% in / {p50=$3} / 99% in / {p99=$3} END {printf "%.2f %.2f\n", p50*1000, p99*1000}' "$work/hey.out"
 }
-for p in kubeway haproxy nginx; do wrk -t1 -c16 -d3s -H "Host: $HOST" "http://${HTTP[$p]}/small" >/dev/null 2>&1 || true; done
-
-declare -A R
-for p in direct kubeway haproxy nginx; do
-  R[ka.$p]=$(wrkrun "http://${HTTP[$p]}/small" 32 | cut -d' ' -f1)
-  R[nc.$p]=$(wrkrun "http://${HTTP[$p]}/small" 32 -H "Connection: close" | cut -d' ' -f1)
-  R[mb.$p]=$(wrkrun "http://${HTTP[$p]}/1m" 8 | cut -d' ' -f2)
-  if [ "$p" != direct ]; then
-    R[tls.$p]=$(wrkrun "https://${HTTPS[$p]}/small" 32 -H "Connection: close" | cut -d' ' -f1)
-  else
-    R[tls.$p]=-
-  fi
-  read -r R[p50.$p] R[p99.$p] <<<"$(latency "http://${HTTP[$p]}/small")"
+for p in kubeway haproxy nginx; do # warm-up: each kind of request, the same for every proxy
+  wrk -t1 -c16 -d3s -H "Host: $HOST" "http://${HTTP[$p]}/small" >/dev/null 2>&1 || true
+  wrk -t1 -c16 -d3s -H "Host: $HOST" -H "Connection: close" "http://${HTTP[$p]}/small" >/dev/null 2>&1 || true
+  wrk -t1 -c16 -d3s -H "Host: $HOST" -H "Connection: close" "https://${HTTPS[$p]}/small" >/dev/null 2>&1 || true
+  wrk -t1 -c4 -d2s -H "Host: $HOST" "http://${HTTP[$p]}/1m" >/dev/null 2>&1 || true
 done
+
+declare -A V R S
+for rep in $(seq 1 "$reps"); do
+  for p in direct kubeway haproxy nginx; do
+    V[ka.$p]+=" $(wrkrun "http://${HTTP[$p]}/small" 32 | cut -d' ' -f1)"
+    V[nc.$p]+=" $(wrkrun "http://${HTTP[$p]}/small" 32 -H "Connection: close" | cut -d' ' -f1)"
+    V[mb.$p]+=" $(wrkrun "http://${HTTP[$p]}/1m" 8 | cut -d' ' -f2)"
+    if [ "$p" != direct ]; then
+      V[tls.$p]+=" $(wrkrun "https://${HTTPS[$p]}/small" 32 -H "Connection: close" | cut -d' ' -f1)"
+    fi
+    read -r p50 p99 <<<"$(latency "http://${HTTP[$p]}/small")"
+    V[p50.$p]+=" $p50"; V[p99.$p]+=" $p99"
+  done
+done
+for t in ka nc mb tls p50 p99; do
+  for p in direct kubeway haproxy nginx; do
+    if [ -z "${V[$t.$p]:-}" ]; then R[$t.$p]=-; S[$t.$p]=-; continue; fi
+    read -r R[$t.$p] S[$t.$p] <<<"$(echo ${V[$t.$p]} | tr ' ' '\n' | sort -g |
+      awk '{a[NR]=$1} END {printf "%s %s-%s\n", a[int((NR+1)/2)], a[1], a[NR]}')"
+  done
+done
+echo "median of $reps runs of ${secs}s each (spread below)"
 printf '%-34s %10s %10s %10s %10s\n' "test" direct kubeway haproxy nginx
 row() { printf '%-34s %10s %10s %10s %10s\n' "$1" "${R[$2.direct]}" "${R[$2.kubeway]}" "${R[$2.haproxy]}" "${R[$2.nginx]}"; }
 row "keep-alive GET (req/s)" ka
@@ -152,6 +169,14 @@ row "TLS handshake per GET (req/s)" tls
 row "1 MiB downloads (MiB/s)" mb
 row "p50 at ${rate} req/s (ms)" p50
 row "p99 at ${rate} req/s (ms)" p99
+echo "spread (min-max)"
+srow() { printf '%-34s %12s %12s %12s %12s\n' "$1" "${S[$2.direct]}" "${S[$2.kubeway]}" "${S[$2.haproxy]}" "${S[$2.nginx]}"; }
+srow "keep-alive GET (req/s)" ka
+srow "new connection per GET (req/s)" nc
+srow "TLS handshake per GET (req/s)" tls
+srow "1 MiB downloads (MiB/s)" mb
+srow "p50 at ${rate} req/s (ms)" p50
+srow "p99 at ${rate} req/s (ms)" p99
 echo
 for t in ka nc tls mb; do
   awk -v k="${R[$t.kubeway]}" -v h="${R[$t.haproxy]}" -v n="${R[$t.nginx]}" -v t="$t" \

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,11 @@ public final class HttpDataplane implements AutoCloseable {
     public synchronized Map<ListenKey, String> apply(HttpState state) {
         requireNonNull(state, "state");
         if (closed) throw new IllegalStateException("data plane is closed");
-        if (!state.router().equals(engine.router())) engine.router(state.router());
+        if (!state.router().equals(engine.router())) {
+            engine.router(state.router());
+            Set<String> live = state.router().ingresses();
+            if (live != null) engine.meters().retainIngresses(live);
+        }
         certificateProblems = engine.serverTls().update(state.certificates(), state.defaultCertificate());
         engine.picker().trim();
 

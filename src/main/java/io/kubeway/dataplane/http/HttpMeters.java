@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +51,24 @@ final class HttpMeters {
         m.duration.record(nanos, TimeUnit.NANOSECONDS);
         if (requestBytes > 0) m.requestBytes.increment(requestBytes);
         if (responseBytes > 0) m.responseBytes.increment(responseBytes);
+    }
+
+    /**
+     * Forgets the meters of Ingresses not in {@code live} (they were deleted, or lost all their rules), so their
+     * series leave {@code /metrics}; requests no route handled ({@code -}) keep theirs.
+     */
+    void retainIngresses(Set<String> live) {
+        for (var it = cache.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            String ingress = e.getKey().ingress;
+            if (ingress.equals("-") || live.contains(ingress)) continue;
+            it.remove();
+            Meters m = e.getValue();
+            registry.remove(m.requests);
+            registry.remove(m.duration);
+            registry.remove(m.requestBytes);
+            registry.remove(m.responseBytes);
+        }
     }
 
     private Meters register(Key k) {

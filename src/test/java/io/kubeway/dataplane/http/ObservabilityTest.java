@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeway.dataplane.proxy.TestNet;
 import io.kubeway.echo.EchoServer;
 import io.kubeway.state.ListenKey;
+import io.kubeway.state.http.RequestView;
+import io.kubeway.state.http.RouteDecision;
+import io.kubeway.state.http.Router;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.kubeway.dataplane.proxy.TestNet.ip;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +87,31 @@ class ObservabilityTest {
                 .contains("kubeway_http_requests_total{host=\"\",ingress=\"demo/redirect\",path=\"\",status=\"404\"} 1")
                 .contains("kubeway_http_requests_total{host=\"broken.test\",ingress=\"demo/broken\",path=\"/\",status=\"502\"} 1");
         assertThat(access.list).isEmpty();
+    }
+
+    @Test
+    void metersOfRemovedIngressesLeaveTheScrape() throws IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ListenKey key = serve("off", registry);
+        try (RawHttp c = new RawHttp(key.socketAddress())) {
+            assertThat(c.send(RawHttp.get("/api", "shop.test")).status()).isEqualTo(200);
+            assertThat(c.send(RawHttp.get("/", "broken.test")).status()).isEqualTo(502);
+        }
+        assertThat(registry.scrape()).contains("ingress=\"demo/broken\"");
+        Router withoutBroken = new Router() { // demo/broken was deleted
+            @Override
+            public RouteDecision route(RequestView request) {
+                return f.byHost.route(request);
+            }
+
+            @Override
+            public Set<String> ingresses() {
+                return Set.of("demo/web");
+            }
+        };
+        assertThat(f.apply(List.of(key), List.of(), withoutBroken, Map.of(), null)).isEmpty();
+        assertThat(registry.scrape()).contains("kubeway_http_requests_total{host=\"shop.test\",ingress=\"demo/web\"")
+                .doesNotContain("demo/broken");
     }
 
     @Test

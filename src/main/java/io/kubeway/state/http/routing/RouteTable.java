@@ -6,9 +6,12 @@ import io.kubeway.state.http.RouteDecision.Respond;
 import io.kubeway.state.http.Router;
 import org.jspecify.annotations.Nullable;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -78,6 +81,18 @@ public final class RouteTable implements Router {
         this.anyHost = any;
         this.httpsPortSuffix = config.httpsPort() == 443 ? "" : ":" + config.httpsPort();
         this.hash = config.hashCode();
+    }
+
+    @Override
+    public Set<String> ingresses() {
+        Set<String> names = new TreeSet<>();
+        names.add(config.defaultRoute().ingress());
+        for (VirtualHost vh : config.hosts()) {
+            names.add(vh.fallback().ingress());
+            if (vh.appRoot() != null) names.add(vh.appRoot().ingress());
+            for (Route r : vh.routes()) names.add(r.ingress());
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     /** An empty table: everything gets the built-in 404. */

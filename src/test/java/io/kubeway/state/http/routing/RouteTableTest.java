@@ -21,6 +21,17 @@ class RouteTableTest {
     }
 
     @Test
+    void namesEveryIngressItHoldsRules() {
+        Route web = new Route("default/web", "a.com", prefix("/"), Tables.empty("web"), null, RoutePolicy.DEFAULT);
+        Route api = new Route("team/api", "b.com", prefix("/api"), Tables.empty("api"), null, RoutePolicy.DEFAULT);
+        VirtualHost a = new VirtualHost("a.com", false, new VirtualHost.AppRoot("default/root", "/app"), List.of(web),
+                Route.builtInDefault());
+        RouteTable t = new RouteTable(new RouteConfig(List.of(a, Tables.host("b.com", api)), Route.builtInDefault(), 443));
+        assertThat(t.ingresses()).contains("default/web", "team/api", "default/root")
+                .doesNotContain("default/gone");
+    }
+
+    @Test
     void serviceWithoutEndpointsAnswers503() {
         Route route = new Route("default/ing", "a", prefix("/"), Tables.empty("web"), null, RoutePolicy.DEFAULT);
         Respond r = (Respond) Tables.table(Tables.host("a", route)).route(FakeRequest.get("a", "/"));
