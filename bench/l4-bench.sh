@@ -66,7 +66,7 @@ YAML
 
 nginx -c "$work/nginx.conf" & pids+=($!)
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m ${KUBEWAY_JAVA_OPTS:-} -jar "$jar" run -f "$work/manifests" \
+"$JAVA_HOME/bin/java" -Xmx512m $(kubeway_java_opts) -jar "$jar" run -f "$work/manifests" \
   --workers 1 --transport "${KUBEWAY_TRANSPORT:-auto}" --state-dir "$work/state" --admin-address 127.0.0.1:10259 --node-address 127.0.0.1 \
   > "$work/kubeway.log" 2>&1 & pids+=($!)
 for i in $(seq 1 100); do curl -fs "http://$KUBEWAY/small" >/dev/null 2>&1 && break; sleep 0.2; done

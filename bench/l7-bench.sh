@@ -113,7 +113,7 @@ YAML
 nginx -c "$work/backend.conf" & pids+=($!)
 nginx -c "$work/proxy.conf" & pids+=($!)
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m ${KUBEWAY_JAVA_OPTS:-} -jar "$jar" run -f "$work/manifests" \
+"$JAVA_HOME/bin/java" -Xmx512m $(kubeway_java_opts) -jar "$jar" run -f "$work/manifests" \
   --workers 1 --state-dir "$work/state" --admin-address 127.0.0.1:10279 --node-address 127.0.0.1 \
   --ingress-http-address "${HTTP[kubeway]}" --ingress-https-address "${HTTPS[kubeway]}" \
   > "$work/kubeway.log" 2>&1 & pids+=($!)

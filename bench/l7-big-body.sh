@@ -39,7 +39,7 @@ spec:
     http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: big, port: {name: http}}}}]}
 YAML
 python3 "$here/bench/big-body.py" "$BACKEND" "$work/big" & pids+=($!)
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx256m ${KUBEWAY_JAVA_OPTS:-} -jar "$jar" run -f "$work/m" \
+"$JAVA_HOME/bin/java" -Xmx256m $(kubeway_java_opts) -jar "$jar" run -f "$work/m" \
   --state-dir "$work/state" --admin-address 127.0.0.1:10289 --node-address 127.0.0.1 \
   --ingress-http-address "$INGRESS" --ingress-https-address "" > "$work/kubeway.log" 2>&1 & pids+=($!)
 for i in $(seq 1 100); do curl -fs -o /dev/null -H "Host: big.local" -X PUT --data-binary x "http://$INGRESS/" && break; sleep 0.2; done

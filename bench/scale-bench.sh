@@ -17,7 +17,7 @@ admin=127.0.0.1:10269
 metric() { curl -fs "http://$admin/metrics" 2>/dev/null | awk -v m="$1" '$1==m {print $NF}'; }
 
 start=$(date +%s%N)
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m ${KUBEWAY_JAVA_OPTS:-} -jar "$jar" run -f "$work/m" \
+"$JAVA_HOME/bin/java" -Xmx512m $(kubeway_java_opts) -jar "$jar" run -f "$work/m" \
   --state-dir "$work/state" --admin-address "$admin" --node-address 127.0.0.1 > "$work/log" 2>&1 &
 pid=$!
 while :; do

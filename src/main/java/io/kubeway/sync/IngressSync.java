@@ -14,6 +14,7 @@ import io.kubeway.source.ClusterSnapshot.Sourced;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.TlsCertificate;
 import io.kubeway.translate.endpoints.EndpointSliceValidation;
+import io.kubeway.translate.ingress.IngressClassValidation;
 import io.kubeway.translate.ingress.IngressInput;
 import io.kubeway.translate.ingress.IngressOptions;
 import io.kubeway.translate.ingress.IngressTranslation;
@@ -63,7 +64,12 @@ public final class IngressSync {
                             List<Problem> problems) {
         List<Sourced<Ingress>> ingresses = ingresses(snap, problems);
         List<Sourced<Secret>> secrets = secrets(snap, problems);
-        List<IngressClass> classes = snap.ofType(IngressClass.class).stream().map(Sourced::object).toList();
+        List<IngressClass> classes = new ArrayList<>();
+        for (Sourced<IngressClass> c : snap.ofType(IngressClass.class)) {
+            List<FieldError> errors = IngressClassValidation.validate(c.object());
+            if (errors.isEmpty()) classes.add(c.object());
+            else problems.add(Problem.invalid(ObjectRef.of(c.object()), c.source(), errors));
+        }
         if (ingresses.isEmpty() && options.defaultBackendService() == null) {
             return emptyTranslation();
         }

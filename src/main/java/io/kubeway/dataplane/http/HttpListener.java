@@ -10,18 +10,27 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP or HTTPS server socket. Each accepted connection gets its protocol detected ({@link Pipelines}) and
  * then one {@link ProxyHandler} per connection (HTTP/1.1) or per stream (HTTP/2).
  *
- * <p>{@link #stop()} closes the socket only: accepted connections keep working, and their HTTP/1.1 responses
- * carry {@code Connection: close} from then on so clients move to the new listener.
+ * <p>{@link #stop()} closes the socket: accepted HTTP/1.1 connections keep working, and their responses carry
+ * {@code Connection: close} from then on so clients move to the new listener; HTTP/2 connections get a GOAWAY
+ * (their open streams finish, within Netty's graceful shutdown timeout, then the connection closes).
  */
 final class HttpListener {
+    /** How long streams on an HTTP/2 connection of a removed listener may go on after the GOAWAY. */
+    static final Duration H2_DRAIN = Duration.ofSeconds(30);
+
     private final ListenKey key;
     private final boolean https;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -82,10 +91,31 @@ final class HttpListener {
         return draining;
     }
 
-    /** Stops accepting; live connections go on (and are asked to close after their current response). */
+    /** Stops accepting; live connections go on, and are asked to go away once their requests are answered. */
     void stop() {
         draining = true;
         channel.close().awaitUninterruptibly();
+        for (Channel c : connections) {
+            Http2FrameCodec codec = c.pipeline().get(Http2FrameCodec.class);
+            if (codec != null) goAway(c, codec);
+        }
+    }
+
+    /**
+     * Tells an HTTP/2 client to open new streams elsewhere (GOAWAY naming the last stream it sent), then closes the
+     * connection once its open streams are done, or after {@link #H2_DRAIN}.
+     */
+    private static void goAway(Channel c, Http2FrameCodec codec) {
+        c.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+        long deadline = System.nanoTime() + H2_DRAIN.toNanos();
+        c.eventLoop().execute(new Runnable() {
+            @Override
+            public void run() {
+                if (!c.isActive()) return;
+                if (codec.connection().numActiveStreams() == 0 || System.nanoTime() - deadline >= 0) c.close();
+                else c.eventLoop().schedule(this, 100, TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /** Stops accepting and closes every connection. */

@@ -230,7 +230,7 @@ public final class IngressValidation {
     }
 
     /** {@code content.IsPathSegmentName}. */
-    private static List<String> pathSegmentName(String v) {
+    static List<String> pathSegmentName(String v) {
         if (v.equals(".") || v.equals("..")) return List.of("may not be '" + v + "'");
         List<String> errs = new ArrayList<>();
         if (v.contains("/")) errs.add("may not contain '/'");

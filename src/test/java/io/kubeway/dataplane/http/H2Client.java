@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -22,11 +24,13 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 final class H2Client implements AutoCloseable {
     private final EventLoopGroup group = ProxyFixture.TRANSPORT.newGroup(1, "h2-client");
     private final Channel channel;
+    /** Completed with the last stream id of the server's GOAWAY. */
+    final CompletableFuture<Integer> goAway = new CompletableFuture<>();
 
     /** What a stream received: HEADERS (with endStream), DATA (bytes, endStream) or a reset. */
     record Frame(Http2Headers headers, byte[] data, boolean endStream, boolean reset) {
@@ -70,9 +76,21 @@ final class H2Client implements AutoCloseable {
                                 c.close();
                             }
                         }));
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof Http2GoAwayFrame g) goAway.complete(g.lastStreamId());
+                                ReferenceCountUtil.release(msg);
+                            }
+                        });
                     }
                 })
                 .connect(target).syncUninterruptibly().channel();
+    }
+
+    /** Whether the connection is closed. */
+    boolean closed() {
+        return !channel.isOpen();
     }
 
     /** A new stream. */

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import java.util.function.IntFunction;
 import static io.kubeway.dataplane.proxy.TestNet.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Listener diffs and router swaps: what apply changes, and what it must leave alone. */
 class HttpDataplaneTest {
@@ -70,6 +73,40 @@ class HttpDataplaneTest {
             RawHttp.Response r = live.send(RawHttp.get("/", "x"));
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+        }
+    }
+
+    @Test
+    void removedListenerSendsGoAwayToHttp2ClientsAndLetsTheirStreamsFinish() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        try (ScriptedBackend slow = new ScriptedBackend(ip("127.82.1.5"), (socket, in, out) -> {
+            int matched = 0;
+            while (matched < 4) matched = in.read() == "\r\n\r\n".charAt(matched) ? matched + 1 : 0; // the head
+            try {
+                answer.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nlate".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        })) {
+            f = new ProxyFixture();
+            ListenKey k = ProxyFixture.key("127.82.0.5");
+            Router toSlow = Fwd.to(slow.address()).router();
+            assertThat(f.apply(List.of(k), List.of(), toSlow, Map.of(), null)).isEmpty();
+            try (H2Client h2 = new H2Client(k.socketAddress(), null, null)) {
+                H2Client.Stream inFlight = h2.open();
+                inFlight.headers(H2Client.request("GET", "http", "x", "/"), true);
+                await().atMost(Duration.ofSeconds(5)).until(() -> slow.connections() == 1);
+                assertThat(f.apply(List.of(), List.of(), toSlow, Map.of(), null)).isEmpty();
+                // the GOAWAY names the stream in flight as one the server will still answer
+                assertThat(h2.goAway.get(5, TimeUnit.SECONDS)).isEqualTo(inFlight.channel.stream().id());
+                answer.countDown();
+                H2Client.Response r = inFlight.response();
+                assertThat(r.status()).isEqualTo("200");
+                assertThat(r.text()).isEqualTo("late");
+                await().atMost(Duration.ofSeconds(5)).until(h2::closed); // and then the connection goes
+            }
         }
     }
 
