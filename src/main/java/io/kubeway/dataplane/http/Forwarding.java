@@ -7,7 +7,6 @@ import io.netty.util.AsciiString;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,8 +68,8 @@ final class Forwarding {
      * would let a client smuggle a second request to the backend.
      */
     static void stripHopByHop(HttpHeaders h, boolean keepUpgrade) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-        if (!connection.isEmpty()) {
+        if (h.contains(HttpHeaderNames.CONNECTION)) { // getAll allocates a list even for an absent header
+            List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
             h.remove(HttpHeaderNames.CONNECTION);
             for (String v : connection) {
                 for (String token : v.split(",")) {
@@ -126,9 +125,8 @@ final class Forwarding {
     static void addForwarded(HttpHeaders h, InetAddress peer, boolean peerTrusted, InetAddress client, boolean tls,
                              String originalHost, int listenerPort, String requestId) {
         String peerText = IpLiterals.format(peer);
-        List<String> xff = h.getAll(X_FORWARDED_FOR);
-        if (peerTrusted && !xff.isEmpty()) {
-            h.set(X_FORWARDED_FOR, String.join(", ", xff) + ", " + peerText);
+        if (peerTrusted && h.contains(X_FORWARDED_FOR)) {
+            h.set(X_FORWARDED_FOR, String.join(", ", h.getAll(X_FORWARDED_FOR)) + ", " + peerText);
         } else {
             h.set(X_FORWARDED_FOR, peerText);
         }
@@ -142,9 +140,16 @@ final class Forwarding {
         h.set(X_REQUEST_ID, requestId);
     }
 
-    /** 32 hex digits, like nginx's {@code $request_id}. */
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** 32 hex digits, like nginx's {@code $request_id}: one string per request, nothing else allocated. */
     static String newRequestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong());
+        byte[] digits = new byte[32];
+        for (int half = 0; half < 2; half++) {
+            long v = r.nextLong();
+            for (int i = 15; i >= 0; i--, v >>>= 4) digits[half * 16 + i] = HEX[(int) (v & 0xf)];
+        }
+        return new String(digits, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }
