@@ -2,11 +2,12 @@
 # L4 benchmark, one run on loopback: a small fast backend (nginx, 1 worker) measured directly, through a
 # Kubeway ClusterIP (1 worker thread) and through HAProxy in TCP mode (1 thread), with wrk (1 thread):
 #   small keep-alive requests, a new connection per request, 1 MiB downloads.
-# Usage: bench/l4-bench.sh [seconds-per-run]     (needs haproxy, nginx, wrk: installed when run as root)
+# Every path is warmed up first, then each test runs REPS times, interleaved; medians and spreads are printed.
+# Usage: bench/l4-bench.sh [seconds-per-run] [reps]     (needs haproxy, nginx, wrk: installed when run as root)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/java-env.sh"
-secs="${1:-10}"
+secs="${1:-10}"; reps="${2:-3}"
 need=()
 for t in haproxy nginx wrk; do command -v "$t" >/dev/null || need+=("$t"); done
 if [ ${#need[@]} -gt 0 ]; then
@@ -85,25 +86,39 @@ run() { # name target path conns extra...
   echo "${rps:-0} ${xfer:-0} ${errs}"
 }
 
-# warm-up (JIT) for each path
-for t in $KUBEWAY $HAPROXY; do wrk -t1 -c16 -d3s "http://$t/small" >/dev/null 2>&1 || true; done
+# warm-up (JIT): every kind of request, the same for both proxies
+for t in $KUBEWAY $HAPROXY; do
+  wrk -t1 -c16 -d3s "http://$t/small" >/dev/null 2>&1 || true
+  wrk -t1 -c16 -d3s -H "Connection: close" "http://$t/small" >/dev/null 2>&1 || true
+  wrk -t1 -c4 -d2s "http://$t/1m" >/dev/null 2>&1 || true
+done
 
-declare -A R
-printf '%-26s %14s %14s %14s\n' "test" "direct" "kubeway" "haproxy"
-for test in keepalive newconn 1mib; do
-  line=()
-  for which in direct kubeway haproxy; do
-    case $which in direct) t=$BACKEND;; kubeway) t=$KUBEWAY;; haproxy) t=$HAPROXY;; esac
-    case $test in
-      keepalive) out=$(run "$which" "$t" /small 32) ; v=$(echo "$out" | awk '{print $1}'); unit="req/s";;
-      newconn)   out=$(run "$which" "$t" /small 32 -H "Connection: close"); v=$(echo "$out" | awk '{print $1}'); unit="req/s";;
-      1mib)      out=$(run "$which" "$t" /1m 8); v=$(echo "$out" | awk '{printf "%.0f", $2}'); unit="MiB/s";;
-    esac
-    R[$test.$which]=$v
-    extra=$(echo "$out" | cut -d' ' -f3-)
-    [ -n "$extra" ] && echo "  ($test $which: $extra)" >&2
+# REPS rounds, interleaved across direct/kubeway/haproxy; the median of each is reported, with its spread
+declare -A V R S
+for rep in $(seq 1 "$reps"); do
+  for test in keepalive newconn 1mib; do
+    for which in direct kubeway haproxy; do
+      case $which in direct) t=$BACKEND;; kubeway) t=$KUBEWAY;; haproxy) t=$HAPROXY;; esac
+      case $test in
+        keepalive) out=$(run "$which" "$t" /small 32) ; v=$(echo "$out" | awk '{print $1}');;
+        newconn)   out=$(run "$which" "$t" /small 32 -H "Connection: close"); v=$(echo "$out" | awk '{print $1}');;
+        1mib)      out=$(run "$which" "$t" /1m 8); v=$(echo "$out" | awk '{printf "%.0f", $2}');;
+      esac
+      V[$test.$which]+=" $v"
+      extra=$(echo "$out" | cut -d' ' -f3-)
+      [ -n "$extra" ] && echo "  ($test $which: $extra)" >&2
+    done
   done
+done
+printf '%-26s %14s %14s %14s   (median of %s runs of %ss)\n' "test" "direct" "kubeway" "haproxy" "$reps" "$secs"
+for test in keepalive newconn 1mib; do
+  for which in direct kubeway haproxy; do
+    read -r R[$test.$which] S[$test.$which] <<<"$(echo ${V[$test.$which]} | tr ' ' '\n' | sort -g |
+      awk '{a[NR]=$1} END {printf "%s %s-%s\n", a[int((NR+1)/2)], a[1], a[NR]}')"
+  done
+  unit="req/s"; [ "$test" = 1mib ] && unit="MiB/s"
   printf '%-26s %14s %14s %14s\n' "$test ($unit)" "${R[$test.direct]}" "${R[$test.kubeway]}" "${R[$test.haproxy]}"
+  printf '%-26s %14s %14s %14s\n' "  spread" "${S[$test.direct]}" "${S[$test.kubeway]}" "${S[$test.haproxy]}"
 done
 echo
 echo "kubeway/haproxy ratios ($transport, wrk -t1, ${secs}s per run):"

@@ -27,14 +27,19 @@ if ! command -v mvn >/dev/null 2>&1; then
   fi
 fi
 
-# The JVM options Kubeway runs with, in the launcher and the benchmarks alike; KUBEWAY_JAVA_OPTS comes last and wins.
+# The JVM options Kubeway runs with, in the launcher and the benchmarks alike; KUBEWAY_JAVA_OPTS comes last and wins
+# (a collector named there replaces ours).
 # - native access: Netty's io_uring and epoll transports load JNI libraries;
 # - the Parallel collector: a proxy's garbage is request-scoped and dies young, so young collections are short, and
 #   its write barriers are cheaper than G1's on the per-request path (measured: bench/README.md). For the lowest
 #   pauses instead, KUBEWAY_JAVA_OPTS="-XX:+UseZGC";
 # - compact object headers on JDK 25+ (JEP 519): 8-byte headers, less allocation per request.
 kubeway_java_opts() {
-  local o="--enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
+  local o="--enable-native-access=ALL-UNNAMED" user="${KUBEWAY_JAVA_OPTS:-}" gc="-XX:+UseParallelGC" w
+  for w in $user; do # the JVM refuses two collectors: the user's choice replaces ours
+    case "$w" in -XX:+Use*GC) gc="" ;; esac
+  done
+  [ -n "$gc" ] && o="$o $gc"
   [ "$(java_major "$JAVA_HOME")" -ge 25 ] && o="$o -XX:+UseCompactObjectHeaders"
-  echo "$o ${KUBEWAY_JAVA_OPTS:-}"
+  echo "$o $user"
 }

@@ -66,8 +66,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
                 .channel(l4.transport().socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.SO_KEEPALIVE, true) // TCP_NODELAY is Netty's default: not set twice
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, l4.connectTimeoutMillis())
                 .handler(new TcpRelay(in, route.meters().tx()))
                 .connect(endpoint.socketAddress())

@@ -41,8 +41,7 @@ public final class TcpListener implements L4Socket {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false) // read only once the backend is connected and can take it
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // pass a FIN on without closing the other way
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true) // TCP_NODELAY is Netty's default: not set twice
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
