@@ -13,12 +13,8 @@ import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.state.ListenKey;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision;
-import io.kubeway.state.http.RouteDecision.EndpointAffinity;
-import io.kubeway.state.http.RouteDecision.Forward;
-import io.kubeway.state.http.RouteDecision.Respond;
+import io.kubeway.testing.DecisionText;
 import io.kubeway.state.http.TlsCertificate;
-import io.kubeway.state.http.Timeouts;
-import io.kubeway.state.http.routing.RoutePolicy;
 import io.kubeway.testing.FakeRequest;
 
 import java.net.InetAddress;
@@ -26,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /** Test builders (mutator style) and a fake request for the Ingress translation tests. */
@@ -77,34 +72,9 @@ final class Fixtures {
                 DEFAULT_CERT, options()));
     }
 
-    /** {@code 308 {Location=...}}, or {@code fwd <cluster> <upstream path>} and what differs from the defaults. */
+    /** {@link DecisionText#render} with the full cluster name. */
     static String render(RouteDecision d) {
-        return switch (d) {
-            case Respond r -> r.status() + (r.headers().isEmpty() ? "" : " " + new TreeMap<>(r.headers()));
-            case Forward f -> forward(f);
-        };
-    }
-
-    private static String forward(Forward f) {
-        StringBuilder sb = new StringBuilder("fwd ").append(f.cluster().name()).append(' ').append(f.upstreamPath());
-        if (!f.setRequestHeaders().isEmpty()) sb.append(" set=").append(new TreeMap<>(f.setRequestHeaders()));
-        if (!f.addResponseHeaders().isEmpty()) sb.append(" add=").append(new TreeMap<>(f.addResponseHeaders()));
-        if (!f.timeouts().equals(Timeouts.DEFAULT)) {
-            sb.append(" timeouts=").append(f.timeouts().connect().toSeconds()).append('/')
-                    .append(f.timeouts().read().toSeconds()).append('/').append(f.timeouts().send().toSeconds());
-        }
-        if (f.maxBodyBytes() != RoutePolicy.DEFAULT_MAX_BODY_BYTES) sb.append(" max=").append(f.maxBodyBytes());
-        if (f.affinity() instanceof EndpointAffinity.Cookie c) {
-            sb.append(" cookie=").append(c.name()).append(',').append(c.path()).append(',').append(c.maxAgeSeconds());
-        } else if (f.affinity() instanceof EndpointAffinity.Hash h) {
-            sb.append(" hash=").append(h.key());
-        }
-        if (f.rateLimit() != null) {
-            sb.append(" limit=").append(f.rateLimit().scope()).append(',').append(f.rateLimit().requestsPerSecond())
-                    .append(',').append(f.rateLimit().burst()).append(',').append(f.rateLimit().connections())
-                    .append(',').append(f.rateLimit().exemptCidrs());
-        }
-        return sb.toString();
+        return DecisionText.render(d, f -> f.cluster().name());
     }
 
     /** A request for app.example.com, as the HTTP engine presents it. */
