@@ -1,31 +1,28 @@
 package io.kubeway.translate;
 
-import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kubeway.core.IpLiterals;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.Problem;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.L4Listener;
+import io.kubeway.testing.Golden;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.kubeway.testing.Golden.ofType;
 
 /**
  * Golden tests for the pure translation: {@code translate/<case>.in.yaml} (admitted, allocated Services,
@@ -37,44 +34,22 @@ class TranslatorGoldenTest {
     private static final Path DIR = Path.of("src/test/resources/translate");
 
     static Stream<String> cases() throws IOException {
-        try (Stream<Path> files = Files.list(DIR)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".in.yaml"))
-                    .map(n -> n.substring(0, n.length() - ".in.yaml".length())).sorted().toList().stream();
-        }
+        return Golden.cases(DIR);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void translate(String name) throws IOException {
-        List<HasMetadata> objects = parse(Files.readString(DIR.resolve(name + ".in.yaml")));
+        List<HasMetadata> objects = Golden.objects(DIR, name);
         Map<NamespacedName, String> sources = new HashMap<>();
         objects.stream().filter(Service.class::isInstance)
                 .forEach(o -> sources.put(NamespacedName.of(o), name + ".in.yaml"));
-        Translation t = Translator.translate(new TranslatorInput(of(objects, Service.class), sources,
-                of(objects, Pod.class), of(objects, EndpointSlice.class), of(objects, Endpoints.class), "node-1",
+        Translation t = Translator.translate(new TranslatorInput(ofType(objects, Service.class), sources,
+                ofType(objects, Pod.class), ofType(objects, EndpointSlice.class), ofType(objects, Endpoints.class),
+                "node-1",
                 List.of(IpLiterals.of("127.0.0.1"), IpLiterals.of("127.0.0.2"))));
         String actual = render(t);
-        Path golden = DIR.resolve(name + ".out.txt");
-        if (Boolean.getBoolean("kubeway.updateGolden") || !Files.exists(golden)) {
-            Files.writeString(golden, actual);
-        }
-        assertThat(actual).isEqualTo(Files.readString(golden));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<HasMetadata> parse(String yaml) {
-        Object o = Serialization.unmarshal(yaml);
-        List<HasMetadata> out = new ArrayList<>(o instanceof List<?> l ? (List<HasMetadata>) l : List.of((HasMetadata) o));
-        out.forEach(x -> {
-            if (x.getMetadata().getNamespace() == null) {
-                x.getMetadata().setNamespace("default");
-            }
-        });
-        return out;
-    }
-
-    private static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {
-        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+        Golden.check(DIR, name, actual);
     }
 
     static String render(Translation t) {

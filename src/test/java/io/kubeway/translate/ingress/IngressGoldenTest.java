@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubeway.core.IpLiterals;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.Problem;
@@ -17,12 +16,12 @@ import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.state.ListenKey;
 import io.kubeway.state.http.TlsCertificate;
 import io.kubeway.state.http.routing.RouteTable;
+import io.kubeway.testing.Golden;
 import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +31,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.kubeway.testing.Golden.ofType;
 
 /**
  * Golden tests for the Ingress translation: {@code ingress/<case>.in.yaml} (Ingresses, IngressClasses, Secrets,
@@ -48,34 +47,27 @@ class IngressGoldenTest {
     private static final Path DIR = Path.of("src/test/resources/ingress");
 
     static Stream<String> cases() throws IOException {
-        try (Stream<Path> files = Files.list(DIR)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".in.yaml"))
-                    .map(n -> n.substring(0, n.length() - ".in.yaml".length())).sorted().toList().stream();
-        }
+        return Golden.cases(DIR);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void translate(String name) throws IOException {
-        List<HasMetadata> objects = parse(Files.readString(DIR.resolve(name + ".in.yaml")));
+        List<HasMetadata> objects = Golden.objects(DIR, name);
         String source = name + ".in.yaml";
         Map<NamespacedName, List<EndpointSlice>> slices = new HashMap<>();
-        for (EndpointSlice s : of(objects, EndpointSlice.class)) {
+        for (EndpointSlice s : ofType(objects, EndpointSlice.class)) {
             slices.computeIfAbsent(new NamespacedName(s.getMetadata().getNamespace(),
                     EndpointSliceValidation.ownerService(s)), k -> new ArrayList<>()).add(s);
         }
         IngressInput in = new IngressInput(
-                of(objects, Ingress.class).stream().map(i -> new ClusterSnapshot.Sourced<>(i, source)).toList(),
-                of(objects, IngressClass.class),
-                of(objects, Secret.class).stream().map(s -> new ClusterSnapshot.Sourced<>(s, source)).toList(),
-                of(objects, Service.class), slices, new TlsCertificate("default", "cert", "key"),
-                options(of(objects, ConfigMap.class)));
+                ofType(objects, Ingress.class).stream().map(i -> new ClusterSnapshot.Sourced<>(i, source)).toList(),
+                ofType(objects, IngressClass.class),
+                ofType(objects, Secret.class).stream().map(s -> new ClusterSnapshot.Sourced<>(s, source)).toList(),
+                ofType(objects, Service.class), slices, new TlsCertificate("default", "cert", "key"),
+                options(ofType(objects, ConfigMap.class)));
         String actual = render(IngressTranslator.translate(in));
-        Path golden = DIR.resolve(name + ".out.txt");
-        if (Boolean.getBoolean("kubeway.updateGolden") || !Files.exists(golden)) {
-            Files.writeString(golden, actual);
-        }
-        assertThat(actual).isEqualTo(Files.readString(golden));
+        Golden.check(DIR, name, actual);
     }
 
     private static IngressOptions options(List<ConfigMap> maps) {
@@ -99,23 +91,6 @@ class IngressGoldenTest {
 
     private static NamespacedName nn(String s) {
         return s == null ? null : new NamespacedName(s.split("/")[0], s.split("/")[1]);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<HasMetadata> parse(String yaml) {
-        Object o = Serialization.unmarshal(yaml);
-        List<HasMetadata> out = new ArrayList<>(o instanceof List<?> l ? (List<HasMetadata>) l
-                : List.of((HasMetadata) o));
-        out.forEach(x -> {
-            if (x.getMetadata().getNamespace() == null && !(x instanceof IngressClass)) {
-                x.getMetadata().setNamespace("default");
-            }
-        });
-        return out;
-    }
-
-    private static <T> List<T> of(List<HasMetadata> objects, Class<T> type) {
-        return objects.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     static String render(IngressTranslation t) {
