@@ -56,12 +56,22 @@ final class AdminRouter {
         List<Route> table = new ArrayList<>();
         table.add(new Route(PathPattern.of("/healthz"), r -> AdminResponse.text(200, "ok")));
         table.add(new Route(PathPattern.of("/readyz"),
-                r -> r.view().ready() ? AdminResponse.text(200, "ok") : AdminResponse.text(503, "not ready")));
+                r -> r.view().serving() ? AdminResponse.text(200, "ok") : AdminResponse.text(503, notReadyText(r.view()))));
         table.add(new Route(PathPattern.of("/metrics"),
                 r -> new AdminResponse(200, AdminResponse.PROMETHEUS_TEXT, this.metrics.get(), Map.of())));
         table.add(new Route(PathPattern.of("/apis/kubeway.io/v1/listeners"), AdminRouter::listeners));
         resources.forEach(resource -> table.addAll(routesFor(resource)));
         this.routes = List.copyOf(table);
+    }
+
+    /** /readyz's body when not ready: one line per reason, as kube-apiserver's readyz lists failed checks. */
+    private static String notReadyText(ClusterView view) {
+        StringBuilder b = new StringBuilder();
+        if (!view.ready()) {
+            b.append("[-]sync: the first state has not been programmed yet\n");
+        }
+        view.notReady().forEach(reason -> b.append("[-]").append(reason).append('\n'));
+        return b.append("readyz check failed").toString();
     }
 
     List<Route> routes() {

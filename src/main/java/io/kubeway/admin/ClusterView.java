@@ -23,12 +23,21 @@ import static java.util.Objects.requireNonNull;
  * @param ready          whether every initial list has arrived and the first state was programmed
  * @param listeners      every data-plane listener, sorted by address
  * @param ingresses      the Ingresses this controller handles, with {@code status.loadBalancer}
+ * @param notReady       why this instance is not (fully) ready although it has synced: listeners that failed
+ *                       to bind, a source that stopped delivering changes; empty when all is well
  */
 public record ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
-                          List<Node> nodes, boolean ready, List<ListenerStatus> listeners, List<Ingress> ingresses) {
+                          List<Node> nodes, boolean ready, List<ListenerStatus> listeners, List<Ingress> ingresses,
+                          List<String> notReady) {
 
     /** The view before the first sync: nothing known, not ready. */
     public static final ClusterView EMPTY = new ClusterView(List.of(), List.of(), List.of(), List.of(), false);
+
+    /** A view with nothing making it not ready. */
+    public ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
+                       List<Node> nodes, boolean ready, List<ListenerStatus> listeners, List<Ingress> ingresses) {
+        this(services, endpointSlices, events, nodes, ready, listeners, ingresses, List.of());
+    }
 
     /** A view without listeners. */
     public ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
@@ -43,5 +52,21 @@ public record ClusterView(List<Service> services, List<EndpointSlice> endpointSl
         nodes = List.copyOf(requireNonNull(nodes, "nodes"));
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
         ingresses = List.copyOf(requireNonNull(ingresses, "ingresses"));
+        notReady = List.copyOf(requireNonNull(notReady, "notReady"));
+    }
+
+    /** Whether /readyz answers ok: synced, and nothing makes it not ready. */
+    public boolean serving() {
+        return ready && notReady.isEmpty();
+    }
+
+    /** This view with {@code more} reasons for not being ready. */
+    public ClusterView withNotReady(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(notReady);
+        all.addAll(more);
+        return new ClusterView(services, endpointSlices, events, nodes, ready, listeners, ingresses, all);
     }
 }

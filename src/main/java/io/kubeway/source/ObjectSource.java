@@ -1,5 +1,6 @@
 package io.kubeway.source;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -12,6 +13,14 @@ public interface ObjectSource extends AutoCloseable {
      * read, and again after each change; calls never overlap.
      */
     void start(Consumer<ClusterSnapshot> onChange);
+
+    /**
+     * Why this source cannot deliver changes right now (its watcher stopped, its API server is unreachable),
+     * each reason naming what and since when; empty while it is healthy. Read by /readyz.
+     */
+    default List<String> stalled() {
+        return List.of();
+    }
 
     @Override
     void close();

@@ -130,7 +130,7 @@ public final class Controller implements AutoCloseable {
 
     /** What the control plane decided, for the admin API. */
     public ClusterView view() {
-        return view;
+        return view.withNotReady(source.stalled());
     }
 
     /** One full sync; runs on the runner's thread only. */
@@ -232,8 +232,11 @@ public final class Controller implements AutoCloseable {
         });
         events.observe(problems, uids::get);
 
+        List<String> notReady = new ArrayList<>();
+        new java.util.TreeMap<>(failures).forEach((key, reason) ->
+                notReady.add("listener " + key + ": failed to bind: " + reason));
         view = new ClusterView(admitted, slices, events.events(), nodes(snap), true,
-                listenerStatuses(translation.state(), failures), http == null ? List.of() : http.handled());
+                listenerStatuses(translation.state(), failures), http == null ? List.of() : http.handled(), notReady);
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !desired.equals(lastState);
         lastState = desired;

@@ -179,7 +179,7 @@ class AdminServerTest {
     void readyzFollowsTheView() throws Exception {
         HttpResponse<String> before = get("/readyz");
         assertThat(before.statusCode()).isEqualTo(503);
-        assertThat(before.body()).isEqualTo("not ready");
+        assertThat(before.body()).isEqualTo("[-]sync: the first state has not been programmed yet\nreadyz check failed");
 
         view.set(AdminFixtures.view(true));
 
@@ -187,6 +187,13 @@ class AdminServerTest {
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).isEqualTo("ok");
         assertThat(get("/healthz").body()).isEqualTo("ok");
+
+        view.set(AdminFixtures.view(true).withNotReady(List.of("listener 127.0.0.1:80/TCP: failed to bind: denied")));
+
+        HttpResponse<String> degraded = get("/readyz");
+        assertThat(degraded.statusCode()).isEqualTo(503);
+        assertThat(degraded.body()).isEqualTo("[-]listener 127.0.0.1:80/TCP: failed to bind: denied\nreadyz check failed");
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
     }
 
     @Test
