@@ -1,0 +1,239 @@
+package io.kubeway.source.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.source.ObjectSource;
+import io.kubeway.source.SourcedObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Objects from a Kubernetes API server, through fabric8 informers (list, then watch; relist after a 410 Gone;
+ * reconnect with backoff after the API server restarts). The same {@link ObjectSource} contract as the file
+ * source: the first snapshot once every informer has listed, then one after each change, coalesced.
+ *
+ * <p>Snapshots list objects in a deterministic order (by {@link WatchedKind} rank, then namespace and name),
+ * not the informer stores' hash order, so the incremental stages downstream see the same order every time.
+ * An object whose {@code resourceVersion} did not change keeps its instance (a relist hands over new
+ * instances of every object), so the stages that compare by identity redo only what changed.
+ *
+ * <p>Secrets are not all watched: only those the Ingresses name ({@link SecretReferences}), each with an
+ * informer of its own, started and stopped as Ingresses come and go (ingress-nginx watches every Secret; a
+ * proxy that reads every Secret of a cluster holds far more than it needs, and needs a wider RBAC rule).
+ */
+public final class KubeSource implements ObjectSource {
+    private static final Logger log = LoggerFactory.getLogger(KubeSource.class);
+
+    private final KubernetesClient client;
+    private final String ownNamespace;
+    private final WatchHealth health;
+    private final List<Watch> watches = new ArrayList<>();
+    private final Map<NamespacedName, Watch> secretWatches = new HashMap<>();
+    /** Every object held, in snapshot order; written by informer threads, read by the publisher. */
+    private final ConcurrentSkipListMap<SnapshotKey, HasMetadata> objects = new ConcurrentSkipListMap<>();
+    private final AtomicBoolean publishPending = new AtomicBoolean();
+    /** Counts changes to {@link #objects}; a publish with no change since the last one hands over nothing. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private long publishedChanges = -1;
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("kube-source").daemon().factory());
+    private volatile Consumer<ClusterSnapshot> onChange;
+    private volatile boolean closed;
+
+    /**
+     * @param client       a client for the API server (kubeconfig or in-cluster service account)
+     * @param ownNamespace Kubeway's own namespace: where MetalLB's IPAddressPools and L2Advertisements are read
+     */
+    public KubeSource(KubernetesClient client, String ownNamespace, Clock clock) {
+        this.client = requireNonNull(client, "client");
+        this.ownNamespace = requireNonNull(ownNamespace, "ownNamespace");
+        this.health = new WatchHealth(requireNonNull(clock, "clock"));
+    }
+
+    @Override
+    public synchronized void start(Consumer<ClusterSnapshot> onChange) {
+        this.onChange = requireNonNull(onChange, "onChange");
+        for (WatchedKind kind : WatchedKind.values()) {
+            if (kind == WatchedKind.SECRET) {
+                continue; // per referenced Secret, see refreshSecretWatches
+            }
+            SharedIndexInformer<? extends HasMetadata> informer = kind.informer(client, ownNamespace);
+            watches.add(startWatch(kind, kind.describe(ownNamespace), informer));
+        }
+    }
+
+    private Watch startWatch(WatchedKind kind, String what, SharedIndexInformer<? extends HasMetadata> informer) {
+        Watch watch = new Watch(kind, what, informer);
+        informer.exceptionHandler((started, t) -> {
+            health.failed(what, t);
+            return !closed; // keep retrying (fabric8 backs off) until closed
+        });
+        addHandler(informer, kind);
+        informer.start().whenComplete((ok, err) -> {
+            if (err == null) {
+                health.listed(what);
+                log.info("listed {}: {} object(s)", what, informer.getStore().list().size());
+            }
+            requestPublish();
+        });
+        return watch;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void addHandler(SharedIndexInformer informer, WatchedKind kind) {
+        informer.addEventHandler(new ResourceEventHandler<HasMetadata>() {
+            @Override
+            public void onAdd(HasMetadata obj) {
+                put(kind, obj);
+            }
+
+            @Override
+            public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+                put(kind, newObj);
+            }
+
+            @Override
+            public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+                if (objects.remove(SnapshotKey.of(kind, obj)) != null) {
+                    changes.incrementAndGet();
+                }
+                requestPublish();
+            }
+        });
+    }
+
+    private void put(WatchedKind kind, HasMetadata obj) {
+        SnapshotKey key = SnapshotKey.of(kind, obj);
+        HasMetadata before = objects.get(key);
+        if (before != null && sameVersion(before, obj)) {
+            return; // a relist or resync of an unchanged object: keep the instance downstream caches know
+        }
+        objects.put(key, obj);
+        changes.incrementAndGet();
+        requestPublish();
+    }
+
+    private static boolean sameVersion(HasMetadata a, HasMetadata b) {
+        String va = a.getMetadata().getResourceVersion();
+        return va != null && va.equals(b.getMetadata().getResourceVersion())
+                && java.util.Objects.equals(a.getMetadata().getUid(), b.getMetadata().getUid());
+    }
+
+    /** Coalesces: any number of events while a publish is pending make one snapshot. */
+    private void requestPublish() {
+        if (closed || !publishPending.compareAndSet(false, true)) {
+            return;
+        }
+        publisher.execute(() -> {
+            publishPending.set(false);
+            try {
+                publish();
+            } catch (Throwable t) { // no Throwable stops the publisher; the next event publishes again
+                log.error("building a snapshot from the API server failed; keeping the last one", t);
+            }
+        });
+    }
+
+    private void publish() {
+        refreshSecretWatches();
+        long seen = changes.get();
+        if (!allListed() || seen == publishedChanges) {
+            return; // nothing before every initial list has arrived; nothing when nothing changed
+        }
+        publishedChanges = seen;
+        List<SourcedObject> out = new ArrayList<>(objects.size());
+        for (HasMetadata obj : objects.values()) {
+            out.add(new SourcedObject(obj, null));
+        }
+        onChange.accept(new ClusterSnapshot(out, List.of()));
+    }
+
+    private synchronized boolean allListed() {
+        for (Watch w : watches) {
+            if (!w.informer().hasSynced()) {
+                return false;
+            }
+        }
+        for (Watch w : secretWatches.values()) {
+            if (!w.informer().hasSynced()) {
+                return false;
+            }
+        }
+        return !watches.isEmpty();
+    }
+
+    /** Starts a watch for each Secret an Ingress names and stops those no Ingress names any more. */
+    private synchronized void refreshSecretWatches() {
+        if (closed) {
+            return;
+        }
+        Set<NamespacedName> wanted = new TreeSet<>();
+        for (HasMetadata obj : objects.subMap(SnapshotKey.first(WatchedKind.INGRESS.rank()),
+                SnapshotKey.first(WatchedKind.INGRESS.rank() + 1)).values()) {
+            wanted.addAll(SecretReferences.of((Ingress) obj));
+        }
+        secretWatches.entrySet().removeIf(e -> {
+            if (wanted.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().informer().close();
+            health.forget(e.getValue().what());
+            if (objects.remove(new SnapshotKey(WatchedKind.SECRET.rank(), e.getKey().namespace(), e.getKey().name())) != null) {
+                changes.incrementAndGet();
+            }
+            return true;
+        });
+        for (NamespacedName nn : wanted) {
+            if (!secretWatches.containsKey(nn)) {
+                SharedIndexInformer<Secret> informer = client.secrets().inNamespace(nn.namespace()).withName(nn.name())
+                        .runnableInformer(0);
+                secretWatches.put(nn, startWatch(WatchedKind.SECRET, "secret " + nn, informer));
+            }
+        }
+    }
+
+    /** Why this source cannot deliver changes: watches that are down, lists that never arrived, permissions. */
+    @Override
+    public synchronized List<String> stalled() {
+        List<String> out = new ArrayList<>();
+        for (Watch w : watches) {
+            health.describe(w.what(), w.informer().hasSynced(), w.informer().isWatching()).ifPresent(out::add);
+        }
+        for (Watch w : secretWatches.values()) {
+            health.describe(w.what(), w.informer().hasSynced(), w.informer().isWatching()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        watches.forEach(w -> w.informer().close());
+        secretWatches.values().forEach(w -> w.informer().close());
+        publisher.shutdownNow();
+    }
+
+    private record Watch(WatchedKind kind, String what, SharedIndexInformer<? extends HasMetadata> informer) {
+    }
+}
