@@ -2,6 +2,7 @@ package io.kubeway;
 
 import io.kubeway.admin.AdminServer;
 import io.kubeway.admin.ClusterView;
+import io.kubeway.admission.StandaloneAdmission;
 import io.kubeway.allocate.AllocationStore;
 import io.kubeway.allocate.Allocator;
 import io.kubeway.allocate.AllocatorConfig;
@@ -70,8 +71,8 @@ public final class KubewayServer implements AutoCloseable {
             IngressSync ingress = new IngressSync(ingressOptions(o), DefaultCertificate.loadOrCreate(o.stateDir(), clock),
                     clock);
             controller = new Controller(new ControllerConfig(o.nodeName(), o.nodeAddresses(), Duration.ofMillis(20),
-                    Duration.ofSeconds(30)), source, both, allocator, new AllocationStore(o.stateDir()), ingress,
-                    registry, clock);
+                    Duration.ofSeconds(30)), source, new StandaloneAdmission(allocator, new AllocationStore(o.stateDir())),
+                    both, ingress, registry, clock);
             controller.onSnapshot(demoBackends::reconcile);
             admin = new AdminServer(o.adminAddress(), controller::view, registry);
         } catch (RuntimeException e) {

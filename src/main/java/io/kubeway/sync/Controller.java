@@ -1,21 +1,14 @@
 package io.kubeway.sync;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.kubeway.admin.ClusterView;
+import io.kubeway.admission.Admission;
+import io.kubeway.admission.Admitted;
 import io.kubeway.admin.ListenerStatus;
-import io.kubeway.allocate.AllocationResult;
-import io.kubeway.allocate.AllocationStore;
-import io.kubeway.allocate.Allocations;
-import io.kubeway.allocate.Allocator;
-import io.kubeway.allocate.Candidate;
-import io.kubeway.allocate.IpPool;
-import io.kubeway.core.FieldError;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
@@ -30,10 +23,6 @@ import io.kubeway.translate.Translation;
 import io.kubeway.translate.IncrementalTranslator;
 import io.kubeway.translate.ingress.IngressTranslation;
 import io.kubeway.translate.TranslatorInput;
-import io.kubeway.translate.endpoints.EndpointSliceValidation;
-import io.kubeway.translate.service.ServiceDefaults;
-import io.kubeway.translate.service.ServiceSupport;
-import io.kubeway.translate.service.ServiceValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -43,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,20 +40,18 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The control loop: source snapshot → defaulting and validation → allocation → pure translation → data
+ * The control loop: source snapshot → admission ({@link Admission}) → pure translation → data
  * plane. Level-triggered: every sync recomputes everything from the latest snapshot; the data plane applies
  * only the difference. An object that turns invalid keeps its last accepted version, as the API server
  * would have refused the update; its problem becomes a Warning event.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
-    private static final String METALLB_API = "metallb.io/v1beta1";
 
     private final ControllerConfig config;
     private final ObjectSource source;
     private final Dataplane dataplane;
-    private final Allocator allocator;
-    private final AllocationStore store;
+    private final Admission admission;
     private final IngressSync ingress;
     private final EventRecorder events;
     private final SyncRunner runner;
@@ -82,19 +68,14 @@ public final class Controller implements AutoCloseable {
     private long appliedAt;
     private Map<L4Listener, ListenerStatus> statusCache = new java.util.IdentityHashMap<>();
     private volatile ClusterView view = ClusterView.EMPTY;
-    private Allocations allocations;
-    private Map<NamespacedName, Service> accepted = Map.of();
-    private Map<NamespacedName, Checked> checked = Map.of();
-    private AllocationMemo allocationMemo = AllocationMemo.NONE;
     private final IncrementalTranslator translator = new IncrementalTranslator();
 
-    public Controller(ControllerConfig config, ObjectSource source, Dataplane dataplane, Allocator allocator,
-                      AllocationStore store, IngressSync ingress, MeterRegistry registry, Clock clock) {
+    public Controller(ControllerConfig config, ObjectSource source, Admission admission, Dataplane dataplane,
+                      IngressSync ingress, MeterRegistry registry, Clock clock) {
         this.config = requireNonNull(config, "config");
         this.source = requireNonNull(source, "source");
         this.dataplane = requireNonNull(dataplane, "dataplane");
-        this.allocator = requireNonNull(allocator, "allocator");
-        this.store = requireNonNull(store, "store");
+        this.admission = requireNonNull(admission, "admission");
         this.ingress = ingress;
         this.events = new EventRecorder(clock, config.nodeName(), 1000);
         this.syncDuration = Timer.builder("kubeway_sync_duration").description("one full sync")
@@ -118,7 +99,6 @@ public final class Controller implements AutoCloseable {
     }
 
     public void start() {
-        allocations = store.load();
         runner.start();
         source.start(snapshot -> {
             snapshotObservers.forEach(o -> o.accept(snapshot));
@@ -143,72 +123,24 @@ public final class Controller implements AutoCloseable {
         long start = System.nanoTime();
         boolean newSnapshot = changedAt != appliedAt;
         List<Problem> problems = new ArrayList<>(snap.problems());
-        Map<NamespacedName, String> sources = new HashMap<>();
         Map<ObjectRef, String> uids = new HashMap<>();
 
-        List<Candidate> candidates = new ArrayList<>();
-        Map<NamespacedName, Checked> nowChecked = new HashMap<>();
-        for (Sourced<Service> s : snap.ofType(Service.class)) {
-            NamespacedName nn = NamespacedName.of(s.object());
-            sources.put(nn, s.source());
-            Service last = accepted.get(nn);
-            Checked c = checked.get(nn);
-            if (c == null || !c.sameInput(s, last)) {
-                c = check(s, last);
-            }
-            nowChecked.put(nn, c);
-            problems.addAll(c.problems());
-            if (c.candidate() != null) {
-                candidates.add(c.candidate());
-            }
-        }
-        checked = nowChecked;
-        long validated = System.nanoTime();
-        List<IpPool> pools = new ArrayList<>();
-        for (Sourced<GenericKubernetesResource> r : snap.ofType(GenericKubernetesResource.class)) {
-            if (METALLB_API.equals(r.object().getApiVersion()) && "IPAddressPool".equals(r.object().getKind())) {
-                var parsed = IpPool.fromResource(r.object(), r.source());
-                problems.addAll(parsed.problems());
-                if (parsed.pool() != null) {
-                    pools.add(parsed.pool());
-                }
-            }
-        }
-        AllocationResult alloc = allocationMemo.sameInput(candidates, pools, allocations) ? allocationMemo.result()
-                : allocator.allocate(candidates, pools, allocations);
-        allocationMemo = new AllocationMemo(candidates, pools, alloc);
-        long allocated = System.nanoTime();
-        problems.addAll(alloc.problems());
-        allocations = alloc.next();
-        store.save(allocations);
-        Map<NamespacedName, Service> nowAccepted = new LinkedHashMap<>();
-        for (Service svc : alloc.accepted()) {
-            NamespacedName nn = NamespacedName.of(svc);
-            Service before = accepted.get(nn);
-            // an unchanged service keeps its instance, so the caches downstream (by identity) hit
-            nowAccepted.put(nn, svc.equals(before) ? before : svc);
+        Admitted admitted = admission.admit(snap);
+        long admittedAt = System.nanoTime();
+        problems.addAll(admitted.problems());
+        Map<NamespacedName, String> sources = admitted.sources();
+        for (Service svc : admitted.services()) {
             uids.put(ObjectRef.of(svc), svc.getMetadata().getUid());
         }
-        accepted = nowAccepted;
-        List<Service> admitted = List.copyOf(nowAccepted.values());
-
-        List<EndpointSlice> userSlices = new ArrayList<>();
-        for (Sourced<EndpointSlice> s : snap.ofType(EndpointSlice.class)) {
-            List<FieldError> errors = EndpointSliceValidation.validate(s.object(), true); // loopback backends are normal standalone
-            if (errors.isEmpty()) {
-                userSlices.add(s.object());
-            } else {
-                problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
-            }
-        }
-        Translation translation = translator.translate(new TranslatorInput(admitted, sources,
+        List<EndpointSlice> userSlices = admitted.slices();
+        Translation translation = translator.translate(new TranslatorInput(admitted.services(), sources,
                 objects(snap, Pod.class), userSlices, objects(snap, Endpoints.class), config.nodeName(),
                 config.nodeAddresses()));
         problems.addAll(translation.problems());
 
         List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
         slices.addAll(userSlices);
-        IngressTranslation http = ingress == null ? null : ingress.sync(snap, admitted, slices, problems);
+        IngressTranslation http = ingress == null ? null : ingress.sync(snap, admitted.services(), slices, problems);
         DesiredState desired = http == null ? translation.state()
                 : new DesiredState(translation.state().l4(), http.http());
         long translated = System.nanoTime();
@@ -235,94 +167,21 @@ public final class Controller implements AutoCloseable {
         List<String> notReady = new ArrayList<>();
         new java.util.TreeMap<>(failures).forEach((key, reason) ->
                 notReady.add("listener " + key + ": failed to bind: " + reason));
-        view = new ClusterView(admitted, slices, events.events(), nodes(snap), true,
+        view = new ClusterView(admitted.services(), slices, events.events(), nodes(snap), true,
                 listenerStatuses(translation.state(), failures), http == null ? List.of() : http.handled(), notReady);
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !desired.equals(lastState);
         lastState = desired;
-        String line = "sync #{}: {} services, {} listeners ({} failed); validate {} ms, allocate {} ms, "
+        String line = "sync #{}: {} services, {} listeners ({} failed); admit {} ms, "
                 + "translate {} ms, apply {} ms";
-        Object[] args = {++syncs, nowAccepted.size(), translation.state().l4().size(), failures.size(),
-                (validated - start) / 1_000_000, (allocated - validated) / 1_000_000,
-                (translated - allocated) / 1_000_000, (applied - translated) / 1_000_000};
+        Object[] args = {++syncs, admitted.services().size(), translation.state().l4().size(), failures.size(),
+                (admittedAt - start) / 1_000_000, (translated - admittedAt) / 1_000_000, (applied - translated) / 1_000_000};
         if (changed) {
             log.info(line, args);
         } else {
             log.debug(line, args);
         }
         syncObservers.forEach(Runnable::run);
-    }
-
-    /**
-     * Defaulting and validation of one manifest: the candidate for allocation is the defaulted manifest when
-     * valid, else the last accepted version. As with {@code kubectl apply}, fields the user leaves out keep
-     * their live values (clusterIP, healthCheckNodePort).
-     */
-    private static Checked check(Sourced<Service> s, Service last) {
-        Service desired = ServiceDefaults.apply(s.object());
-        List<FieldError> errors;
-        if (last == null) {
-            errors = ServiceValidation.validate(desired);
-        } else {
-            desired = keepLiveFields(desired, last);
-            errors = ServiceValidation.validateUpdate(desired, last);
-        }
-        if (!errors.isEmpty()) {
-            return new Checked(s.object(), s.source(), last,
-                    last == null ? null : new Candidate(last, last, s.source()),
-                    List.of(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors)));
-        }
-        return new Checked(s.object(), s.source(), last, new Candidate(desired, last, s.source()),
-                ServiceSupport.unsupported(desired, s.source()));
-    }
-
-    /** The outcome of {@link #check}, kept while its inputs are the same instances. */
-    private record Checked(Service manifest, String source, Service last, Candidate candidate, List<Problem> problems) {
-        boolean sameInput(Sourced<Service> s, Service lastAccepted) {
-            return manifest == s.object() && last == lastAccepted && java.util.Objects.equals(source, s.source());
-        }
-    }
-
-    /** The last allocation, reused while its inputs are the same instances (allocation is deterministic). */
-    private record AllocationMemo(List<Candidate> candidates, List<IpPool> pools, AllocationResult result) {
-        static final AllocationMemo NONE = new AllocationMemo(List.of(), List.of(), null);
-
-        boolean sameInput(List<Candidate> now, List<IpPool> nowPools, Allocations previous) {
-            if (result == null || previous != result.next() || !pools.equals(nowPools) || now.size() != candidates.size()) {
-                return false;
-            }
-            for (int i = 0; i < now.size(); i++) {
-                Candidate a = now.get(i);
-                Candidate b = candidates.get(i);
-                if (a.desired() != b.desired() || a.lastAccepted() != b.lastAccepted()
-                        || !java.util.Objects.equals(a.source(), b.source())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    private static Service keepLiveFields(Service desired, Service last) {
-        var spec = desired.getSpec();
-        if ("ExternalName".equals(spec.getType())) {
-            return desired;
-        }
-        boolean unsetIp = spec.getClusterIP() == null || spec.getClusterIP().isEmpty();
-        boolean unsetHc = spec.getHealthCheckNodePort() == null && "Local".equals(spec.getExternalTrafficPolicy())
-                && "LoadBalancer".equals(spec.getType());
-        if (!unsetIp && !unsetHc) {
-            return desired;
-        }
-        ServiceBuilder b = new ServiceBuilder(desired);
-        if (unsetIp && last.getSpec().getClusterIP() != null) {
-            b.editSpec().withClusterIP(last.getSpec().getClusterIP()).withClusterIPs(last.getSpec().getClusterIPs())
-                    .endSpec();
-        }
-        if (unsetHc && last.getSpec().getHealthCheckNodePort() != null) {
-            b.editSpec().withHealthCheckNodePort(last.getSpec().getHealthCheckNodePort()).endSpec();
-        }
-        return b.build();
     }
 
     /** The admin view of every listener; statuses of unchanged listeners (same instance) are reused. */

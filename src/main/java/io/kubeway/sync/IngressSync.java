@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.kubeway.admission.LastAccepted;
 import io.kubeway.core.FieldError;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
@@ -38,8 +39,8 @@ import static java.util.Objects.requireNonNull;
 public final class IngressSync {
     private final IngressOptions options;
     private final TlsCertificate defaultCertificate;
-    private Map<NamespacedName, Ingress> lastGoodIngress = Map.of();
-    private Map<NamespacedName, Secret> lastGoodSecret = Map.of();
+    private final LastAccepted<Ingress> lastGoodIngress = new LastAccepted<>();
+    private final LastAccepted<Secret> lastGoodSecret = new LastAccepted<>();
     /** TLS Secrets parse once per instance: parsing checks signatures. */
     private Map<NamespacedName, Parsed> parsedSecrets = Map.of();
 
@@ -94,7 +95,6 @@ public final class IngressSync {
 
     /** Valid Ingresses, or their last good version when an edit made them invalid. */
     private List<Sourced<Ingress>> ingresses(ClusterSnapshot snap, List<Problem> problems) {
-        Map<NamespacedName, Ingress> good = new HashMap<>();
         List<Sourced<Ingress>> out = new ArrayList<>();
         Map<NamespacedName, String> seen = new HashMap<>();
         String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
@@ -102,19 +102,18 @@ public final class IngressSync {
             NamespacedName nn = NamespacedName.of(raw.object());
             Sourced<Ingress> s = stamped(raw, seen, firstSeen.getOrDefault(nn, now));
             List<FieldError> errors = IngressValidation.validate(s.object());
-            Ingress before = lastGoodIngress.get(nn);
+            Ingress before = lastGoodIngress.last(nn);
             if (errors.isEmpty()) {
-                good.put(nn, s.object());
-                out.add(s);
+                out.add(new Sourced<>(lastGoodIngress.accept(nn, s.object()), s.source()));
             } else if (before != null) {
                 problems.add(Problem.invalid(ObjectRef.of(s.object()), s.source(), errors));
-                good.put(nn, before);
+                lastGoodIngress.accept(nn, before);
                 out.add(new Sourced<>(before, s.source()));
             } else {
                 out.add(s); // the translator reports it and leaves it out
             }
         }
-        lastGoodIngress = good;
+        lastGoodIngress.endPass();
         firstSeen = seen;
         return out;
     }
@@ -136,7 +135,6 @@ public final class IngressSync {
 
     /** Secrets, with a TLS Secret that broke replaced by its last good version. */
     private List<Sourced<Secret>> secrets(ClusterSnapshot snap, List<Problem> problems) {
-        Map<NamespacedName, Secret> good = new HashMap<>();
         Map<NamespacedName, Parsed> parsed = new HashMap<>();
         List<Sourced<Secret>> out = new ArrayList<>();
         for (Sourced<Secret> s : snap.ofType(Secret.class)) {
@@ -150,22 +148,22 @@ public final class IngressSync {
                 p = new Parsed(s.object(), TlsSecrets.parse(s.object()));
             }
             parsed.put(nn, p);
-            Secret before = lastGoodSecret.get(nn);
+            Secret before = lastGoodSecret.last(nn);
             if (p.result() instanceof TlsSecrets.Result.Invalid invalid && before != null) {
                 problems.add(Problem.warning(ObjectRef.of(s.object()), s.source(), "InvalidSecret",
                         invalid.message() + "; keeping the last good certificate"));
-                good.put(nn, before);
+                lastGoodSecret.accept(nn, before);
                 parsed.put(nn, parsedSecrets.get(nn) != null && parsedSecrets.get(nn).secret() == before
                         ? parsedSecrets.get(nn) : new Parsed(before, TlsSecrets.parse(before)));
                 out.add(new Sourced<>(before, s.source()));
             } else {
                 if (p.result() instanceof TlsSecrets.Result.Ok) {
-                    good.put(nn, s.object());
+                    lastGoodSecret.accept(nn, s.object());
                 }
                 out.add(s);
             }
         }
-        lastGoodSecret = good;
+        lastGoodSecret.endPass();
         parsedSecrets = parsed;
         return out;
     }
