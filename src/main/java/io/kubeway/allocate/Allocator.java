@@ -45,8 +45,7 @@ public final class Allocator {
 
     private final ServiceCidr cidr;
     private final PortRange nodePortRange;
-    private final List<IpPool> defaultPools;
-    private final String loadBalancerClass;
+    private final LoadBalancerIps loadBalancerIps;
     private final Clock clock;
 
     /** Validates the config; throws {@link IllegalArgumentException} naming the bad field. */
@@ -66,8 +65,8 @@ public final class Allocator {
                 throw new IllegalArgumentException("defaultPools[" + i + "]: " + e.getMessage(), e);
             }
         }
-        this.defaultPools = ranges.isEmpty() ? List.of() : List.of(new IpPool("default", ranges, true, true));
-        this.loadBalancerClass = required(config.loadBalancerClass(), "loadBalancerClass");
+        this.loadBalancerIps = new LoadBalancerIps(ranges.isEmpty() ? List.of() : List.of(new IpPool("default", ranges,
+                true, true)), required(config.loadBalancerClass(), "loadBalancerClass"), cidr.ipv6());
     }
 
     private static String required(String value, String field) {
@@ -90,8 +89,11 @@ public final class Allocator {
         List<Problem> problems = new ArrayList<>();
         List<Candidate> order = processingOrder(candidates, previous, problems);
         Map<NamespacedName, Admitted> admitted = admitAll(order, previous, problems);
-        Map<NamespacedName, LoadBalancerAllocator.Outcome> lb =
-                allocateLoadBalancers(admitted, declaredPools, previous);
+        List<Service> admittedServices = admitted.values().stream().map(Admitted::service).toList();
+        Map<NamespacedName, LoadBalancerIps.Outcome> lb = loadBalancerIps.assign(admittedServices, declaredPools, nn -> {
+            ServiceAllocation prev = previous.services().get(nn);
+            return prev == null ? List.of() : prev.loadBalancerIPs();
+        });
 
         List<Service> accepted = new ArrayList<>();
         Map<NamespacedName, ServiceAllocation> next = new HashMap<>();
@@ -99,8 +101,7 @@ public final class Allocator {
             NamespacedName nn = name(c);
             Admitted a = nn == null ? null : admitted.remove(nn); // remove: a duplicate candidate adds nothing
             if (a == null) continue;
-            LoadBalancerAllocator.Outcome outcome =
-                    lb.getOrDefault(nn, new LoadBalancerAllocator.Outcome(List.of(), null));
+            LoadBalancerIps.Outcome outcome = lb.getOrDefault(nn, new LoadBalancerIps.Outcome(List.of(), null));
             if (outcome.failure() != null) {
                 problems.add(Problem.warning(ObjectRef.of("Service", nn), a.source(), "AllocationFailed",
                         "Failed to allocate IP for \"" + nn + "\": " + outcome.failure()));
@@ -110,7 +111,7 @@ public final class Allocator {
             String created = prev != null && !prev.creationTimestamp().isEmpty() ? prev.creationTimestamp() : now;
             ServiceAllocation allocation = new ServiceAllocation(uid, created, a.ipPlan().clusterIPs(),
                     a.portPlan().byKey(), a.portPlan().healthCheckNodePort(),
-                    outcome.ips().stream().map(IpAddress::toString).toList());
+                    outcome.ips());
             next.put(nn, allocation);
             accepted.add(stored(a, allocation));
         }
@@ -214,27 +215,6 @@ public final class Allocator {
         clusterIps.commit(nn, ipPlan.ip());
         nodePorts.commit(nn, portPlan.numbers());
         return new Admitted(svc, ipPlan, portPlan, source);
-    }
-
-    private Map<NamespacedName, LoadBalancerAllocator.Outcome> allocateLoadBalancers(
-            Map<NamespacedName, Admitted> admitted, List<IpPool> declaredPools, Allocations previous) {
-        List<IpPool> pools = new ArrayList<>(declaredPools.isEmpty() ? defaultPools : declaredPools);
-        pools.sort(Comparator.comparing(IpPool::name));
-        List<LoadBalancerAllocator.Request> requests = new ArrayList<>();
-        admitted.forEach((nn, a) -> {
-            if (wantsOurLoadBalancer(a.service())) {
-                ServiceAllocation prev = previous.services().get(nn);
-                requests.add(new LoadBalancerAllocator.Request(nn, a.service(),
-                        prev == null ? List.of() : prev.loadBalancerIPs()));
-            }
-        });
-        return new LoadBalancerAllocator(pools, cidr.ipv6()).allocate(requests);
-    }
-
-    /** Type LoadBalancer with no class or ours; Services of another class stay pending, silently. */
-    private boolean wantsOurLoadBalancer(Service svc) {
-        String cls = Services.spec(svc).getLoadBalancerClass();
-        return Services.type(svc).equals(Services.LOAD_BALANCER) && (cls == null || cls.equals(loadBalancerClass));
     }
 
     /** A deep copy of the admitted version carrying everything the API server and MetalLB would set. */
