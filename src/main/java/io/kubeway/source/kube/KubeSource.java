@@ -45,6 +45,10 @@ import static java.util.Objects.requireNonNull;
 public final class KubeSource implements ObjectSource {
     private static final Logger log = LoggerFactory.getLogger(KubeSource.class);
 
+    /** MetalLB's IPAddressPool resource (read from Kubeway's own namespace). */
+    public static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext IP_ADDRESS_POOLS =
+            WatchedKind.POOLS;
+
     private final KubernetesClient client;
     private final String ownNamespace;
     private final WatchHealth health;

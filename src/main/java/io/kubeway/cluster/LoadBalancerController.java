@@ -1,0 +1,137 @@
+package io.kubeway.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.kubeway.allocate.IpAddress;
+import io.kubeway.allocate.IpPool;
+import io.kubeway.allocate.IpRange;
+import io.kubeway.allocate.LoadBalancerIps;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.core.ObjectRef;
+import io.kubeway.core.Problem;
+import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.source.ClusterSnapshot.Sourced;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The elected load-balancer controller's pass (MetalLB's controller): LoadBalancer IPs from the IPAddressPools
+ * in Kubeway's namespace for Services of type LoadBalancer with no class or ours, written to
+ * {@code status.loadBalancer.ingress}. The Services' status is the only memory: a restarted or newly elected
+ * controller reads what every Service holds and keeps it, so IPs never reshuffle. An IP is released (status
+ * emptied) when its Service stops being a LoadBalancer of ours. Only differences are written, and a write is
+ * not repeated while the watch has not yet delivered it back (no flapping).
+ */
+public final class LoadBalancerController {
+    static final String VIP = "VIP";
+    private static final Duration REWRITE_AFTER = Duration.ofSeconds(10);
+
+    private final LoadBalancerIps ips;
+    private final StatusWriter writer;
+    private final Clock clock;
+    private final Map<NamespacedName, Written> written = new HashMap<>();
+
+    private record Written(List<String> ips, Instant at) {
+    }
+
+    public LoadBalancerController(LoadBalancerIps ips, StatusWriter writer, Clock clock) {
+        this.ips = requireNonNull(ips, "ips");
+        this.writer = requireNonNull(writer, "writer");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** One pass over the latest snapshot; returns what users must see (allocation failures, write errors). */
+    public List<Problem> sync(ClusterSnapshot snap) {
+        List<Problem> problems = new ArrayList<>();
+        List<IpPool> pools = pools(snap, problems);
+        List<Service> services = snap.ofType(Service.class).stream().map(Sourced::object).toList();
+        Map<NamespacedName, List<String>> current = new HashMap<>();
+        services.forEach(s -> current.put(NamespacedName.of(s), statusIps(s)));
+        Map<NamespacedName, LoadBalancerIps.Outcome> outcomes = ips.assign(services, pools,
+                nn -> current.getOrDefault(nn, List.of()));
+        Instant now = clock.instant();
+        for (Service svc : services) {
+            NamespacedName nn = NamespacedName.of(svc);
+            List<String> held = current.get(nn);
+            List<String> want;
+            LoadBalancerIps.Outcome outcome = outcomes.get(nn);
+            if (outcome != null) {
+                want = outcome.ips();
+                if (outcome.failure() != null) {
+                    problems.add(Problem.warning(ObjectRef.of("Service", nn), null, "AllocationFailed",
+                            "Failed to allocate IP for \"" + nn + "\": " + outcome.failure()));
+                }
+            } else if (!held.isEmpty() && !ips.wants(svc) && inPools(held, pools)) {
+                want = List.of(); // no longer ours: release
+            } else {
+                continue;
+            }
+            if (want.equals(held)) {
+                written.remove(nn);
+                continue;
+            }
+            Written w = written.get(nn);
+            if (w != null && w.ips().equals(want) && Duration.between(w.at(), now).compareTo(REWRITE_AFTER) < 0) {
+                continue; // written; the watch has not brought it back yet
+            }
+            try {
+                writer.serviceLoadBalancer(nn, want.stream().map(LoadBalancerController::vip).toList());
+                written.put(nn, new Written(want, now));
+            } catch (RuntimeException e) {
+                problems.add(Problem.warning(ObjectRef.of("Service", nn), null, "StatusUpdateFailed",
+                        "cannot write status.loadBalancer of " + nn + ": " + e.getMessage()));
+            }
+        }
+        written.keySet().retainAll(current.keySet());
+        return problems;
+    }
+
+    private static List<IpPool> pools(ClusterSnapshot snap, List<Problem> problems) {
+        List<IpPool> pools = new ArrayList<>();
+        for (Sourced<GenericKubernetesResource> r : snap.ofType(GenericKubernetesResource.class)) {
+            if ("IPAddressPool".equals(r.object().getKind())
+                    && "metallb.io/v1beta1".equals(r.object().getApiVersion())) {
+                var parsed = IpPool.fromResource(r.object(), r.source());
+                problems.addAll(parsed.problems());
+                if (parsed.pool() != null) pools.add(parsed.pool());
+            }
+        }
+        return pools;
+    }
+
+    static List<String> statusIps(Service svc) {
+        if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
+                || svc.getStatus().getLoadBalancer().getIngress() == null) {
+            return List.of();
+        }
+        return svc.getStatus().getLoadBalancer().getIngress().stream().map(LoadBalancerIngress::getIp)
+                .filter(Objects::nonNull).toList();
+    }
+
+    private static boolean inPools(List<String> held, List<IpPool> pools) {
+        for (String ip : held) {
+            IpAddress a = IpAddress.tryParse(ip);
+            for (IpPool p : pools) {
+                for (IpRange r : p.ranges()) {
+                    if (a != null && r.contains(a)) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static LoadBalancerIngress vip(String ip) {
+        return new LoadBalancerIngressBuilder().withIp(ip).withIpMode(VIP).build();
+    }
+}
