@@ -17,11 +17,12 @@ import static java.util.Objects.requireNonNull;
  * @param pollInterval  how often manifest files are checked for changes
  * @param transport     Netty transport: auto (io_uring, else epoll, else nio), io_uring, epoll or nio
  * @param ingress       the Ingress controller's settings
+ * @param cluster       how to run in a cluster, or null to run standalone from {@code manifests}
  */
 public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                              List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                              InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
-                             String transport, IngressSettings ingress) {
+                             String transport, IngressSettings ingress, ClusterSettings cluster) {
     /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
     public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
 
@@ -37,5 +38,20 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         requireNonNull(pollInterval, "pollInterval");
         requireNonNull(transport, "transport");
         requireNonNull(ingress, "ingress");
+        if (cluster == null && manifests.isEmpty()) {
+            throw new IllegalArgumentException("no manifests to serve and no cluster to watch");
+        }
+        if (cluster != null && !manifests.isEmpty()) {
+            throw new IllegalArgumentException("-f and --kubeconfig are exclusive: serve files or watch a cluster");
+        }
+    }
+
+    /** Standalone options (no cluster). */
+    public KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
+                          List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
+                          InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
+                          String transport, IngressSettings ingress) {
+        this(manifests, serviceCidr, nodePortRange, nodeAddresses, lbPools, stateDir, adminAddress, nodeName, workers,
+                pollInterval, transport, ingress, null);
     }
 }

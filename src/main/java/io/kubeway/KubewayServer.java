@@ -1,6 +1,21 @@
 package io.kubeway;
 
 import io.kubeway.admin.AdminServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeway.admission.Admission;
+import io.kubeway.admission.ApiServerAdmission;
+import io.kubeway.allocate.LoadBalancerIps;
+import io.kubeway.cluster.ApiStatusWriter;
+import io.kubeway.cluster.IngressStatusController;
+import io.kubeway.cluster.KubeClients;
+import io.kubeway.cluster.LeaderElection;
+import io.kubeway.cluster.LeaderLoop;
+import io.kubeway.cluster.LoadBalancerController;
+import io.kubeway.cluster.NodeAgent;
+import io.kubeway.dataplane.host.ServiceAddresses;
+import io.kubeway.source.ObjectSource;
+import io.kubeway.source.kube.KubeSource;
+import java.util.ArrayList;
 import io.kubeway.admin.ClusterView;
 import io.kubeway.admission.StandaloneAdmission;
 import io.kubeway.allocate.AllocationStore;
@@ -44,12 +59,14 @@ public final class KubewayServer implements AutoCloseable {
     private final Controller controller;
     private final DemoBackends demoBackends = new DemoBackends();
     private final AdminServer admin;
+    private KubernetesClient client;
+    private LeaderLoop leader;
+    private NodeAgent nodeAgent;
+    private KubeSource kubeSource;
 
     private KubewayServer(KubewayOptions o, Clock clock) {
         new JvmMemoryMetrics().bindTo(registry);
-        Allocator allocator = new Allocator(new AllocatorConfig(o.serviceCidr(), o.nodePortRange(), o.lbPools(),
-                KubewayOptions.LOAD_BALANCER_CLASS), clock);
-        FileSource source = new FileSource(o.manifests(), o.pollInterval());
+        ClusterSettings cluster = o.cluster();
         dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport()),
                 registry, clock);
         try {
@@ -57,7 +74,7 @@ public final class KubewayServer implements AutoCloseable {
             http = new HttpDataplane(dataplane.transport(), dataplane.group(), HttpEngineConfig.defaults()
                     .withTrustedProxies(in.trustedProxies()).withAccessLog(in.accessLog()), registry, clock);
             HttpDataplane engine = http;
-            Dataplane both = new CompositeDataplane(List.of(dataplane, new Dataplane() {
+            Dataplane httpPart = new Dataplane() {
                 @Override
                 public Map<ListenKey, String> apply(DesiredState state) {
                     return engine.apply(state.http());
@@ -67,22 +84,80 @@ public final class KubewayServer implements AutoCloseable {
                 public void close() {
                     // closed by the server, after the controller has stopped
                 }
-            }));
-            IngressSync ingress = new IngressSync(ingressOptions(o), DefaultCertificate.loadOrCreate(o.stateDir(), clock),
-                    clock);
+            };
+            boolean proxy = cluster == null || cluster.has(ClusterSettings.Role.PROXY);
+            boolean ingressRole = cluster == null || cluster.has(ClusterSettings.Role.INGRESS);
+            List<Dataplane> parts = new ArrayList<>();
+            if (proxy) parts.add(cluster == null ? dataplane : serviceAddresses(dataplane, o));
+            if (ingressRole) parts.add(httpPart);
+            IngressSync ingress = ingressRole ? new IngressSync(ingressOptions(o),
+                    DefaultCertificate.loadOrCreate(o.stateDir(), clock), clock) : null;
+            ObjectSource source;
+            Admission admission;
+            if (cluster == null) {
+                source = new FileSource(o.manifests(), o.pollInterval());
+                admission = new StandaloneAdmission(new Allocator(new AllocatorConfig(o.serviceCidr(), o.nodePortRange(),
+                        o.lbPools(), KubewayOptions.LOAD_BALANCER_CLASS), clock), new AllocationStore(o.stateDir()));
+            } else {
+                client = KubeClients.create(cluster);
+                kubeSource = new KubeSource(client, cluster.namespace(), clock);
+                source = kubeSource;
+                admission = new ApiServerAdmission();
+            }
             controller = new Controller(new ControllerConfig(o.nodeName(), o.nodeAddresses(), Duration.ofMillis(20),
-                    Duration.ofSeconds(30)), source, new StandaloneAdmission(allocator, new AllocationStore(o.stateDir())),
-                    both, ingress, registry, clock);
-            controller.onSnapshot(demoBackends::reconcile);
+                    Duration.ofSeconds(30)), source, admission, new CompositeDataplane(parts), ingress, registry, clock);
+            if (cluster == null) {
+                controller.onSnapshot(demoBackends::reconcile);
+            } else {
+                leader = leaderLoop(o, cluster, client, clock);
+                controller.onSnapshot(leader::changed);
+                if (proxy) {
+                    nodeAgent = new NodeAgent(client, cluster.namespace(), o.nodeName(), o.nodeAddresses(),
+                            kubeSource::nodeLeases, clock);
+                    controller.onSnapshot(nodeAgent::changed);
+                }
+                controller.onSynced(() -> leader.changed(null));
+            }
             admin = new AdminServer(o.adminAddress(), controller::view, registry);
         } catch (RuntimeException e) {
+            if (leader != null) {
+                leader.close();
+            }
             if (http != null) {
                 http.close();
             }
             dataplane.close();
             demoBackends.close();
+            if (client != null) {
+                client.close();
+            }
             throw e;
         }
+    }
+
+    /** The proxy role in a cluster: Service IPs on kubeway0 before the proxy binds them. */
+    private static Dataplane serviceAddresses(ProxyDataplane proxy, KubewayOptions o) {
+        ServiceAddresses addresses = new ServiceAddresses(proxy, ServiceAddresses.INTERFACE, o.nodeAddresses());
+        try {
+            addresses.init();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot set up " + ServiceAddresses.INTERFACE
+                    + " for Service IPs (the proxy role needs NET_ADMIN and iproute2): " + e.getMessage(), e);
+        }
+        return addresses;
+    }
+
+    private LeaderLoop leaderLoop(KubewayOptions o, ClusterSettings cluster, KubernetesClient client, Clock clock) {
+        ApiStatusWriter writer = new ApiStatusWriter(client);
+        LoadBalancerController lb = cluster.has(ClusterSettings.Role.LOADBALANCER)
+                ? new LoadBalancerController(new LoadBalancerIps(List.of(), KubewayOptions.LOAD_BALANCER_CLASS, false),
+                writer, clock) : null;
+        IngressStatusController status = cluster.has(ClusterSettings.Role.INGRESS)
+                ? new IngressStatusController(writer) : null;
+        LeaderLoop loop = new LeaderLoop(onChange -> new LeaderElection(client, cluster.namespace(),
+                ClusterSettings.LEASE_NAME, cluster.identity(), cluster.election(), onChange), lb, status,
+                () -> controller.view().ingresses(), problems -> controller.report("leader", problems));
+        return loop;
     }
 
     private static IngressOptions ingressOptions(KubewayOptions o) {
@@ -111,6 +186,12 @@ public final class KubewayServer implements AutoCloseable {
     public static KubewayServer start(KubewayOptions options, Clock clock) {
         KubewayServer server = new KubewayServer(options, clock);
         server.controller.start();
+        if (server.leader != null) {
+            server.leader.start();
+        }
+        if (server.nodeAgent != null) {
+            server.nodeAgent.start();
+        }
         return server;
     }
 
@@ -137,9 +218,23 @@ public final class KubewayServer implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
+        if (leader != null) {
+            leader.close();
+        }
+        if (nodeAgent != null) {
+            nodeAgent.close();
+        }
         controller.close();
         http.close();
         dataplane.close();
         demoBackends.close();
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** Whether this instance leads (always false standalone). */
+    public boolean leading() {
+        return leader != null && leader.leading();
     }
 }

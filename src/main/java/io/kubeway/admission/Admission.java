@@ -11,4 +11,12 @@ import io.kubeway.source.ClusterSnapshot;
 public interface Admission {
     /** Called on the sync thread only, once per sync, with the latest snapshot. Never throws for bad objects. */
     Admitted admit(ClusterSnapshot snapshot);
+
+    /**
+     * Whether selector Services get their EndpointSlices derived from Pods here (standalone), rather than taken
+     * from the API server's EndpointSlice controller.
+     */
+    default boolean derivesEndpointSlices() {
+        return true;
+    }
 }

@@ -17,7 +17,7 @@ public record Admitted(List<Service> services, Map<NamespacedName, String> sourc
                        List<Problem> problems) {
     public Admitted {
         services = List.copyOf(services);
-        sources = Map.copyOf(sources);
+        sources = Map.copyOf(sources); // only objects that have a source (a file); none from an API server
         slices = List.copyOf(slices);
         problems = List.copyOf(problems);
     }

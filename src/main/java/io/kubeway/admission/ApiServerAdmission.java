@@ -28,6 +28,11 @@ public final class ApiServerAdmission implements Admission {
     public static final String SERVICE_PROXY_NAME = "service.kubernetes.io/service-proxy-name";
 
     @Override
+    public boolean derivesEndpointSlices() {
+        return false; // the API server's EndpointSlice controller did
+    }
+
+    @Override
     public Admitted admit(ClusterSnapshot snap) {
         List<Service> services = new ArrayList<>();
         Map<NamespacedName, String> sources = new HashMap<>();
@@ -38,7 +43,9 @@ public final class ApiServerAdmission implements Admission {
                 continue;
             }
             NamespacedName nn = NamespacedName.of(svc);
-            sources.put(nn, s.source());
+            if (s.source() != null) {
+                sources.put(nn, s.source());
+            }
             services.add(svc);
             problems.addAll(ServiceSupport.unsupported(svc, s.source()));
         }

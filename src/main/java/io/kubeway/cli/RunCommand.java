@@ -3,7 +3,9 @@ package io.kubeway.cli;
 import io.kubeway.core.IpLiterals;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.kubeway.ClusterSettings;
 import io.kubeway.IngressSettings;
+import io.kubeway.cluster.LeaderElection;
 import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
 import picocli.CommandLine.Command;
@@ -31,9 +33,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RunCommand implements Callable<Integer> {
     private static final AtomicBoolean RUNNING = new AtomicBoolean();
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH",
+    @Option(names = {"-f", "--filename"}, paramLabel = "PATH",
             description = "Manifest file or folder (YAML or JSON, multi-document); repeatable.")
-    List<Path> manifests;
+    List<Path> manifests = new ArrayList<>();
+
+    @Option(names = "--kubeconfig", paramLabel = "PATH",
+            description = "Watch the cluster of this kubeconfig instead of files (in a pod, the service account is used"
+                    + " when neither -f nor --kubeconfig is given).")
+    Path kubeconfig;
+
+    @Option(names = "--roles", defaultValue = "proxy,loadbalancer,ingress",
+            description = "In a cluster: proxy (node proxy), loadbalancer (LoadBalancer IPs, elected), ingress "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String roles;
+
+    @Option(names = "--namespace",
+            description = "In a cluster: Kubeway's namespace, for IPAddressPools and its Lease (default: POD_NAMESPACE,"
+                    + " else kubeway-system).")
+    String namespace;
 
     @Option(names = "--service-cidr", defaultValue = "127.96.0.0/12", description = "ClusterIP range (default: ${DEFAULT-VALUE}).")
     String serviceCidr;
@@ -100,6 +117,29 @@ final class RunCommand implements Callable<Integer> {
             description = "Ingress access log on stderr: off, text or json (default: ${DEFAULT-VALUE}).")
     String accessLog;
 
+    /** Null standalone (-f); the cluster settings with --kubeconfig, or in a pod without -f. */
+    private ClusterSettings cluster() {
+        boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null;
+        if (!manifests.isEmpty() && kubeconfig != null) {
+            throw new IllegalArgumentException("-f and --kubeconfig are exclusive: serve manifest files or watch a cluster");
+        }
+        if (!manifests.isEmpty() || (kubeconfig == null && !inPod)) {
+            if (manifests.isEmpty()) {
+                throw new IllegalArgumentException("nothing to serve: give -f PATH (manifest files or folders), or "
+                        + "--kubeconfig PATH to watch a cluster");
+            }
+            return null;
+        }
+        String ns = namespace != null ? namespace : envOr("POD_NAMESPACE", "kubeway-system");
+        return new ClusterSettings(kubeconfig, ClusterSettings.Role.parse(roles), ns, envOr("POD_NAME", hostName()),
+                LeaderElection.Timing.DEFAULT);
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
     static boolean isRunning() {
         return RUNNING.get();
     }
@@ -108,10 +148,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KubewayOptions options = new KubewayOptions(manifests, serviceCidr, nodePortRange, resolveNodeAddresses(),
                 lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, parseHostPort(adminAddress),
-                nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200), transport,
+                nodeName != null ? nodeName : envOr("NODE_NAME", hostName()), workers, Duration.ofMillis(200), transport,
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort(ingressHttpAddress),
                         optionalHostPort(ingressHttpsAddress), defaultBackendService, publishService,
-                        publishStatusAddresses, trustedProxies, accessLog));
+                        publishStatusAddresses, trustedProxies, accessLog), cluster());
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         RUNNING.set(true);
         CountDownLatch firstSync = new CountDownLatch(1);
@@ -124,7 +164,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void printWelcome(PrintStream out, KubewayServer server, KubewayOptions o) {
-        out.printf("kubeway is serving %s (data plane: %s, admin API: http://%s)%n", o.manifests(),
+        out.printf("kubeway is serving %s (data plane: %s, admin API: http://%s)%n",
+                o.cluster() == null ? o.manifests() : "the cluster (roles " + o.cluster().roles() + ")",
                 server.transportName(), hostPort(server.adminAddress()));
         List<Service> services = server.view().services();
         if (!services.isEmpty()) {

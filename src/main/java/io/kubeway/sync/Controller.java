@@ -57,6 +57,7 @@ public final class Controller implements AutoCloseable {
     private final SyncRunner runner;
     private final List<Consumer<ClusterSnapshot>> snapshotObservers = new CopyOnWriteArrayList<>();
     private final List<Runnable> syncObservers = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Problem>> reported = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Timer syncDuration;
     private final Timer syncLatency;
@@ -91,6 +92,18 @@ public final class Controller implements AutoCloseable {
     /** Called with every new snapshot, before it is translated (used to start demo backends). */
     public void onSnapshot(Consumer<ClusterSnapshot> observer) {
         snapshotObservers.add(observer);
+    }
+
+    /**
+     * Problems found outside the node loop (the leader loop's allocation failures, status write errors), shown as
+     * events with the next sync's own; a changed set asks for a sync.
+     */
+    public void report(String origin, List<Problem> problems) {
+        List<Problem> copy = List.copyOf(problems);
+        List<Problem> before = reported.put(origin, copy);
+        if (!copy.equals(before == null ? List.of() : before)) {
+            runner.request();
+        }
     }
 
     /** Called after every sync. */
@@ -135,7 +148,7 @@ public final class Controller implements AutoCloseable {
         List<EndpointSlice> userSlices = admitted.slices();
         Translation translation = translator.translate(new TranslatorInput(admitted.services(), sources,
                 objects(snap, Pod.class), userSlices, objects(snap, Endpoints.class), config.nodeName(),
-                config.nodeAddresses()));
+                config.nodeAddresses(), admission.derivesEndpointSlices()));
         problems.addAll(translation.problems());
 
         List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
@@ -162,6 +175,7 @@ public final class Controller implements AutoCloseable {
             problems.add(Problem.warning(ObjectRef.of("Service", nn), sources.get(nn), "ListenFailed",
                     l.kind() + " listener " + key + " for " + l.service() + " failed: " + reason));
         });
+        reported.values().forEach(problems::addAll);
         events.observe(problems, uids::get);
 
         List<String> notReady = new ArrayList<>();

@@ -43,7 +43,7 @@ record ServiceTranslation(NamespacedName name, List<EndpointSlice> slices, List<
         }
         List<EndpointSlice> derived = List.of();
         List<EndpointSlice> own = userSlices;
-        if (selected != null) {
+        if (selected != null && in.deriveSlices()) {
             derived = EndpointSliceController.slicesFor(svc, selected, in.nodeName());
             // the slices are made with the service: they share its age
             derived.forEach(s -> s.getMetadata().setCreationTimestamp(svc.getMetadata().getCreationTimestamp()));

@@ -15,6 +15,9 @@ import java.util.Map;
  * the user's own EndpointSlices and legacy Endpoints, and this node.
  *
  * @param sources where each service came from, for problem messages
+ * @param deriveSlices whether selector Services get EndpointSlices derived from the pods here (standalone), or
+ *                     take the given slices as they are (in a cluster, the API server's EndpointSlice
+ *                     controller made them)
  */
 public record TranslatorInput(
         List<Service> services,
@@ -23,7 +26,15 @@ public record TranslatorInput(
         List<EndpointSlice> userSlices,
         List<Endpoints> endpoints,
         String nodeName,
-        List<InetAddress> nodeAddresses) {
+        List<InetAddress> nodeAddresses,
+        boolean deriveSlices) {
+    /** Standalone input: slices of selector Services are derived from the pods. */
+    public TranslatorInput(List<Service> services, Map<NamespacedName, String> sources, List<Pod> pods,
+                           List<EndpointSlice> userSlices, List<Endpoints> endpoints, String nodeName,
+                           List<InetAddress> nodeAddresses) {
+        this(services, sources, pods, userSlices, endpoints, nodeName, nodeAddresses, true);
+    }
+
     public TranslatorInput {
         services = List.copyOf(services);
         sources = Map.copyOf(sources);

@@ -49,6 +49,9 @@ public final class KubeSource implements ObjectSource {
     public static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext IP_ADDRESS_POOLS =
             WatchedKind.POOLS;
 
+    /** The label of the node heartbeat Leases every proxy renews (see io.kubeway.cluster.NodeLease). */
+    public static final String NODE_LEASE_LABEL = "kubeway.io/node-lease";
+
     private final KubernetesClient client;
     private final String ownNamespace;
     private final WatchHealth health;
@@ -119,7 +122,7 @@ public final class KubeSource implements ObjectSource {
 
             @Override
             public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
-                if (objects.remove(SnapshotKey.of(kind, obj)) != null) {
+                if (kind != WatchedKind.NODE_LEASE && objects.remove(SnapshotKey.of(kind, obj)) != null) {
                     changes.incrementAndGet();
                 }
                 requestPublish();
@@ -128,6 +131,9 @@ public final class KubeSource implements ObjectSource {
     }
 
     private void put(WatchedKind kind, HasMetadata obj) {
+        if (kind == WatchedKind.NODE_LEASE) {
+            return; // heartbeats: read live through nodeLeases(), never a reason for a new snapshot
+        }
         SnapshotKey key = SnapshotKey.of(kind, obj);
         HasMetadata before = objects.get(key);
         if (before != null && sameVersion(before, obj)) {
@@ -215,6 +221,20 @@ public final class KubeSource implements ObjectSource {
                 secretWatches.put(nn, startWatch(WatchedKind.SECRET, "secret " + nn, informer));
             }
         }
+    }
+
+    /**
+     * The node heartbeat Leases as last seen (renewed every few seconds by every proxy: kept out of the snapshots,
+     * which would otherwise be rebuilt on every renewal).
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized List<io.fabric8.kubernetes.api.model.coordination.v1.Lease> nodeLeases() {
+        for (Watch w : watches) {
+            if (w.kind() == WatchedKind.NODE_LEASE) {
+                return List.copyOf((List<io.fabric8.kubernetes.api.model.coordination.v1.Lease>) w.informer().getStore().list());
+            }
+        }
+        return List.of();
     }
 
     /** Why this source cannot deliver changes: watches that are down, lists that never arrived, permissions. */

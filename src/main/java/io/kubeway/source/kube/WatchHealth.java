@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WatchHealth {
     private static final Logger log = LoggerFactory.getLogger(WatchHealth.class);
 
+    /** A watch that is not connected for this long, with no error, is still starting or reconnecting. */
+    private static final java.time.Duration GRACE = java.time.Duration.ofSeconds(5);
+
     private final Clock clock;
     private final Map<String, Instant> downSince = new ConcurrentHashMap<>();
     private final Map<String, String> lastError = new ConcurrentHashMap<>();
@@ -51,12 +54,15 @@ final class WatchHealth {
     Optional<String> describe(String what, boolean synced, boolean watching) {
         String error = lastError.get(what);
         if (watching && synced) {
-            if (error != null) {
+            if (error != null || downSince.containsKey(what)) {
                 listed(what); // it recovered without a new list (a reconnected watch)
             }
             return Optional.empty();
         }
         Instant since = watching ? null : downSince.computeIfAbsent(what, w -> clock.instant());
+        if (synced && error == null && since != null && since.plus(GRACE).isAfter(clock.instant())) {
+            return Optional.empty(); // between a list and its watch, or a watch being re-established
+        }
         StringBuilder b = new StringBuilder("source: ");
         b.append(synced ? "watch of " + what + " is down" : "initial list of " + what + " not received");
         if (since != null) {

@@ -17,7 +17,8 @@ enum WatchedKind {
     INGRESS("ingresses (networking.k8s.io/v1), all namespaces"),
     SECRET("secrets (v1), by name"),
     IP_ADDRESS_POOL("ipaddresspools (metallb.io/v1beta1) in namespace %s"),
-    L2_ADVERTISEMENT("l2advertisements (metallb.io/v1beta1) in namespace %s");
+    L2_ADVERTISEMENT("l2advertisements (metallb.io/v1beta1) in namespace %s"),
+    NODE_LEASE("leases (coordination.k8s.io/v1) labelled " + KubeSource.NODE_LEASE_LABEL + " in namespace %s");
 
     static final ResourceDefinitionContext POOLS = metallb("IPAddressPool", "ipaddresspools");
     static final ResourceDefinitionContext L2_ADVERTISEMENTS = metallb("L2Advertisement", "l2advertisements");
@@ -48,6 +49,7 @@ enum WatchedKind {
             case IP_ADDRESS_POOL -> client.genericKubernetesResources(POOLS).inNamespace(ownNamespace).runnableInformer(0);
             case L2_ADVERTISEMENT -> client.genericKubernetesResources(L2_ADVERTISEMENTS).inNamespace(ownNamespace)
                     .runnableInformer(0);
+            case NODE_LEASE -> client.leases().inNamespace(ownNamespace).withLabel(KubeSource.NODE_LEASE_LABEL).runnableInformer(0);
             case SECRET -> throw new IllegalArgumentException("Secrets are watched by name");
         };
     }

@@ -49,7 +49,12 @@ class KubeSourceTest {
     void stop() {
         if (source != null) source.close();
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // the mock server waits 10 s at most for open watch connections to drain; on a loaded machine that
+            // can pass, and the test's outcome is already decided
+        }
     }
 
     private void startSource() {
