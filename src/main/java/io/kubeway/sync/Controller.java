@@ -59,7 +59,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
-    private static final String METALLB_API = "metallb.io/v1beta1";
+    static final String METALLB_API = "metallb.io/v1beta1";
 
     private final ControllerConfig config;
     private final ObjectSource source;
@@ -87,6 +87,7 @@ public final class Controller implements AutoCloseable {
     private Map<NamespacedName, Checked> checked = Map.of();
     private AllocationMemo allocationMemo = AllocationMemo.NONE;
     private final IncrementalTranslator translator = new IncrementalTranslator();
+    private final UnservedObjects unserved = new UnservedObjects();
 
     public Controller(ControllerConfig config, ObjectSource source, Dataplane dataplane, Allocator allocator,
                       AllocationStore store, IngressSync ingress, MeterRegistry registry, Clock clock) {
@@ -143,6 +144,7 @@ public final class Controller implements AutoCloseable {
         long start = System.nanoTime();
         boolean newSnapshot = changedAt != appliedAt;
         List<Problem> problems = new ArrayList<>(snap.problems());
+        problems.addAll(unserved.of(snap));
         Map<NamespacedName, String> sources = new HashMap<>();
         Map<ObjectRef, String> uids = new HashMap<>();
 
@@ -236,7 +238,7 @@ public final class Controller implements AutoCloseable {
         new java.util.TreeMap<>(failures).forEach((key, reason) ->
                 notReady.add("listener " + key + ": failed to bind: " + reason));
         view = new ClusterView(admitted, slices, events.events(), nodes(snap), true,
-                listenerStatuses(translation.state(), failures), http == null ? List.of() : http.handled(), notReady);
+                listenerStatuses(translation.state(), failures), http == null ? List.of() : ingresses(http), notReady);
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !desired.equals(lastState);
         lastState = desired;
@@ -341,6 +343,14 @@ public final class Controller implements AutoCloseable {
         }
         statusCache = next;
         return out;
+    }
+
+    /** Every Ingress, as kubectl lists them: ours with their status, then the other classes' as read. */
+    private static List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses(IngressTranslation http) {
+        if (http.others().isEmpty()) return http.handled();
+        List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> all = new ArrayList<>(http.handled());
+        all.addAll(http.others());
+        return all;
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> objects(ClusterSnapshot snap,
