@@ -75,7 +75,10 @@ final class HostTable {
             String host = host(rule);
             HostDraft h = hosts.computeIfAbsent(host, HostDraft::new);
             h.ingresses.add(e);
-            if (a.appRoot() != null && h.appRoot == null) h.appRoot = new VirtualHost.AppRoot(e.name(), a.appRoot());
+            // a closed Ingress redirects nowhere: its routes answer 503 and nothing else
+            if (a.appRoot() != null && a.policy().denied() == null && h.appRoot == null) {
+                h.appRoot = new VirtualHost.AppRoot(e.name(), a.appRoot());
+            }
             if (rule.getHttp() == null || rule.getHttp().getPaths() == null) continue;
             for (HTTPIngressPath p : rule.getHttp().getPaths()) {
                 PathMatch match = match(e, p);
