@@ -31,28 +31,25 @@ class FailClosedIT {
     static final String IP = "127.0.61.1";
     static final int HTTP = 18180;
     static final String BACKEND_IP = "127.0.23.1";
+    static final String CANARY_IP = "127.0.23.2";
     static final String N = "nginx.ingress.kubernetes.io/";
 
     @TempDir
     Path tmp;
     Harness h;
     HttpServer backend;
+    HttpServer canaryBackend;
     final AtomicInteger received = new AtomicInteger();
+    final AtomicInteger canaryReceived = new AtomicInteger();
 
     @BeforeEach
     void setUp() throws IOException {
         h = new Harness(tmp, "127.105.0.0/16", "32200-32299", "127.106.0.0/24");
         h.ingress = IngressSettings.defaults(new InetSocketAddress(IpLiterals.of(IP), HTTP), null);
-        backend = HttpServer.create(new InetSocketAddress(IpLiterals.of(BACKEND_IP), 8080), 16);
-        backend.createContext("/", exchange -> {
-            received.incrementAndGet();
-            byte[] body = "{\"backend\": \"vault-1\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        backend.start();
+        backend = countingBackend(BACKEND_IP, "vault-1", received);
+        canaryBackend = countingBackend(CANARY_IP, "vault-canary-1", canaryReceived);
         h.write("backends.yaml", pod("vault-1", "{app: vault}", BACKEND_IP, "[{name: http, containerPort: 8080}]", true)
+                + pod("vault-canary-1", "{app: vault-canary}", CANARY_IP, "[{name: http, containerPort: 8080}]", true)
                 + """
                 apiVersion: v1
                 kind: Service
@@ -60,13 +57,35 @@ class FailClosedIT {
                 spec:
                   selector: {app: vault}
                   ports: [{name: http, port: 80, targetPort: http}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: vault-canary}
+                spec:
+                  selector: {app: vault-canary}
+                  ports: [{name: http, port: 80, targetPort: http}]
                 """);
+    }
+
+    /** A real HTTP backend that counts the requests it receives and names itself in its answer. */
+    private static HttpServer countingBackend(String ip, String name, AtomicInteger count) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(IpLiterals.of(ip), 8080), 16);
+        server.createContext("/", exchange -> {
+            count.incrementAndGet();
+            byte[] body = ("{\"backend\": \"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return server;
     }
 
     @AfterEach
     void tearDown() {
         h.close();
         backend.stop(0);
+        canaryBackend.stop(0);
     }
 
     private static String ingress(String name, String host, String annotations) {
@@ -117,5 +136,51 @@ class FailClosedIT {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("Warning", "InvalidAnnotation", typo));
         });
         assertThat(h.events("open")).isEmpty();
+    }
+
+    @Test
+    void aCanaryWithAnUnhonouredRestrictionIsNeverUsed() throws Exception {
+        h.write("main.yaml", ingress("main", "app.example.com", ""));
+        h.write("canary.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: canary
+                  annotations:
+                    nginx.ingress.kubernetes.io/canary: "true"
+                    nginx.ingress.kubernetes.io/canary-by-header: X-Canary
+                    nginx.ingress.kubernetes.io/auth-type: basic
+                spec:
+                  rules:
+                  - host: app.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: vault-canary, port: {name: http}}}}
+                """);
+        h.start();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(get(IP, HTTP, "app.example.com", "/").backend()).isEqualTo("vault-1"));
+        for (int i = 0; i < 5; i++) {
+            String answer = raw("GET /x HTTP/1.1\r\nHost: app.example.com\r\nX-Canary: always\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertThat(answer).as("a request asking for the canary").startsWith("HTTP/1.1 200")
+                    .contains("\"backend\": \"vault-1\"");
+        }
+        assertThat(canaryReceived.get()).as("requests the canary's backend saw").isZero();
+        String message = "annotation " + N + "auth-type is not supported by kubeway; it restricts access, so requests "
+                + "are never sent to this canary's backend (fail closed) (" + h.manifests.resolve("canary.yaml") + ")";
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(h.events("canary"))
+                .extracting(Event::getReason, Event::getMessage)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("UnsupportedAnnotation", message)));
+    }
+
+    /** One raw HTTP/1.1 exchange on a new connection; the whole answer (the request says Connection: close). */
+    private static String raw(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(IpLiterals.of(IP), HTTP), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
