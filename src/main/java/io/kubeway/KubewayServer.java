@@ -156,7 +156,7 @@ public final class KubewayServer implements AutoCloseable {
                 ? new IngressStatusController(writer) : null;
         LeaderLoop loop = new LeaderLoop(onChange -> new LeaderElection(client, cluster.namespace(),
                 ClusterSettings.LEASE_NAME, cluster.identity(), cluster.election(), onChange), lb, status,
-                () -> controller.view().ingresses(), problems -> controller.report("leader", problems));
+                controller::handledIngresses, problems -> controller.report("leader", problems));
         return loop;
     }
 

@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  * @param nodes          the Node objects describing this machine
  * @param ready          whether every initial list has arrived and the first state was programmed
  * @param listeners      every data-plane listener, sorted by address
- * @param ingresses      the Ingresses this controller handles, with {@code status.loadBalancer}
+ * @param ingresses      every Ingress, as kubectl lists them: those this controller handles with
+ *                       {@code status.loadBalancer}, those of other classes as read
  * @param notReady       why this instance is not (fully) ready although it has synced: listeners that failed
  *                       to bind, a source that stopped delivering changes; empty when all is well
  */

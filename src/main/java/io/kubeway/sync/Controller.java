@@ -47,6 +47,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    static final String METALLB_API = "metallb.io/v1beta1";
 
     private final ControllerConfig config;
     private final ObjectSource source;
@@ -69,7 +70,9 @@ public final class Controller implements AutoCloseable {
     private long appliedAt;
     private Map<L4Listener, ListenerStatus> statusCache = new java.util.IdentityHashMap<>();
     private volatile ClusterView view = ClusterView.EMPTY;
+    private volatile List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> handled = List.of();
     private final IncrementalTranslator translator = new IncrementalTranslator();
+    private final UnservedObjects unserved = new UnservedObjects();
 
     public Controller(ControllerConfig config, ObjectSource source, Admission admission, Dataplane dataplane,
                       IngressSync ingress, MeterRegistry registry, Clock clock) {
@@ -121,6 +124,11 @@ public final class Controller implements AutoCloseable {
         });
     }
 
+    /** The Ingresses of our class the last sync handled, with the status they should have (not the others). */
+    public List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> handledIngresses() {
+        return handled;
+    }
+
     /** What the control plane decided, for the admin API. */
     public ClusterView view() {
         return view.withNotReady(source.stalled());
@@ -136,6 +144,7 @@ public final class Controller implements AutoCloseable {
         long start = System.nanoTime();
         boolean newSnapshot = changedAt != appliedAt;
         List<Problem> problems = new ArrayList<>(snap.problems());
+        problems.addAll(unserved.of(snap));
         Map<ObjectRef, String> uids = new HashMap<>();
 
         Admitted admitted = admission.admit(snap);
@@ -181,8 +190,9 @@ public final class Controller implements AutoCloseable {
         List<String> notReady = new ArrayList<>();
         new java.util.TreeMap<>(failures).forEach((key, reason) ->
                 notReady.add("listener " + key + ": failed to bind: " + reason));
+        handled = http == null ? List.of() : http.handled();
         view = new ClusterView(admitted.services(), slices, events.events(), nodes(snap), true,
-                listenerStatuses(translation.state(), failures), http == null ? List.of() : http.handled(), notReady);
+                listenerStatuses(translation.state(), failures), http == null ? List.of() : ingresses(http), notReady);
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !desired.equals(lastState);
         lastState = desired;
@@ -214,6 +224,14 @@ public final class Controller implements AutoCloseable {
         }
         statusCache = next;
         return out;
+    }
+
+    /** Every Ingress, as kubectl lists them: ours with their status, then the other classes' as read. */
+    private static List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses(IngressTranslation http) {
+        if (http.others().isEmpty()) return http.handled();
+        List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> all = new ArrayList<>(http.handled());
+        all.addAll(http.others());
+        return all;
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> objects(ClusterSnapshot snap,

@@ -90,7 +90,7 @@ public final class IngressSync {
 
     private IngressTranslation emptyTranslation() {
         return new IngressTranslation(new HttpState(options.http(), options.https(), HttpState.EMPTY.router(),
-                Map.of(), defaultCertificate), List.of(), List.of());
+                Map.of(), defaultCertificate), List.of(), List.of(), List.of());
     }
 
     /** Valid Ingresses, or their last good version when an edit made them invalid. */

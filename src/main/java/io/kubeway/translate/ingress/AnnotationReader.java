@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -47,16 +48,24 @@ final class AnnotationReader {
         }
     }
 
-    /** Warns once for each annotation under our prefixes whose short name is not in {@code supported}. */
-    void reportUnsupported(Set<String> supported) {
+    /**
+     * Warns once for each annotation under our prefixes whose short name is not {@code handled} (supported, or
+     * reported elsewhere).
+     */
+    void reportUnsupported(Predicate<String> handled) {
         for (Map.Entry<String, String> e : new TreeMap<>(annotations).entrySet()) {
             String key = e.getKey();
             String name = key.startsWith(NGINX) ? key.substring(NGINX.length())
                     : key.startsWith(KUBEWAY) ? key.substring(KUBEWAY.length()) : null;
-            if (name != null && !supported.contains(name)) {
+            if (name != null && !handled.test(name)) {
                 warn(UNSUPPORTED, "annotation " + key + " is not supported by kubeway; ignored");
             }
         }
+    }
+
+    /** The short names present under either prefix, sorted. */
+    Set<String> names() {
+        return java.util.Collections.unmodifiableSet(keys.keySet());
     }
 
     boolean has(String name) {

@@ -75,7 +75,10 @@ final class HostTable {
             String host = host(rule);
             HostDraft h = hosts.computeIfAbsent(host, HostDraft::new);
             h.ingresses.add(e);
-            if (a.appRoot() != null && h.appRoot == null) h.appRoot = new VirtualHost.AppRoot(e.name(), a.appRoot());
+            // a closed Ingress redirects nowhere: its routes answer 503 and nothing else
+            if (a.appRoot() != null && a.policy().denied() == null && h.appRoot == null) {
+                h.appRoot = new VirtualHost.AppRoot(e.name(), a.appRoot());
+            }
             if (rule.getHttp() == null || rule.getHttp().getPaths() == null) continue;
             for (HTTPIngressPath p : rule.getHttp().getPaths()) {
                 PathMatch match = match(e, p);
@@ -123,11 +126,33 @@ final class HostTable {
                 }
                 Backend backend = backends.resolve(e.namespace(), p.getBackend(),
                         target.owner.annotations().protocol(), e::warn);
+                String closed = closedCanary(e, target.owner, what);
+                if (closed != null) backend = new Backend.Unavailable(closed);
                 target.canaryOwner = e;
                 target.canary = new Canary(e.name(), backend, c.header(), c.headerValue(), c.headerPattern(),
                         c.cookie(), c.weight(), c.weightTotal());
             }
         }
+    }
+
+    /**
+     * Why a canary's backend must never be used, or null. ingress-nginx sends a canary's requests through the main
+     * Ingress's location, with the main Ingress's access rules: a canary's own restrictions are not applied. So a
+     * canary that restricts differently (its own source ranges, or a restriction Kubeway cannot honour, already
+     * reported when its annotations were read) fails closed: its backend is never used and the main route serves.
+     */
+    private static @Nullable String closedCanary(IngressEntry canary, IngressEntry main, String what) {
+        RoutePolicy c = canary.annotations().policy();
+        RoutePolicy m = main.annotations().policy();
+        if (c.denied() != null) return "canary closed: " + c.denied();
+        if (Set.copyOf(c.allowSourceRanges()).equals(Set.copyOf(m.allowSourceRanges()))
+                && Set.copyOf(c.denySourceRanges()).equals(Set.copyOf(m.denySourceRanges()))) {
+            return null;
+        }
+        canary.warn(AnnotationReader.UNSUPPORTED, what + ": the canary's source ranges differ from those of "
+                + "Ingress " + main.name() + ", and a canary takes its main Ingress's access rules (as in "
+                + "ingress-nginx); requests are never sent to this canary's backend (fail closed)");
+        return "canary closed: source ranges differ from " + main.name();
     }
 
     /** The hosts named by the rules of every Ingress added (for TLS). */
@@ -141,7 +166,9 @@ final class HostTable {
      * The virtual hosts. A host's fallback (paths that match nothing) is the {@code defaultBackend} of the oldest
      * of its Ingresses that has one, else {@code globalFallback}'s backend (the built-in 404 or
      * {@code --default-backend-service}); it runs under the network and transport parts of the policy of the
-     * Ingress it comes from (or of the host's oldest Ingress): HTTPS redirect, source ranges, body limit, timeouts.
+     * Ingress it comes from (or of the host's oldest Ingress): denied (an access restriction Kubeway cannot honour
+     * closes it too, as ingress-nginx applies that Ingress's annotations to the server's root location), HTTPS
+     * redirect, source ranges, body limit, timeouts.
      */
     List<VirtualHost> build(Predicate<String> tls, Backend serviceDefault) {
         List<VirtualHost> out = new ArrayList<>();
@@ -162,7 +189,7 @@ final class HostTable {
 
     /** The part of a policy that applies to requests no path matched. */
     static RoutePolicy fallbackPolicy(RoutePolicy p) {
-        return RoutePolicy.builder().sslRedirect(p.sslRedirect()).forceSslRedirect(p.forceSslRedirect())
+        return RoutePolicy.builder().denied(p.denied()).sslRedirect(p.sslRedirect()).forceSslRedirect(p.forceSslRedirect())
                 .allowSourceRanges(p.allowSourceRanges()).denySourceRanges(p.denySourceRanges())
                 .maxBodyBytes(p.maxBodyBytes()).timeouts(p.timeouts()).build();
     }

@@ -21,8 +21,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The meaning of one Ingress's annotations (ingress-nginx's, read through {@link AnnotationReader}). Everything
- * in {@link #SUPPORTED} is implemented; anything else under the two prefixes gets an UnsupportedAnnotation
- * warning. docs/annotations.md is the user-facing table.
+ * in {@link #SUPPORTED} is implemented; an access-restricting annotation that is not closes the routes
+ * ({@link AccessRestrictions}); anything else under the two prefixes gets an UnsupportedAnnotation warning.
+ * docs/annotations.md is the user-facing table.
  */
 final class IngressAnnotations {
     static final Set<String> SUPPORTED = Set.of(
@@ -31,7 +32,7 @@ final class IngressAnnotations {
             "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
             "session-cookie-path", "canary", "canary-weight", "canary-weight-total", "canary-by-header",
             "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie", "whitelist-source-range",
-            "allowlist-source-range", "denylist-source-range", "permanent-redirect", "permanent-redirect-code",
+            "allowlist-source-range", "denylist-source-range", "satisfy", "permanent-redirect", "permanent-redirect-code",
             "temporal-redirect", "temporal-redirect-code", "app-root", "enable-cors", "cors-allow-origin",
             "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers",
             "cors-max-age", "limit-rps", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
@@ -69,7 +70,8 @@ final class IngressAnnotations {
 
     /** Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters. */
     static Parsed parse(AnnotationReader r, String scope) {
-        r.reportUnsupported(SUPPORTED);
+        r.reportUnsupported(name -> SUPPORTED.contains(name) || AccessRestrictions.restricting(name));
+        CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
         RoutePolicy.Builder p = RoutePolicy.builder()
                 .redirect(redirect(r))
@@ -82,7 +84,7 @@ final class IngressAnnotations {
                 .rateLimit(rateLimit(r, scope));
         Long body = r.size("proxy-body-size");
         if (body != null) p.maxBodyBytes(body);
-        sourceRanges(r, p);
+        AccessRestrictions.apply(r, canary != null, p);
         CookieSpec cookie = cookie(r);
         String hashBy = hashBy(r);
         if (cookie != null && hashBy != null) {
@@ -92,7 +94,7 @@ final class IngressAnnotations {
             p.hashBy(hashBy);
         }
         boolean regex = r.bool("use-regex", false) || rewrite != null;
-        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary(r), cookie);
+        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary, cookie);
     }
 
     private static @Nullable String rewriteTarget(AnnotationReader r) {
@@ -206,28 +208,6 @@ final class IngressAnnotations {
         }
         long burst = Math.min(Integer.MAX_VALUE, rps * multiplier);
         return new RateLimit(scope, (int) rps, (int) burst, (int) connections, exempt);
-    }
-
-    /**
-     * Source ranges. An allow list whose entries are all invalid denies everyone rather than nobody: failing open
-     * on a typo would expose what the list protects (ingress-nginx denies the location too).
-     */
-    private static void sourceRanges(AnnotationReader r, RoutePolicy.Builder p) {
-        String allowName = r.has("allowlist-source-range") ? "allowlist-source-range" : "whitelist-source-range";
-        if (r.has(allowName)) {
-            List<String> allow = cidrs(r, allowName);
-            if (allow.isEmpty()) {
-                r.warn(AnnotationReader.INVALID, "annotation " + r.key(allowName)
-                        + " has no valid CIDR; every client is denied");
-                p.denySourceRanges(List.of("0.0.0.0/0", "::/0"));
-                return;
-            }
-            p.allowSourceRanges(allow);
-        }
-        if (r.has("allowlist-source-range") && r.has("whitelist-source-range")) {
-            ineffective(r, "whitelist-source-range", "allowlist-source-range (which replaces it)");
-        }
-        p.denySourceRanges(cidrs(r, "denylist-source-range"));
     }
 
     private static List<String> cidrs(AnnotationReader r, String name) {

@@ -28,10 +28,13 @@ import java.util.Set;
  */
 final class IngressClassFilter {
     static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
+    /** The reason of the warning for an Ingress of another class. */
+    static final String NOT_OURS = "OtherClass";
 
     private final IngressOptions options;
     private final Set<String> ours = new HashSet<>();
     private final List<IngressClass> defaults = new ArrayList<>();
+    private final Map<String, IngressClass> classes = new java.util.HashMap<>();
     /** No IngressClass at all: an implied default class named --ingress-class is ours. */
     private final boolean implied;
 
@@ -42,31 +45,72 @@ final class IngressClassFilter {
         for (IngressClass c : classes) {
             String name = c.getMetadata() == null ? null : c.getMetadata().getName();
             if (name == null) continue;
+            this.classes.put(name, c);
             if (c.getSpec() != null && options.controllerName().equals(c.getSpec().getController())) ours.add(name);
             Map<String, String> a = c.getMetadata().getAnnotations();
             if (a != null && "true".equals(a.get(DEFAULT_CLASS_ANNOTATION))) defaults.add(c);
         }
     }
 
-    /** Whether Kubeway handles this Ingress; may add a warning when the answer is "no" for a reason to fix. */
+    /**
+     * Whether Kubeway handles this Ingress. When it does not, a warning says which class the Ingress has and which
+     * classes Kubeway answers: nothing Kubeway reads is left out in silence.
+     */
     boolean handles(Ingress ing, @Nullable String source, List<Problem> problems) {
         String className = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
-        if (className != null) return ours.contains(className);
+        if (className != null) {
+            return ours.contains(className) || skip(ing, source, problems, "its class is \"" + className
+                    + "\" (spec.ingressClassName)" + whose(className) + "; kubeway answers " + answers());
+        }
         Map<String, String> a = ing.getMetadata().getAnnotations();
         String annotated = a == null ? null : a.get(IngressValidation.CLASS_ANNOTATION);
         if (annotated != null && !annotated.isEmpty()) {
-            return ours.contains(annotated) || annotated.equals(options.ingressClass());
+            return ours.contains(annotated) || annotated.equals(options.ingressClass())
+                    || skip(ing, source, problems, "its class is \"" + annotated + "\" (annotation "
+                    + IngressValidation.CLASS_ANNOTATION + ")" + whose(annotated) + "; kubeway answers "
+                    + (implied ? answers() : answers() + ", and class \"" + options.ingressClass()
+                    + "\" (--ingress-class) in this annotation"));
         }
         if (options.watchWithoutClass()) return true;
-        if (defaults.isEmpty()) return implied;
+        if (defaults.isEmpty()) {
+            return implied || skip(ing, source, problems, "it has no class and no IngressClass is the default ("
+                    + DEFAULT_CLASS_ANNOTATION + "); kubeway answers " + answers()
+                    + ", and class-less Ingresses with --watch-ingress-without-class");
+        }
         boolean anyOurs = defaults.stream().anyMatch(c -> ours.contains(c.getMetadata().getName()));
         if (defaults.size() > 1) {
             if (anyOurs) {
                 problems.add(Problem.warning(ObjectRef.of(ing), source, "AmbiguousDefaultClass", defaults.size()
                         + " default IngressClasses were found, only 1 allowed; set spec.ingressClassName"));
+                return false;
             }
-            return false;
+            return skip(ing, source, problems, "it has no class and none of the " + defaults.size()
+                    + " default IngressClasses is kubeway's; kubeway answers " + answers());
         }
-        return anyOurs;
+        String dflt = defaults.get(0).getMetadata().getName();
+        return anyOurs || skip(ing, source, problems, "it has no class, so it takes the default IngressClass \""
+                + dflt + "\"" + whose(dflt) + "; kubeway answers " + answers());
+    }
+
+    /** What makes a class name not ours, after the name: its controller, or that it does not exist. */
+    private String whose(String className) {
+        if (implied) return "";
+        IngressClass c = classes.get(className);
+        if (c == null) return ", and no IngressClass \"" + className + "\" exists";
+        String controller = c.getSpec() == null ? null : c.getSpec().getController();
+        return ", whose controller is " + controller;
+    }
+
+    private boolean skip(Ingress ing, @Nullable String source, List<Problem> problems, String why) {
+        problems.add(Problem.warning(ObjectRef.of(ing), source, NOT_OURS, "not served: " + why));
+        return false;
+    }
+
+    /** Which classes Kubeway answers, for messages. */
+    private String answers() {
+        if (implied) return "class \"" + options.ingressClass() + "\" (--ingress-class)";
+        return "the IngressClasses whose controller is " + options.controllerName() + " ("
+                + (ours.isEmpty() ? "there is none" : "\"" + String.join("\", \"", new java.util.TreeSet<>(ours)) + "\"")
+                + ")";
     }
 }

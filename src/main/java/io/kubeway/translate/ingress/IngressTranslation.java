@@ -14,13 +14,17 @@ import static java.util.Objects.requireNonNull;
  * @param http     listeners, the route table and certificates
  * @param handled  copies of the valid Ingresses of our class (in input order) with {@code status.loadBalancer.ingress}
  *                 set; invalid ones are left out (the controller keeps their last good version)
+ * @param others   the valid Ingresses of other classes, as read (no status): {@code kubeway get ingress} lists every
+ *                 Ingress, as kubectl does
  * @param problems warnings (invalid objects, conflicts, unsupported annotations, missing backends and secrets) and
  *                 notices
  */
-public record IngressTranslation(HttpState http, List<Ingress> handled, List<Problem> problems) {
+public record IngressTranslation(HttpState http, List<Ingress> handled, List<Ingress> others,
+                                 List<Problem> problems) {
     public IngressTranslation {
         requireNonNull(http, "http");
         handled = List.copyOf(handled);
+        others = List.copyOf(others);
         problems = List.copyOf(problems);
     }
 }

@@ -23,7 +23,7 @@ import java.util.List;
  * plane's desired state. No I/O and no clock: the same input gives the same output.
  *
  * <ol>
- *   <li>Select our Ingresses ({@link IngressClassFilter}) and validate them as the API server would
+ *   <li>Select our Ingresses ({@link IngressClassFilter}; the others are reported and listed) and validate them as the API server would
  *       ({@link IngressValidation}); an invalid one is left out with an Invalid problem naming its file and
  *       field.</li>
  *   <li>Read each one's annotations ({@link IngressAnnotations}) and resolve its backends
@@ -48,9 +48,13 @@ public final class IngressTranslator {
 
         List<IngressEntry> entries = new ArrayList<>();
         List<Ingress> handled = new ArrayList<>();
+        List<Ingress> others = new ArrayList<>();
         for (ClusterSnapshot.Sourced<Ingress> s : in.ingresses()) {
             Ingress ing = s.object();
-            if (!classes.handles(ing, s.source(), problems)) continue;
+            if (!classes.handles(ing, s.source(), problems)) {
+                if (IngressValidation.validate(ing).isEmpty()) others.add(ing);
+                continue;
+            }
             List<FieldError> errors = IngressValidation.validate(ing);
             if (!errors.isEmpty()) {
                 problems.add(Problem.invalid(ObjectRef.of(ing), s.source(), errors));
@@ -92,6 +96,6 @@ public final class IngressTranslator {
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
-        return new IngressTranslation(http, withStatus, problems);
+        return new IngressTranslation(http, withStatus, others, problems);
     }
 }

@@ -97,12 +97,13 @@ class AnnotationDecisionTest {
                         "403"),
                 c("allowlist-source-range", Map.of(N + "allowlist-source-range", "10.0.0.0/8"),
                         get.withClient("10.1.1.1"), "fwd default/web:80 /x?q=1"),
-                c("allow list with only bad entries denies all", Map.of(N + "allowlist-source-range", "10.0.0/8"),
-                        get.withClient("10.1.1.1"), "403",
+                c("allow list with a bad entry closes the route (fail closed)", Map.of(N + "allowlist-source-range",
+                                "10.0.0/8"), get.withClient("10.1.1.1"), "503",
                         "InvalidAnnotation: annotation " + N + "allowlist-source-range: invalid value \"10.0.0/8\": "
-                                + "not a CIDR or IP address; ignored",
-                        "InvalidAnnotation: annotation " + N + "allowlist-source-range has no valid CIDR; every client "
-                                + "is denied"),
+                                + "not a CIDR or IP address; it restricts access, so this Ingress's routes answer 503 "
+                                + "(fail closed)"),
+                c("satisfy any", Map.of(N + "satisfy", "any", N + "whitelist-source-range", "10.0.0.0/8"), get,
+                        "403"),
                 c("denylist-source-range", Map.of(N + "denylist-source-range", "192.0.2.0/24"), get, "403"),
                 c("permanent-redirect", Map.of(N + "permanent-redirect", "https://new.example.com"), get,
                         "301 {Location=https://new.example.com}"),

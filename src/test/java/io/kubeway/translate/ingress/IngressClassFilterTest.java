@@ -49,26 +49,47 @@ class IngressClassFilterTest {
         return new Case(name, classes, false, ing, handled, List.of());
     }
 
+    /** Not handled, with the one warning that says which class it has and which classes Kubeway answers. */
+    private static Case no(String name, List<IngressClass> classes, UnaryOperator<IngressBuilder> ing, String why) {
+        return new Case(name, classes, false, ing, false, List.of("OtherClass: not served: " + why));
+    }
+
+    private static final String KW_ANSWERS = "kubeway answers the IngressClasses whose controller is "
+            + "kubeway.io/ingress-controller (\"kw\")";
+
     static Stream<Case> cases() {
         UnaryOperator<IngressBuilder> none = b -> b;
         return Stream.of(
                 c("no classes at all: class-less is ours", List.of(), none, true),
                 c("no classes at all: --ingress-class by field", List.of(), className("kubeway"), true),
-                c("no classes at all: other class by field", List.of(), className("nginx"), false),
+                no("no classes at all: other class by field", List.of(), className("nginx"), "its class is \"nginx\" "
+                        + "(spec.ingressClassName); kubeway answers class \"kubeway\" (--ingress-class)"),
                 c("no classes at all: --ingress-class by annotation", List.of(), annotation("kubeway"), true),
                 c("our class by field", List.of(KW, NGINX), className("kw"), true),
-                c("other controller's class by field", List.of(KW, NGINX), className("nginx"), false),
-                c("class that does not exist", List.of(KW), className("missing"), false),
+                no("other controller's class by field", List.of(KW, NGINX), className("nginx"), "its class is "
+                        + "\"nginx\" (spec.ingressClassName), whose controller is k8s.io/ingress-nginx; " + KW_ANSWERS),
+                no("class that does not exist", List.of(KW), className("missing"), "its class is \"missing\" "
+                        + "(spec.ingressClassName), and no IngressClass \"missing\" exists; " + KW_ANSWERS),
                 c("our class by annotation", List.of(KW, NGINX), annotation("kw"), true),
                 c("--ingress-class by annotation, as ingress-nginx", List.of(KW, NGINX), annotation("kubeway"), true),
-                c("other class by annotation", List.of(KW, NGINX), annotation("nginx"), false),
+                no("other class by annotation", List.of(KW, NGINX), annotation("nginx"), "its class is \"nginx\" "
+                        + "(annotation kubernetes.io/ingress.class), whose controller is k8s.io/ingress-nginx; "
+                        + KW_ANSWERS + ", and class \"kubeway\" (--ingress-class) in this annotation"),
                 c("class-less, our class is default", List.of(KW_DEFAULT, NGINX), none, true),
-                c("class-less, other class is default", List.of(KW, NGINX_DEFAULT), none, false),
-                c("class-less, no default class", List.of(KW, NGINX), none, false),
+                no("class-less, other class is default", List.of(KW, NGINX_DEFAULT), none, "it has no class, so it "
+                        + "takes the default IngressClass \"nginx\", whose controller is k8s.io/ingress-nginx; "
+                        + KW_ANSWERS),
+                no("class-less, two default classes, neither ours", List.of(KW, NGINX_DEFAULT,
+                        cls("haproxy", "haproxy.org/ingress", true)), none, "it has no class and none of the 2 "
+                        + "default IngressClasses is kubeway's; " + KW_ANSWERS),
+                no("class-less, no default class", List.of(KW, NGINX), none, "it has no class and no IngressClass is "
+                        + "the default (ingressclass.kubernetes.io/is-default-class); " + KW_ANSWERS
+                        + ", and class-less Ingresses with --watch-ingress-without-class"),
                 new Case("class-less with --watch-ingress-without-class", List.of(KW, NGINX_DEFAULT), true, none, true,
                         List.of()),
                 new Case("--watch-ingress-without-class leaves classed ones alone", List.of(KW), true,
-                        className("nginx"), false, List.of()),
+                        className("nginx"), false, List.of("OtherClass: not served: its class is \"nginx\" "
+                        + "(spec.ingressClassName), and no IngressClass \"nginx\" exists; " + KW_ANSWERS)),
                 new Case("two default classes: admission would refuse", List.of(KW_DEFAULT, NGINX_DEFAULT), false,
                         none, false, List.of("AmbiguousDefaultClass: 2 default IngressClasses were found, only 1 "
                         + "allowed; set spec.ingressClassName")));

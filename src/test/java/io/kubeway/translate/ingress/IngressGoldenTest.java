@@ -106,6 +106,10 @@ class IngressGoldenTest {
                     .map(a -> a.getIp() != null ? "ip:" + a.getIp() : "hostname:" + a.getHostname())
                     .collect(Collectors.joining(",", "[", "]"))).append('\n');
         }
+        if (!t.others().isEmpty()) {
+            sb.append("# other classes (listed, not served)\n");
+            t.others().forEach(i -> sb.append(NamespacedName.of(i)).append('\n'));
+        }
         sb.append("# problems\n");
         for (Problem p : t.problems()) {
             sb.append(p.warning() ? "Warning " : "Normal ").append(p.reason()).append(' ').append(p.object())

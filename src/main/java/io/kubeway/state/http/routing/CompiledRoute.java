@@ -38,6 +38,7 @@ final class CompiledRoute {
     private final Target main;
     private final @Nullable CanaryRules canary;
     private final Respond forbidden;
+    private final @Nullable Respond denied;
 
     CompiledRoute(Route route) {
         this.route = route;
@@ -65,6 +66,7 @@ final class CompiledRoute {
         this.main = Target.of(ingress, route.backend());
         this.canary = route.canary() == null ? null : new CanaryRules(route.canary());
         this.forbidden = new Respond(ingress, 403, Map.of(), "403 Forbidden");
+        this.denied = p.denied() == null ? null : new Respond(ingress, 503, Map.of(), Target.UNAVAILABLE_BODY);
     }
 
     /** Whether the normalised path matches (exact and prefix case-sensitive, regex case-insensitive). */
@@ -77,11 +79,13 @@ final class CompiledRoute {
     }
 
     /**
-     * What to do with a request that selected this route. Order: source ranges (403), fixed redirect, CORS
-     * preflight (204), HTTPS redirect (308), then the canary choice and the forward (or 404/503 when there is
-     * nothing to forward to).
+     * What to do with a request that selected this route. Order: a denied route's 503 before anything else (no
+     * redirect or CORS answer either: the route is closed), source ranges (403), fixed redirect, CORS preflight
+     * (204), HTTPS redirect (308), then the canary choice and the forward (or 404/503 when there is nothing to
+     * forward to).
      */
     RouteDecision decide(RequestView req, String path, boolean hostTls, RouteTable table) {
+        if (denied != null) return denied;
         if (allow.length > 0 || deny.length > 0) {
             InetAddress ip = req.clientIp();
             if (inAny(deny, ip) || (allow.length > 0 && !inAny(allow, ip))) return forbidden;

@@ -82,6 +82,7 @@ final class RouteDump {
     private static List<String> policy(RoutePolicy p) {
         RoutePolicy d = RoutePolicy.DEFAULT;
         List<String> out = new ArrayList<>();
+        if (p.denied() != null) out.add("denied=503 (" + p.denied() + ")");
         if (!p.denySourceRanges().isEmpty()) out.add("deny=" + p.denySourceRanges());
         if (!p.allowSourceRanges().isEmpty()) out.add("allow=" + p.allowSourceRanges());
         if (p.redirect() != null) out.add("redirect=" + p.redirect().code() + " " + p.redirect().url());

@@ -11,9 +11,13 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What a route does besides choosing a backend: the effect of an Ingress's annotations. The router applies it
- * in this order (see {@link RouteTable}): source ranges, redirect, CORS preflight, HTTPS redirect, then the
- * forward with its rewrite, headers, limits, timeouts and endpoint affinity.
+ * in this order (see {@link RouteTable}): denied (503), source ranges, redirect, CORS preflight, HTTPS redirect,
+ * then the forward with its rewrite, headers, limits, timeouts and endpoint affinity.
  *
+ * @param denied            why the route is closed, or null when it is open. A closed route answers every request
+ *                          503 and never reaches its backend: an access restriction that cannot be honoured denies
+ *                          (ingress-nginx's denied location, {@code return 503}). The reason is for the dump and
+ *                          events, never sent to clients.
  * @param allowSourceRanges CIDRs (canonical, see {@link CidrBlock}); when not empty, other clients get 403
  * @param denySourceRanges  CIDRs whose clients get 403; checked before the allow list
  * @param sslRedirect       redirect plain HTTP to HTTPS (308) when the host has TLS
@@ -23,7 +27,7 @@ import static java.util.Objects.requireNonNull;
  * @param maxBodyBytes      request body limit, 0 for none
  * @param hashBy            upstream-hash-by template ({@link HashKey}), exclusive with {@code affinity}
  */
-public record RoutePolicy(@Nullable Redirect redirect, List<String> allowSourceRanges, List<String> denySourceRanges,
+public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, List<String> allowSourceRanges, List<String> denySourceRanges,
                           @Nullable Cors cors, boolean sslRedirect, boolean forceSslRedirect,
                           @Nullable String rewriteTarget, @Nullable String xForwardedPrefix, long maxBodyBytes,
                           Timeouts timeouts, EndpointAffinity.@Nullable Cookie affinity, @Nullable String hashBy,
@@ -48,7 +52,7 @@ public record RoutePolicy(@Nullable Redirect redirect, List<String> allowSourceR
     }
 
     public Builder toBuilder() {
-        return new Builder().redirect(redirect).allowSourceRanges(allowSourceRanges)
+        return new Builder().denied(denied).redirect(redirect).allowSourceRanges(allowSourceRanges)
                 .denySourceRanges(denySourceRanges).cors(cors).sslRedirect(sslRedirect)
                 .forceSslRedirect(forceSslRedirect).rewriteTarget(rewriteTarget).xForwardedPrefix(xForwardedPrefix)
                 .maxBodyBytes(maxBodyBytes).timeouts(timeouts).affinity(affinity).hashBy(hashBy)
@@ -57,6 +61,7 @@ public record RoutePolicy(@Nullable Redirect redirect, List<String> allowSourceR
 
     /** Builds a {@link RoutePolicy}; starts from the defaults. */
     public static final class Builder {
+        private @Nullable String denied;
         private @Nullable Redirect redirect;
         private List<String> allowSourceRanges = List.of();
         private List<String> denySourceRanges = List.of();
@@ -72,6 +77,11 @@ public record RoutePolicy(@Nullable Redirect redirect, List<String> allowSourceR
         private @Nullable RateLimit rateLimit;
 
         private Builder() {
+        }
+
+        public Builder denied(@Nullable String v) {
+            denied = v;
+            return this;
         }
 
         public Builder redirect(@Nullable Redirect v) {
@@ -140,7 +150,7 @@ public record RoutePolicy(@Nullable Redirect redirect, List<String> allowSourceR
         }
 
         public RoutePolicy build() {
-            return new RoutePolicy(redirect, allowSourceRanges, denySourceRanges, cors, sslRedirect,
+            return new RoutePolicy(denied, redirect, allowSourceRanges, denySourceRanges, cors, sslRedirect,
                     forceSslRedirect, rewriteTarget, xForwardedPrefix, maxBodyBytes, timeouts, affinity, hashBy,
                     rateLimit);
         }

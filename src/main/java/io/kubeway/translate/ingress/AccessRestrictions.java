@@ -1,0 +1,137 @@
+package io.kubeway.translate.ingress;
+
+import io.kubeway.state.http.routing.CidrBlock;
+import io.kubeway.state.http.routing.RoutePolicy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The fail-closed rule for ingress-nginx's access-restricting annotations: every {@code auth-*} (basic, digest and
+ * external authentication, client certificates {@code auth-tls-*}), the source ranges ({@code whitelist-*},
+ * {@code allowlist-*}, {@code denylist-*}), {@code satisfy} and ModSecurity ({@code enable-modsecurity},
+ * {@code enable-owasp-core-rules}, {@code modsecurity-*}). One that Kubeway cannot honour, because it does not
+ * implement it or because its value does not parse, closes the Ingress's routes: they answer 503 and never reach the
+ * backend (ingress-nginx's denied location), with a Warning naming the annotation. Serving the route without the
+ * restriction would expose exactly what the annotation protects.
+ *
+ * <p>Honoured here: the source ranges (every entry must parse: a list with one bad entry closes, as ingress-nginx's
+ * annotation validation denies the location) and {@code satisfy} ({@code all} or {@code any}; it only changes how
+ * authentication combines with the source ranges, and every authentication annotation closes the routes today).
+ */
+final class AccessRestrictions {
+    /** Restricting annotations Kubeway implements; every other restricting name closes the routes. */
+    static final Set<String> HONOURED = Set.of("whitelist-source-range", "allowlist-source-range",
+            "denylist-source-range", "satisfy");
+    /** Switches that restrict only when on: {@code "false"} is an ordinary unsupported (ignored) annotation. */
+    private static final Set<String> SWITCHES = Set.of("enable-modsecurity", "enable-owasp-core-rules");
+
+    private final AnnotationReader r;
+    private final String closed;
+    private final List<String> denials = new ArrayList<>();
+
+    private AccessRestrictions(AnnotationReader r, boolean canary) {
+        this.r = r;
+        this.closed = canary ? "; it restricts access, so requests are never sent to this canary's backend "
+                + "(fail closed)" : "; it restricts access, so this Ingress's routes answer 503 (fail closed)";
+    }
+
+    /** Whether a short annotation name restricts access (see the class comment). */
+    static boolean restricting(String name) {
+        return name.startsWith("auth-") || name.startsWith("whitelist-") || name.startsWith("allowlist-")
+                || name.startsWith("denylist-") || name.startsWith("modsecurity-") || name.equals("satisfy")
+                || SWITCHES.contains(name);
+    }
+
+    /**
+     * Sets the source ranges and, when a restriction cannot be honoured, {@link RoutePolicy#denied}; reports each
+     * such annotation once. A canary's message says that its backend is never used instead (see {@link HostTable}).
+     */
+    static void apply(AnnotationReader r, boolean canary, RoutePolicy.Builder p) {
+        AccessRestrictions a = new AccessRestrictions(r, canary);
+        a.unsupported();
+        a.satisfy();
+        a.sourceRanges(p);
+        if (!a.denials.isEmpty()) p.denied(String.join(", ", a.denials));
+    }
+
+    private void unsupported() {
+        for (String name : r.names()) {
+            if (!restricting(name) || HONOURED.contains(name)) continue;
+            if (SWITCHES.contains(name) && isFalse(r.string(name))) {
+                r.warn(AnnotationReader.UNSUPPORTED, "annotation " + r.key(name) + " is not supported by kubeway; "
+                        + "ignored");
+                continue;
+            }
+            close(AnnotationReader.UNSUPPORTED, name, "annotation " + r.key(name) + " is not supported by kubeway",
+                    "not supported");
+        }
+    }
+
+    private void satisfy() {
+        String v = r.string("satisfy");
+        if (v != null && !v.equals("all") && !v.equals("any")) {
+            invalid("satisfy", v, "must be \"all\" or \"any\"");
+        }
+    }
+
+    /** allowlist-source-range replaces whitelist-source-range (its old name) in ingress-nginx. */
+    private void sourceRanges(RoutePolicy.Builder p) {
+        boolean both = r.has("allowlist-source-range") && r.has("whitelist-source-range");
+        String allowName = r.has("allowlist-source-range") ? "allowlist-source-range" : "whitelist-source-range";
+        List<String> allow = ranges(allowName);
+        if (both) {
+            List<String> white = ranges("whitelist-source-range");
+            if (allow != null && white != null && !new HashSet<>(allow).equals(new HashSet<>(white))) {
+                close(AnnotationReader.INVALID, "whitelist-source-range", "annotations " + r.key(allowName) + " and "
+                        + r.key("whitelist-source-range") + " differ (ingress-nginx uses only the first)",
+                        "differs from " + r.key(allowName));
+            }
+        }
+        if (allow != null) p.allowSourceRanges(allow);
+        List<String> deny = ranges("denylist-source-range");
+        if (deny != null) p.denySourceRanges(deny);
+    }
+
+    /** The canonical CIDRs of a list; empty when absent; null (reported, routes closed) when any entry is bad. */
+    private List<String> ranges(String name) {
+        String v = r.string(name);
+        if (v == null) return List.of();
+        List<String> out = new ArrayList<>();
+        boolean bad = false;
+        for (String part : v.split(",")) {
+            if (part.isBlank()) continue;
+            try {
+                out.add(CidrBlock.parse(part).toString());
+            } catch (IllegalArgumentException e) {
+                invalid(name, part.strip(), "not a CIDR or IP address");
+                bad = true;
+            }
+        }
+        if (!bad && out.isEmpty()) {
+            invalid(name, v, "no CIDR or IP address");
+            bad = true;
+        }
+        return bad ? null : out;
+    }
+
+    private void invalid(String name, String value, String why) {
+        close(AnnotationReader.INVALID, name, "annotation " + r.key(name) + ": invalid value \"" + value + "\": "
+                + why, "invalid value");
+    }
+
+    private void close(String reason, String name, String message, String denial) {
+        r.warn(reason, message + closed);
+        String d = r.key(name) + ": " + denial;
+        if (!denials.contains(d)) denials.add(d);
+    }
+
+    private static boolean isFalse(String v) {
+        return switch (v) {
+            case "0", "f", "F", "FALSE", "false", "False" -> true;
+            default -> false;
+        };
+    }
+}
