@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeway.admission.Admission;
 import io.kubeway.admission.ApiServerAdmission;
 import io.kubeway.allocate.LoadBalancerIps;
+import io.kubeway.cluster.ApiEvents;
 import io.kubeway.cluster.ApiStatusWriter;
 import io.kubeway.cluster.IngressStatusController;
 import io.kubeway.cluster.KubeClients;
@@ -117,6 +118,8 @@ public final class KubewayServer implements AutoCloseable {
                     controller.onSnapshot(nodeAgent::changed);
                 }
                 controller.onSynced(() -> leader.changed(null));
+                ApiEvents apiEvents = new ApiEvents(client);
+                controller.onSynced(() -> apiEvents.post(controller.view().events()));
             }
             admin = new AdminServer(o.adminAddress(), controller::view, registry);
         } catch (RuntimeException e) {

@@ -147,6 +147,29 @@ class LeaderControllersTest {
         }
     }
 
+    @Test
+    void recordedEventsArePostedOnceAndUpdatedWhenTheyRecur() {
+        ApiEvents events = new ApiEvents(client);
+        io.fabric8.kubernetes.api.model.Event e = new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                .withNamespace("demo").withName("web.1").endMetadata().withNewInvolvedObject().withKind("Service")
+                .withNamespace("demo").withName("web").endInvolvedObject().withType("Warning")
+                .withReason("AllocationFailed").withMessage("no IP").withCount(1).build();
+
+        events.post(List.of(e));
+        assertThat(client.v1().events().inNamespace("demo").withName("web.1").get().getCount()).isEqualTo(1);
+        String version = client.v1().events().inNamespace("demo").withName("web.1").get().getMetadata().getResourceVersion();
+        events.post(List.of(e)); // unchanged: no second write
+        assertThat(client.v1().events().inNamespace("demo").withName("web.1").get().getMetadata().getResourceVersion())
+                .isEqualTo(version);
+
+        events.post(List.of(new io.fabric8.kubernetes.api.model.EventBuilder(e).withCount(3).build()));
+
+        var stored = client.v1().events().inNamespace("demo").withName("web.1").get();
+        assertThat(stored.getCount()).isEqualTo(3);
+        assertThat(stored.getMetadata().getResourceVersion()).isNotEqualTo(version);
+        assertThat(stored.getReason()).isEqualTo("AllocationFailed");
+    }
+
     private List<String> statusIps(String name) {
         return LoadBalancerController.statusIps(client.services().inNamespace("demo").withName(name).get());
     }

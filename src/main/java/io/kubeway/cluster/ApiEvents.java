@@ -1,0 +1,56 @@
+package io.kubeway.cluster;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Posts the events this instance recorded (already deduplicated: one event per problem, its {@code count} and
+ * {@code lastTimestamp} bumped when it recurs) to the API server as core/v1 Events, so {@code kubectl get events}
+ * and {@code kubectl describe} show them with count and last seen, as they show the kubelet's. A new event is
+ * created, a recurring one updated; at most {@link #MAX_PER_PASS} writes per pass, the rest follow in later
+ * passes (the API server rate-limits event writers too). A write that fails is retried on the next pass.
+ */
+public final class ApiEvents {
+    private static final Logger log = LoggerFactory.getLogger(ApiEvents.class);
+    static final int MAX_PER_PASS = 50;
+
+    private final KubernetesClient client;
+    /** Event name → the count last written. */
+    private final Map<String, Integer> posted = new HashMap<>();
+
+    public ApiEvents(KubernetesClient client) {
+        this.client = requireNonNull(client, "client");
+    }
+
+    /** Writes what changed since the last pass; never throws. */
+    public synchronized void post(List<Event> events) {
+        int writes = 0;
+        Map<String, Integer> seen = new HashMap<>();
+        for (Event e : events) {
+            String name = e.getMetadata().getName();
+            Integer count = e.getCount();
+            seen.put(name, count);
+            if (Objects.equals(posted.get(name), count)) continue;
+            if (writes++ >= MAX_PER_PASS) break;
+            try {
+                Event out = new EventBuilder(e).editMetadata().withResourceVersion(null).endMetadata().build();
+                client.v1().events().inNamespace(e.getMetadata().getNamespace()).resource(out)
+                        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+                posted.put(name, count);
+            } catch (RuntimeException ex) {
+                log.warn("cannot post event {}/{}: {}", e.getMetadata().getNamespace(), name, ex.getMessage());
+            }
+        }
+        posted.keySet().retainAll(seen.keySet());
+    }
+}
