@@ -205,6 +205,41 @@ class ClusterIT {
 
     @Test
     @Order(4)
+    void anApiServerRestartKeepsTrafficFlowingAndTheSourceRecovers() throws Exception {
+        String readyz = "http://" + NODE_IPS[0] + ":10249/readyz";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lab.curlStatus("kwc", readyz).exit())
+                .isEqualTo(200));
+        int port = server.getPort();
+        client.close();
+        server.destroy();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ClusterLab.Result r = lab.curlStatus("kwc", readyz);
+            assertThat(r.exit()).isEqualTo(503);
+            assertThat(r.output()).contains("source: watch of services (v1), all namespaces is down since");
+        });
+        for (int i = 0; i < 5; i++) { // the data plane keeps serving the last known state
+            assertThat(lab.curl("kwc", "http://" + NODE_IPS[0] + ":30080/")).matches("pod-[12]\\n");
+        }
+
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getByName(ClusterLab.BRIDGE_IP), port);
+        client = server.createClient();
+        writeObjects(); // the restarted API server has the same objects (its etcd kept them)
+        client.resource(slice("web", List.<String[]>of(new String[] {"198.19.1.10", "n1"}))).update();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lab.curlStatus("kwc", readyz).exit())
+                .isEqualTo(200));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int i = 0; i < 4; i++) {
+                assertThat(lab.curl("kwc", "http://" + NODE_IPS[1] + ":30080/")).isEqualTo("pod-1\n");
+            }
+        });
+    }
+
+    @Test
+    @Order(5)
     void theLoadBalancerIpIsAllocatedAnswersFromTheClientAndMovesWhenItsNodesKubewayStops() throws Exception {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.services().inNamespace("default")
                 .withName("web").get().getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp())
