@@ -21,7 +21,7 @@ final class ManifestsCommand implements Callable<Integer> {
             description = "Roles to install: proxy, loadbalancer, ingress (default: all three).")
     List<String> roles = List.of("proxy", "loadbalancer", "ingress");
 
-    @Option(names = {"-n", "--namespace"}, defaultValue = Manifests.DEFAULT_NAMESPACE,
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", defaultValue = Manifests.DEFAULT_NAMESPACE,
             description = "Namespace to install into (default: ${DEFAULT-VALUE}).")
     String namespace;
 
