@@ -22,10 +22,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Helm chart, checked without Helm (no helm binary can be installed here): its structure against deploy/.
- * What this does not prove, and only {@code helm template deploy/helm/kubeway} / {@code helm lint} would: that
- * every template renders (Go template syntax, sprig functions, the indentation {@code nindent} produces) and
- * that non-default values render valid objects.
+ * The Helm chart, checked without Helm: its structure against deploy/. What this does not prove, and only
+ * {@code helm template} / {@code helm lint} can: that every template renders (Go template syntax, sprig functions,
+ * the indentation {@code nindent} produces). {@link HelmTemplateTest} does that when a helm binary is there.
  */
 class HelmChartTest {
     private static final Path CHART = Path.of("deploy/helm/kubeway");
