@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code kubeway} command line. */
 @Command(name = "kubeway", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Kubernetes Services (ClusterIP, NodePort, LoadBalancer) for real traffic, from manifests.",
-        subcommands = {RunCommand.class, GetCommand.class, EchoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, GetCommand.class, ManifestsCommand.class, EchoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         // Without sun.misc.Unsafe (Netty's default from JDK 25 on) every byte written into a direct buffer goes
