@@ -101,7 +101,8 @@ public final class KubewayServer implements AutoCloseable {
                         o.lbPools(), KubewayOptions.LOAD_BALANCER_CLASS), clock), new AllocationStore(o.stateDir()));
             } else {
                 client = KubeClients.create(cluster);
-                kubeSource = new KubeSource(client, cluster.namespace(), clock);
+                kubeSource = new KubeSource(client, cluster.namespace(), new KubeSource.Reads(proxy,
+                        cluster.has(ClusterSettings.Role.LOADBALANCER), ingressRole), clock);
                 source = kubeSource;
                 admission = new ApiServerAdmission();
             }

@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * Posts the events this instance recorded (already deduplicated: one event per problem, its {@code count} and
  * {@code lastTimestamp} bumped when it recurs) to the API server as core/v1 Events, so {@code kubectl get events}
  * and {@code kubectl describe} show them with count and last seen, as they show the kubelet's. A new event is
- * created, a recurring one updated; at most {@link #MAX_PER_PASS} writes per pass, the rest follow in later
+ * created, a recurring one merge-patched (count, lastTimestamp); at most {@link #MAX_PER_PASS} writes per pass, the rest follow in later
  * passes (the API server rate-limits event writers too). A write that fails is retried on the next pass.
  */
 public final class ApiEvents {
@@ -43,9 +43,17 @@ public final class ApiEvents {
             if (Objects.equals(posted.get(name), count)) continue;
             if (writes++ >= MAX_PER_PASS) break;
             try {
-                Event out = new EventBuilder(e).editMetadata().withResourceVersion(null).endMetadata().build();
-                client.v1().events().inNamespace(e.getMetadata().getNamespace()).resource(out)
-                        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+                String ns = e.getMetadata().getNamespace();
+                if (posted.containsKey(name)) {
+                    // a recurrence: a merge patch of what changed (RBAC: patch, no get)
+                    String patch = "{\"count\":" + count + ",\"lastTimestamp\":\"" + e.getLastTimestamp() + "\"}";
+                    client.v1().events().inNamespace(ns).withName(name)
+                            .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+                } else {
+                    Event out = new EventBuilder(e).editMetadata().withResourceVersion(null).endMetadata().build();
+                    client.v1().events().inNamespace(ns).resource(out).create();
+                }
                 posted.put(name, count);
             } catch (RuntimeException ex) {
                 log.warn("cannot post event {}/{}: {}", e.getMetadata().getNamespace(), name, ex.getMessage());

@@ -53,8 +53,12 @@ public final class NodeLease implements AutoCloseable {
     }
 
     private void renewOnce() {
+        write(clock.instant());
+    }
+
+    private void write(java.time.Instant renewed) {
         try {
-            ZonedDateTime now = ZonedDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+            ZonedDateTime now = ZonedDateTime.ofInstant(renewed.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
             Lease lease = new LeaseBuilder().withNewMetadata().withNamespace(namespace).withName(PREFIX + node)
                     .addToLabels(LABEL, node).endMetadata()
                     .withNewSpec().withHolderIdentity(node).withLeaseDurationSeconds((int) duration.toSeconds())
@@ -68,14 +72,18 @@ public final class NodeLease implements AutoCloseable {
         }
     }
 
-    /** Stops renewing and deletes the lease, so the other nodes take this node's IPs over at once. */
+    /**
+     * Stops renewing and writes the lease as already expired, so the other nodes take this node's IPs over at once
+     * (an update, not a delete: the proxy's RBAC has no delete).
+     */
     @Override
     public void close() {
         timer.shutdownNow();
         try {
-            client.leases().inNamespace(namespace).withName(PREFIX + node).delete();
-        } catch (RuntimeException e) {
-            log.warn("cannot delete node lease {}/{} (it expires by itself): {}", namespace, PREFIX + node, e.getMessage());
+            timer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        write(clock.instant().minus(duration).minusSeconds(1));
     }
 }

@@ -74,7 +74,8 @@ class ManifestsCommandTest {
         Run run = run("--roles", "proxy");
         assertThat(run.exit()).isZero();
         assertThat(run.kindsAndNames()).containsExactly("Namespace/kubeway-system", "ServiceAccount/kubeway-proxy",
-                "ClusterRole/kubeway-proxy", "ClusterRoleBinding/kubeway-proxy", "DaemonSet/kubeway-proxy");
+                "ClusterRole/kubeway-proxy", "ClusterRoleBinding/kubeway-proxy", "Role/kubeway-proxy",
+                "RoleBinding/kubeway-proxy", "DaemonSet/kubeway-proxy");
         assertThat(run.objects()).filteredOn(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::isInstance)
                 .map(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class::cast)
                 .flatMap(io.fabric8.kubernetes.api.model.rbac.ClusterRole::getRules)

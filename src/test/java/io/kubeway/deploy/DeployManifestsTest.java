@@ -41,6 +41,8 @@ class DeployManifestsTest {
                 Map.entry("ServiceAccount/kubeway-controller", ServiceAccount.class),
                 Map.entry("ClusterRole/kubeway-proxy", ClusterRole.class),
                 Map.entry("ClusterRoleBinding/kubeway-proxy", ClusterRoleBinding.class),
+                Map.entry("Role/kubeway-proxy", Role.class),
+                Map.entry("RoleBinding/kubeway-proxy", RoleBinding.class),
                 Map.entry("ClusterRole/kubeway-controller", ClusterRole.class),
                 Map.entry("ClusterRoleBinding/kubeway-controller", ClusterRoleBinding.class),
                 Map.entry("Role/kubeway-controller", Role.class),
@@ -91,13 +93,11 @@ class DeployManifestsTest {
         assertThat(pod.getHostNetwork()).isTrue();
         assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
         Container c = pod.getContainers().get(0);
-        assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN",
-                "NET_BIND_SERVICE");
-        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
-        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        // privileged as kube-proxy: NET_ADMIN, and the strict-ARP sysctls need a writable /proc/sys
+        assertThat(c.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(c.getArgs()).containsExactly("run", "--roles=proxy", "--namespace=$(POD_NAMESPACE)",
-                "--node-name=$(NODE_NAME)", "--admin-address=$(POD_IP):10249");
+                "--node-name=$(NODE_NAME)", "--admin-address=$(POD_IP):10249", "--state-dir=/tmp/kubeway");
         assertDownwardApiEnv(c);
         assertProbesOnTheAdminPort(c);
         assertThat(pod.getTolerations()).anySatisfy(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
@@ -123,7 +123,8 @@ class DeployManifestsTest {
         assertThat(c.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
         assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(c.getArgs()).containsExactly("run", "--roles=loadbalancer,ingress", "--namespace=$(POD_NAMESPACE)",
-                "--node-name=$(NODE_NAME)", "--admin-address=$(POD_IP):10249", "--ingress-class=kubeway",
+                "--node-name=$(NODE_NAME)", "--admin-address=$(POD_IP):10249", "--state-dir=/tmp/kubeway",
+                "--ingress-class=kubeway",
                 "--ingress-http-address=0.0.0.0:80", "--ingress-https-address=0.0.0.0:443",
                 "--publish-service=kubeway-system/kubeway-ingress");
         assertDownwardApiEnv(c);

@@ -137,6 +137,8 @@ class HelmChartTest {
             String s = line.strip();
             if (s.equals("args:")) {
                 in = true;
+            } else if (in && s.startsWith("#")) {
+                continue; // a comment between the arguments
             } else if (in && s.startsWith("{{- range .Values.")) {
                 inRange = true; // extraArgs: empty by default
             } else if (in && inRange) {

@@ -76,7 +76,7 @@ class RbacAgainstCodeTest {
         drain(); // the fixtures above are the test's, not Kubeway's
 
         AtomicReference<ClusterSnapshot> latest = new AtomicReference<>();
-        try (KubeSource source = new KubeSource(client, NS, Clock.systemUTC());
+        try (KubeSource source = new KubeSource(client, NS, new KubeSource.Reads(false, true, true), Clock.systemUTC());
              LeaderElection election = new LeaderElection(client, NS, "kubeway", "pod-a",
                      new LeaderElection.Timing(Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200)),
                      () -> { })) {

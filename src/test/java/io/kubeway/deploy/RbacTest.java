@@ -24,10 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RbacTest {
     static final String NS = "kubeway-system";
 
-    /** What the proxy role reads: Services, EndpointSlices, Nodes; and it records Events. */
+    /**
+     * What the proxy role reads: Services, EndpointSlices, Nodes; it records Events; in its own namespace it renews
+     * its node's heartbeat Lease and reads the others' and MetalLB's pools and L2Advertisements (layer 2).
+     */
     static final Set<Grant> PROXY = grants(
             listWatch("", "services"), listWatch("discovery.k8s.io", "endpointslices"), listWatch("", "nodes"),
-            events());
+            events(), verbs(NS, "coordination.k8s.io", "leases", "get", "list", "watch", "create", "update"),
+            verbs(NS, "metallb.io", "ipaddresspools", "list", "watch"),
+            verbs(NS, "metallb.io", "l2advertisements", "list", "watch"));
 
     /** The loadbalancer and ingress roles. */
     static final Set<Grant> CONTROLLER = grants(
@@ -115,8 +120,10 @@ class RbacTest {
         // Found by RbacAgainstCodeTest, not in the list: ApiStatusWriter's editStatus reads the object
         // (GET services/NAME, ingresses/NAME) before patching its status, and fabric8's leader elector renews
         // the Lease with a PATCH. get adds nothing list does not already show.
+        // The proxy's layer-2 announcement reads every node's heartbeat Lease (list, watch) in Kubeway's namespace.
         Set<String> additions = Set.of("* core services get", "* networking.k8s.io ingresses get",
-                NS + " coordination.k8s.io leases patch");
+                NS + " coordination.k8s.io leases patch", NS + " coordination.k8s.io leases list",
+                NS + " coordination.k8s.io leases watch");
         Set<String> granted = new TreeSet<>();
         RbacRules.of(objects, NS, "kubeway-proxy").grants().forEach(g -> granted.add(g.toString()));
         RbacRules.of(objects, NS, "kubeway-controller").grants().forEach(g -> granted.add(g.toString()));

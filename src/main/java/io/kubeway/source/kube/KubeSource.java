@@ -52,8 +52,35 @@ public final class KubeSource implements ObjectSource {
     /** The label of the node heartbeat Leases every proxy renews (see io.kubeway.cluster.NodeLease). */
     public static final String NODE_LEASE_LABEL = "kubeway.io/node-lease";
 
+    /**
+     * What an instance reads, by role: the proxy reads what kube-proxy reads plus what layer-2 announcement needs
+     * (node leases, MetalLB pools and L2Advertisements); the load-balancer controller Services and pools; the
+     * Ingress controller Ingresses, IngressClasses, the Secrets they name, and the Services and EndpointSlices
+     * behind them. Reading less than all keeps each ServiceAccount's RBAC to what its role uses.
+     */
+    public record Reads(boolean proxy, boolean loadBalancer, boolean ingress) {
+        public static final Reads ALL = new Reads(true, true, true);
+
+        Set<WatchedKind> kinds() {
+            Set<WatchedKind> out = java.util.EnumSet.noneOf(WatchedKind.class);
+            if (proxy) {
+                out.addAll(List.of(WatchedKind.NODE, WatchedKind.SERVICE, WatchedKind.ENDPOINT_SLICE,
+                        WatchedKind.NODE_LEASE, WatchedKind.IP_ADDRESS_POOL, WatchedKind.L2_ADVERTISEMENT));
+            }
+            if (loadBalancer) {
+                out.addAll(List.of(WatchedKind.SERVICE, WatchedKind.IP_ADDRESS_POOL));
+            }
+            if (ingress) {
+                out.addAll(List.of(WatchedKind.SERVICE, WatchedKind.ENDPOINT_SLICE, WatchedKind.INGRESS_CLASS,
+                        WatchedKind.INGRESS, WatchedKind.SECRET));
+            }
+            return out;
+        }
+    }
+
     private final KubernetesClient client;
     private final String ownNamespace;
+    private final Set<WatchedKind> kinds;
     private final WatchHealth health;
     private final List<Watch> watches = new ArrayList<>();
     private final Map<NamespacedName, Watch> secretWatches = new HashMap<>();
@@ -73,6 +100,11 @@ public final class KubeSource implements ObjectSource {
      * @param ownNamespace Kubeway's own namespace: where MetalLB's IPAddressPools and L2Advertisements are read
      */
     public KubeSource(KubernetesClient client, String ownNamespace, Clock clock) {
+        this(client, ownNamespace, Reads.ALL, clock);
+    }
+
+    public KubeSource(KubernetesClient client, String ownNamespace, Reads reads, Clock clock) {
+        this.kinds = requireNonNull(reads, "reads").kinds();
         this.client = requireNonNull(client, "client");
         this.ownNamespace = requireNonNull(ownNamespace, "ownNamespace");
         this.health = new WatchHealth(requireNonNull(clock, "clock"));
@@ -81,7 +113,7 @@ public final class KubeSource implements ObjectSource {
     @Override
     public synchronized void start(Consumer<ClusterSnapshot> onChange) {
         this.onChange = requireNonNull(onChange, "onChange");
-        for (WatchedKind kind : WatchedKind.values()) {
+        for (WatchedKind kind : kinds) {
             if (kind == WatchedKind.SECRET) {
                 continue; // per referenced Secret, see refreshSecretWatches
             }
@@ -195,7 +227,7 @@ public final class KubeSource implements ObjectSource {
 
     /** Starts a watch for each Secret an Ingress names and stops those no Ingress names any more. */
     private synchronized void refreshSecretWatches() {
-        if (closed) {
+        if (closed || !kinds.contains(WatchedKind.SECRET)) {
             return;
         }
         Set<NamespacedName> wanted = new TreeSet<>();
