@@ -123,7 +123,7 @@ class HelmChartTest {
         }
         assertThat(helpers).contains("fieldPath: spec.nodeName", "fieldPath: metadata.name",
                 "fieldPath: metadata.namespace", "fieldPath: status.podIP");
-        assertThat(ds).contains("hostNetwork: true", "add: [\"NET_ADMIN\", \"NET_BIND_SERVICE\"]", "drop: [\"ALL\"]");
+        assertThat(ds).contains("hostNetwork: true", "privileged: true", "readOnlyRootFilesystem: true");
         assertThat(d).contains("runAsNonRoot: true", "net.ipv4.ip_unprivileged_port_start");
         assertThat(value("controller.replicas")).isEqualTo(2);
     }
