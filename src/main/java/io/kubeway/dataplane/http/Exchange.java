@@ -320,7 +320,11 @@ final class Exchange {
             return;
         }
         Channel up = upstream.channel();
-        if (last) requestComplete = true;
+        if (last) {
+            requestComplete = true;
+            HttpHeaders trailers = ((LastHttpContent) c).trailingHeaders();
+            if (!trailers.isEmpty() && !engine.config().underscoresInHeaders()) RequestChecks.dropUnderscoreNames(trailers);
+        }
         up.write(c, up.voidPromise());
         if (last) {
             up.flush();

@@ -120,6 +120,24 @@ class HttpFailuresTest {
     }
 
     @Test
+    void trailerNamesWithUnderscoresAreDroppedToo() throws Exception {
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        try (ScriptedBackend backend = new ScriptedBackend(ip("127.79.1.4"), (s, in, out) -> {
+            StringBuilder b = new StringBuilder(ScriptedBackend.readHead(in));
+            while (!b.toString().endsWith("0\r\n") ) b.append((char) in.read()); // the body: one chunk, then the last
+            b.append(ScriptedBackend.readHead(in)); // the trailers, up to the blank line
+            seen.complete(b.toString());
+            ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        })) {
+            f.hosts.put("trailers", Fwd.to(backend.address()).router());
+            RawHttp.Response r = RawHttp.once(plain.socketAddress(), "POST / HTTP/1.1\r\nHost: trailers\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX_Sig: evil\r\nX-Sig: good\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(seen.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("X-Sig: good").doesNotContain("X_Sig");
+        }
+    }
+
+    @Test
     void bodyOverTheLimitGets413ByLengthOrWhileStreaming() throws IOException {
         Fwd route = Fwd.to(echo.address());
         route.maxBodyBytes = 1000;
