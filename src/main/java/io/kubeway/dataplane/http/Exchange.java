@@ -177,10 +177,9 @@ final class Exchange {
 
     /**
      * Gets a link to {@code ep}: an idle pooled connection unless {@code fresh}, else a new connection (or HTTP/2
-     * stream) within the caps: past this client connection's cap the exchange waits for one of its connects to
-     * end; past the listener's, it gets 503. The connect itself starts after the current read is handled, so a
-     * request its client resets in the same read (HTTP/2 rapid reset) never reaches the backend; one reset later
-     * cancels its connect ({@link #clientClosed}).
+     * stream). A new one starts after the current read is handled, so a request its client resets in the same
+     * read (HTTP/2 rapid reset) costs no connect and takes no slot; one reset later cancels its connect
+     * ({@link #clientClosed}).
      */
     private void connect(Endpoint ep, boolean fresh) {
         phase = Phase.CONNECTING;
@@ -193,23 +192,21 @@ final class Exchange {
                 return;
             }
         }
+        loop.execute(this::connectIfStillWanted);
+    }
+
+    /**
+     * Starts the connect within the caps: past this client connection's cap the exchange waits for one of its
+     * connects to end ({@link #connectSlotFree}); past the listener's, it gets 503.
+     */
+    private void connectIfStillWanted() {
+        if (phase != Phase.CONNECTING || pendingConnect != null || waitingForSlot) return;
         ClientConnection conn = client.connection();
         if (conn.connecting >= engine.config().limits().maxUpstreamConnectsPerClient()) {
             waitingForSlot = true;
             conn.awaitConnectSlot(this);
             return;
         }
-        startConnect(ep, key);
-    }
-
-    /** Called by the client connection when a connect slot frees up for this waiting exchange. */
-    void connectSlotFree() {
-        waitingForSlot = false;
-        if (phase == Phase.CONNECTING) startConnect(endpoint, PoolKey.of(endpoint, forward.cluster().protocol()));
-    }
-
-    private void startConnect(Endpoint ep, PoolKey key) {
-        ClientConnection conn = client.connection();
         if (!conn.listener().startConnect()) {
             PeerLog.warn(log, "{}: {} backend connects in flight (the --max-upstream-connects cap), 503 for {} {}",
                     conn.listener().key(), engine.config().limits().maxUpstreamConnects(), request.method(), originalUri);
@@ -217,20 +214,22 @@ final class Exchange {
             return;
         }
         conn.connecting++;
-        loop.execute(() -> {
-            if (phase != Phase.CONNECTING) { // the client went away in the same read
-                connectEnded();
-                return;
-            }
-            Future<UpstreamLink> f = engine.upstreams(loop).connect(ep, key, forward.timeouts());
-            pendingConnect = f;
-            f.addListener((Future<UpstreamLink> done) -> {
-                pendingConnect = null;
-                connectEnded();
-                if (done.isSuccess()) connected(done.getNow());
-                else connectFailed(ep, done.cause());
-            });
+        Endpoint ep = endpoint;
+        Future<UpstreamLink> f = engine.upstreams(loop).connect(ep, PoolKey.of(ep, forward.cluster().protocol()),
+                forward.timeouts());
+        pendingConnect = f;
+        f.addListener((Future<UpstreamLink> done) -> {
+            pendingConnect = null;
+            connectEnded();
+            if (done.isSuccess()) connected(done.getNow());
+            else connectFailed(ep, done.cause());
         });
+    }
+
+    /** Called by the client connection when a connect slot frees up for this waiting exchange. */
+    void connectSlotFree() {
+        waitingForSlot = false;
+        connectIfStillWanted();
     }
 
     private void connectEnded() {

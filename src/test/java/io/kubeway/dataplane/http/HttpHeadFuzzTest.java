@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -67,8 +68,14 @@ class HttpHeadFuzzTest {
         EmbeddedChannel server = new EmbeddedChannel(new HttpServerCodec(ENGINE.serverDecoderConfig()));
         List<Read> out = new ArrayList<>();
         try {
-            server.writeInbound(Unpooled.wrappedBuffer(input));
-            server.finish();
+            try {
+                server.writeInbound(Unpooled.wrappedBuffer(input));
+                server.finish();
+            } catch (DecoderException e) {
+                // More than 128 requests pipelined in one read: the codec's bound. On a real connection this reaches
+                // ProxyHandler.exceptionCaught, which closes it; the requests decoded before it are still checked.
+                if (!String.valueOf(e.getCause()).contains("maxPipelineDepth")) throw e;
+            }
             HttpRequest head = null;
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             Object m;
