@@ -322,7 +322,7 @@ final class Exchange {
         if (last) {
             requestComplete = true;
             HttpHeaders trailers = ((LastHttpContent) c).trailingHeaders();
-            if (!trailers.isEmpty() && !engine.config().underscoresInHeaders()) RequestChecks.dropUnderscoreNames(trailers);
+            if (!trailers.isEmpty()) RequestChecks.cleanTrailers(trailers, engine.config().underscoresInHeaders());
         }
         up.write(c, up.voidPromise());
         if (last) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Requests refused before routing. Netty's decoder (configured with RFC 9112 transfer-encoding rules and no
@@ -76,6 +77,34 @@ final class RequestChecks {
             if (c <= 0x20 || c >= 0x7F) return false;
         }
         return true;
+    }
+
+    /**
+     * Fields a request trailer must not carry (RFC 9110 section 6.5.1: framing, routing, authentication, request
+     * modifiers, content description), and the ones this proxy sets in the head: a backend that merges trailers
+     * into the headers would otherwise take a client's {@code Host} or {@code X-Forwarded-For} from the trailer.
+     * Netty's decoder already drops Content-Length, Transfer-Encoding and Trailer.
+     */
+    private static final Set<AsciiString> NOT_IN_TRAILERS = Set.of(HttpHeaderNames.HOST, HttpHeaderNames.AUTHORIZATION,
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.COOKIE, HttpHeaderNames.CONTENT_ENCODING,
+            HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_RANGE, HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TRAILER, HttpHeaderNames.EXPECT, HttpHeaderNames.RANGE,
+            HttpHeaderNames.TE, HttpHeaderNames.MAX_FORWARDS, HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.PRAGMA,
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE, Forwarding.X_FORWARDED_FOR, Forwarding.X_FORWARDED_HOST,
+            Forwarding.X_FORWARDED_PROTO, Forwarding.X_FORWARDED_PORT, Forwarding.X_REAL_IP, Forwarding.X_REQUEST_ID);
+
+    /** Drops trailer fields a backend must not see there, and names with underscores unless allowed. */
+    static void cleanTrailers(HttpHeaders trailers, boolean underscoresAllowed) {
+        List<String> drop = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = trailers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (NOT_IN_TRAILERS.contains(AsciiString.of(name).toLowerCase())
+                    || !underscoresAllowed && AsciiString.indexOf(name, '_', 0) >= 0) {
+                if (drop == null) drop = new ArrayList<>(2);
+                drop.add(name.toString());
+            }
+        }
+        if (drop != null) drop.forEach(trailers::remove);
     }
 
     /** Removes every header whose name has an underscore; allocates only when there is one. */

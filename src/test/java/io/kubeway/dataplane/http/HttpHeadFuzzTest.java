@@ -124,10 +124,11 @@ class HttpHeadFuzzTest {
         HttpRequest up = UpstreamHeads.build(req, target, conn, view.clientIp(), websocket, hostHeader,
                 Forwarding.newRequestId(), Map.of(), upstreamPath);
         checkHead(up);
-        RequestChecks.dropUnderscoreNames(r.trailers()); // as Exchange.requestContent does with the last part
+        RequestChecks.cleanTrailers(r.trailers(), false); // as Exchange.requestContent does with the last part
         for (Map.Entry<String, String> e : r.trailers()) {
             assertThat(e.getKey()).as("forwarded trailer name").doesNotContain("_");
-            assertThat(e.getKey()).as("framing in a trailer").isNotIn("content-length", "transfer-encoding", "host");
+            assertThat(e.getKey().toLowerCase(java.util.Locale.ROOT)).as("framing, routing or identity in a trailer")
+                    .isNotIn("content-length", "transfer-encoding", "host", "authorization", "x-forwarded-for", "cookie");
         }
 
         EmbeddedChannel upstream = new EmbeddedChannel(new HttpClientCodec(ENGINE.upstreamDecoderConfig(), false, false));
