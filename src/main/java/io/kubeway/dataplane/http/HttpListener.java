@@ -98,7 +98,11 @@ final class HttpListener {
             clients.decrementAndGet();
             PeerLog.warn(log, "{}: {} client connections open (the --max-client-connections cap), refusing {}", key,
                     limits.maxClientConnections(), ch.remoteAddress());
-            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            try {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0); // RST: refused, not a clean empty answer
+            } catch (RuntimeException e) {
+                log.debug("cannot set SO_LINGER on {}: {}", ch, e.toString());
+            }
             ch.close();
             return false;
         }
