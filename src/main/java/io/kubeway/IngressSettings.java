@@ -17,12 +17,23 @@ import static java.util.Objects.requireNonNull;
  * @param publishStatusAddresses addresses Ingresses report instead
  * @param trustedProxies         CIDRs whose X-Forwarded-* headers are believed
  * @param accessLog              {@code off}, {@code text} or {@code json}
+ * @param underscoresInHeaders   forward request header names with underscores ({@code --underscores-in-headers});
+ *                               by default they are dropped, as nginx does
  */
 public record IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
                               InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
-                              List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog) {
+                              List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
+                              boolean underscoresInHeaders) {
     /** The controller name in IngressClass {@code spec.controller}. */
     public static final String CONTROLLER = "kubeway.io/ingress-controller";
+
+    /** Header names with underscores dropped (the default). */
+    public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
+                           InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
+                           List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog) {
+        this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
+                publishStatusAddresses, trustedProxies, accessLog, false);
+    }
 
     public IngressSettings {
         requireNonNull(ingressClass, "ingressClass");

@@ -1,5 +1,7 @@
 package io.kubeway;
 
+import io.kubeway.dataplane.ConnectionLimits;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,12 +19,14 @@ import static java.util.Objects.requireNonNull;
  * @param pollInterval  how often manifest files are checked for changes
  * @param transport     Netty transport: auto (io_uring, else epoll, else nio), io_uring, epoll or nio
  * @param ingress       the Ingress controller's settings
+ * @param limits        client connections per listener and backend connects in flight (L4 and HTTP data planes)
  * @param cluster       how to run in a cluster, or null to run standalone from {@code manifests}
  */
 public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                              List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                              InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
-                             String transport, IngressSettings ingress, ClusterSettings cluster) {
+                             String transport, IngressSettings ingress, ConnectionLimits limits,
+                             ClusterSettings cluster) {
     /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
     public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
 
@@ -38,6 +42,7 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         requireNonNull(pollInterval, "pollInterval");
         requireNonNull(transport, "transport");
         requireNonNull(ingress, "ingress");
+        requireNonNull(limits, "limits");
         if (cluster == null && manifests.isEmpty()) {
             throw new IllegalArgumentException("no manifests to serve and no cluster to watch");
         }
@@ -46,12 +51,12 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         }
     }
 
-    /** Standalone options (no cluster). */
+    /** Standalone options (no cluster) with the limits derived from the fd limit ({@link ConnectionLimits#defaults()}). */
     public KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                           List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                           InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
                           String transport, IngressSettings ingress) {
         this(manifests, serviceCidr, nodePortRange, nodeAddresses, lbPools, stateDir, adminAddress, nodeName, workers,
-                pollInterval, transport, ingress, null);
+                pollInterval, transport, ingress, ConnectionLimits.defaults(), null);
     }
 }

@@ -25,6 +25,7 @@ import io.kubeway.allocate.AllocatorConfig;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.Protocol;
 import io.kubeway.dataplane.CompositeDataplane;
+import io.kubeway.dataplane.ConnectionLimits;
 import io.kubeway.dataplane.Dataplane;
 import io.kubeway.dataplane.http.HttpDataplane;
 import io.kubeway.dataplane.http.HttpEngineConfig;
@@ -54,6 +55,7 @@ import java.time.Duration;
  * the admin API, wired together. {@code kubeway run} and the integration tests both start it this way.
  */
 public final class KubewayServer implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KubewayServer.class);
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ProxyDataplane dataplane;
     private HttpDataplane http;
@@ -68,12 +70,16 @@ public final class KubewayServer implements AutoCloseable {
     private KubewayServer(KubewayOptions o, Clock clock) {
         new JvmMemoryMetrics().bindTo(registry);
         ClusterSettings cluster = o.cluster();
-        dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport()),
-                registry, clock);
+        log.info("fd limit {}: at most {} client connections per listener, {} backend connects in flight per Ingress "
+                + "listener and {} per client connection", ConnectionLimits.fdLimit(), o.limits().maxClientConnections(),
+                o.limits().maxUpstreamConnects(), o.limits().maxUpstreamConnectsPerClient());
+        dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport())
+                .withMaxClientConnections(o.limits().maxClientConnections()), registry, clock);
         try {
             IngressSettings in = o.ingress();
             http = new HttpDataplane(dataplane.transport(), dataplane.group(), HttpEngineConfig.defaults()
-                    .withTrustedProxies(in.trustedProxies()).withAccessLog(in.accessLog()), registry, clock);
+                    .withTrustedProxies(in.trustedProxies()).withAccessLog(in.accessLog())
+                    .withConnectionLimits(o.limits()).withUnderscoresInHeaders(in.underscoresInHeaders()), registry, clock);
             HttpDataplane engine = http;
             Dataplane httpPart = new Dataplane() {
                 @Override

@@ -8,6 +8,7 @@ import io.kubeway.IngressSettings;
 import io.kubeway.cluster.LeaderElection;
 import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
+import io.kubeway.dataplane.ConnectionLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -117,6 +118,24 @@ final class RunCommand implements Callable<Integer> {
             description = "Ingress access log on stderr: off, text or json (default: ${DEFAULT-VALUE}).")
     String accessLog;
 
+    @Option(names = "--underscores-in-headers",
+            description = "Forward request header names with underscores (default: dropped, as nginx does).")
+    boolean underscoresInHeaders;
+
+    @Option(names = "--max-client-connections", paramLabel = "N",
+            description = "Open client connections per listener, HTTP and TCP; more are refused at accept "
+                    + "(default: a quarter of the fd limit).")
+    Integer maxClientConnections;
+
+    @Option(names = "--max-upstream-connects", paramLabel = "N",
+            description = "Backend connects in flight per Ingress listener; requests past it get 503 "
+                    + "(default: a sixteenth of the fd limit).")
+    Integer maxUpstreamConnects;
+
+    @Option(names = "--max-upstream-connects-per-client", paramLabel = "N",
+            description = "Backend connects in flight per client connection; further requests wait (default: 32).")
+    Integer maxUpstreamConnectsPerClient;
+
     /** Null standalone (-f); the cluster settings with --kubeconfig, or in a pod without -f. */
     private ClusterSettings cluster() {
         boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null;
@@ -151,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
                 nodeName != null ? nodeName : envOr("NODE_NAME", hostName()), workers, Duration.ofMillis(200), transport,
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort(ingressHttpAddress),
                         optionalHostPort(ingressHttpsAddress), defaultBackendService, publishService,
-                        publishStatusAddresses, trustedProxies, accessLog), cluster());
+                        publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders), limits(), cluster());
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         RUNNING.set(true);
         CountDownLatch firstSync = new CountDownLatch(1);
@@ -161,6 +180,16 @@ final class RunCommand implements Callable<Integer> {
             printWelcome(System.out, server, options);
         }
         return 0;
+    }
+
+    /** The caps of the flags given, the fd-derived defaults for the others. */
+    ConnectionLimits limits() {
+        ConnectionLimits d = ConnectionLimits.defaults();
+        return new ConnectionLimits(maxClientConnections != null ? maxClientConnections : d.maxClientConnections(),
+                maxUpstreamConnects != null ? maxUpstreamConnects : d.maxUpstreamConnects(),
+                maxUpstreamConnectsPerClient != null ? maxUpstreamConnectsPerClient
+                        : Math.min(d.maxUpstreamConnectsPerClient(), maxUpstreamConnects != null ? maxUpstreamConnects
+                        : Integer.MAX_VALUE));
     }
 
     private void printWelcome(PrintStream out, KubewayServer server, KubewayOptions o) {

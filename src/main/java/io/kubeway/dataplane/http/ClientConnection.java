@@ -1,15 +1,75 @@
 package io.kubeway.dataplane.http;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.InetAddress;
+import java.util.ArrayDeque;
 
 /**
- * Facts about a client connection every request on it shares (for HTTP/2, every stream).
+ * A client connection: facts every request on it shares (for HTTP/2, every stream), and its backend connects in
+ * flight, capped by {@link io.kubeway.dataplane.ConnectionLimits#maxUpstreamConnectsPerClient()}: past the cap
+ * an exchange waits here for a slot (at most one per open stream, so the queue is bounded by the stream limit).
+ * The counters are confined to the connection's event loop.
  *
  * @param peer        the TCP peer, IPv4-mapped addresses unmapped
  * @param peerTrusted whether the peer is a trusted proxy (its X-Forwarded-* headers are believed)
  * @param tls         whether the connection is TLS
  * @param localPort   the listener's port (X-Forwarded-Port)
- * @param listener    the listener that accepted it (whether it is draining)
+ * @param listener    the listener that accepted it (whether it is draining; its caps)
  */
-record ClientConnection(InetAddress peer, boolean peerTrusted, boolean tls, int localPort, HttpListener listener) {
+final class ClientConnection {
+    private final InetAddress peer;
+    private final boolean peerTrusted;
+    private final boolean tls;
+    private final int localPort;
+    private final HttpListener listener;
+    /** Backend connects in flight for this connection's requests. */
+    int connecting;
+    private @Nullable ArrayDeque<Exchange> waiting;
+
+    ClientConnection(InetAddress peer, boolean peerTrusted, boolean tls, int localPort, HttpListener listener) {
+        this.peer = peer;
+        this.peerTrusted = peerTrusted;
+        this.tls = tls;
+        this.localPort = localPort;
+        this.listener = listener;
+    }
+
+    InetAddress peer() {
+        return peer;
+    }
+
+    boolean peerTrusted() {
+        return peerTrusted;
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    int localPort() {
+        return localPort;
+    }
+
+    HttpListener listener() {
+        return listener;
+    }
+
+    /** Queues {@code e} until a connect of this connection ends. */
+    void awaitConnectSlot(Exchange e) {
+        if (waiting == null) waiting = new ArrayDeque<>(4);
+        waiting.add(e);
+    }
+
+    /** {@code e} no longer waits (its stream is gone). */
+    void stopWaiting(Exchange e) {
+        if (waiting != null) waiting.remove(e);
+    }
+
+    /** A connect ended: the slot goes to the longest waiting exchange, if any. */
+    void connectDone() {
+        connecting--;
+        Exchange next = waiting == null ? null : waiting.poll();
+        if (next != null) next.connectSlotFree();
+    }
 }

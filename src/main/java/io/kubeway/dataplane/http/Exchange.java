@@ -1,6 +1,7 @@
 package io.kubeway.dataplane.http;
 
 import io.kubeway.core.IpLiterals;
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.http.BackendProtocol;
 import io.kubeway.state.http.RouteDecision;
@@ -72,6 +73,9 @@ final class Exchange {
     private @Nullable HttpRequest upstreamHead;
     private @Nullable UpstreamLink upstream;
     private @Nullable Endpoint endpoint;
+    /** A connect in flight (cancelled if the client goes away), and whether this waits for a connect slot. */
+    private @Nullable Future<UpstreamLink> pendingConnect;
+    private boolean waitingForSlot;
 
     private boolean requestComplete;
     private boolean responseStarted;
@@ -118,6 +122,7 @@ final class Exchange {
             respondLocal(rejected.status(), Map.of(), LocalResponses.errorBody(rejected.status()), true);
             return;
         }
+        if (!engine.config().underscoresInHeaders()) RequestChecks.dropUnderscoreNames(request.headers());
         view = NettyRequestView.of(request, target, client.connection(), engine.trustedProxies(), hostHeader);
         RouteDecision decision;
         try {
@@ -170,18 +175,71 @@ final class Exchange {
         connect(candidates.next(), false);
     }
 
+    /**
+     * Gets a link to {@code ep}: an idle pooled connection unless {@code fresh}, else a new connection (or HTTP/2
+     * stream). A new one starts after the current read is handled, so a request its client resets in the same
+     * read (HTTP/2 rapid reset) costs no connect and takes no slot; one reset later cancels its connect
+     * ({@link #clientClosed}).
+     */
     private void connect(Endpoint ep, boolean fresh) {
         phase = Phase.CONNECTING;
         endpoint = ep;
         PoolKey key = PoolKey.of(ep, forward.cluster().protocol());
-        engine.upstreams(loop).acquire(ep, key, forward.timeouts(), fresh).addListener((Future<UpstreamLink> f) -> {
-            if (f.isSuccess()) connected(f.getNow());
-            else connectFailed(ep, f.cause());
+        if (!fresh && !key.http2()) {
+            H1Link idle = engine.upstreams(loop).pooled(key);
+            if (idle != null) {
+                connected(idle);
+                return;
+            }
+        }
+        loop.execute(this::connectIfStillWanted);
+    }
+
+    /**
+     * Starts the connect within the caps: past this client connection's cap the exchange waits for one of its
+     * connects to end ({@link #connectSlotFree}); past the listener's, it gets 503.
+     */
+    private void connectIfStillWanted() {
+        if (phase != Phase.CONNECTING || pendingConnect != null || waitingForSlot) return;
+        ClientConnection conn = client.connection();
+        if (conn.connecting >= engine.config().limits().maxUpstreamConnectsPerClient()) {
+            waitingForSlot = true;
+            conn.awaitConnectSlot(this);
+            return;
+        }
+        if (!conn.listener().startConnect()) {
+            PeerLog.warn(log, "{}: {} backend connects in flight (the --max-upstream-connects cap), 503 for {} {}",
+                    conn.listener().key(), engine.config().limits().maxUpstreamConnects(), request.method(), originalUri);
+            fail(503, "too many backend connects in flight on this listener", false);
+            return;
+        }
+        conn.connecting++;
+        Endpoint ep = endpoint;
+        Future<UpstreamLink> f = engine.upstreams(loop).connect(ep, PoolKey.of(ep, forward.cluster().protocol()),
+                forward.timeouts());
+        pendingConnect = f;
+        f.addListener((Future<UpstreamLink> done) -> {
+            pendingConnect = null;
+            connectEnded();
+            if (done.isSuccess()) connected(done.getNow());
+            else connectFailed(ep, done.cause());
         });
     }
 
+    /** Called by the client connection when a connect slot frees up for this waiting exchange. */
+    void connectSlotFree() {
+        waitingForSlot = false;
+        connectIfStillWanted();
+    }
+
+    private void connectEnded() {
+        ClientConnection conn = client.connection();
+        conn.listener().connectDone();
+        conn.connectDone();
+    }
+
     private void connectFailed(Endpoint ep, Throwable cause) {
-        if (phase != Phase.CONNECTING) return;
+        if (phase != Phase.CONNECTING) return; // cancelled: the client is gone
         log.debug("{} -> {}: connect failed: {}", forward.cluster().name(), ep, cause.toString());
         Endpoint next = candidates.next();
         if (next != null) connect(next, false);
@@ -261,7 +319,11 @@ final class Exchange {
             return;
         }
         Channel up = upstream.channel();
-        if (last) requestComplete = true;
+        if (last) {
+            requestComplete = true;
+            HttpHeaders trailers = ((LastHttpContent) c).trailingHeaders();
+            if (!trailers.isEmpty()) RequestChecks.cleanTrailers(trailers, engine.config().underscoresInHeaders());
+        }
         up.write(c, up.voidPromise());
         if (last) {
             up.flush();
@@ -289,6 +351,12 @@ final class Exchange {
         if (phase == Phase.DONE) return;
         if (!responseComplete) status = 499;
         phase = Phase.DONE;
+        if (waitingForSlot) {
+            waitingForSlot = false;
+            client.connection().stopWaiting(this);
+        }
+        Future<UpstreamLink> connecting = pendingConnect;
+        if (connecting != null) connecting.cancel(false);
         releaseUpstream(false);
         permit.release();
         record();

@@ -1,10 +1,13 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.dataplane.ConnectionLimits;
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.dataplane.proxy.l4.BindFailedException;
 import io.kubeway.state.ListenKey;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -14,10 +17,13 @@ import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One HTTP or HTTPS server socket. Each accepted connection gets its protocol detected ({@link Pipelines}) and
@@ -31,15 +37,23 @@ final class HttpListener {
     /** How long streams on an HTTP/2 connection of a removed listener may go on after the GOAWAY. */
     static final Duration H2_DRAIN = Duration.ofSeconds(30);
 
+    private static final Logger log = LoggerFactory.getLogger(HttpListener.class);
+
     private final ListenKey key;
     private final boolean https;
+    private final ConnectionLimits limits;
+    /** Open client connections, and backend connects in flight for their requests (any event loop). */
+    private final AtomicInteger clients = new AtomicInteger();
+    private final AtomicInteger connecting = new AtomicInteger();
+    private final ChannelFutureListener clientClosed = f -> clients.decrementAndGet();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
     private Channel channel;
 
-    private HttpListener(ListenKey key, boolean https) {
+    private HttpListener(ListenKey key, boolean https, ConnectionLimits limits) {
         this.key = key;
         this.https = https;
+        this.limits = limits;
     }
 
     /**
@@ -48,7 +62,7 @@ final class HttpListener {
      * @throws BindFailedException if the socket could not be bound
      */
     static HttpListener bind(ListenKey key, boolean https, Engine engine, EventLoopGroup group) {
-        HttpListener l = new HttpListener(key, https);
+        HttpListener l = new HttpListener(key, https, engine.config().limits());
         ChannelFuture f = new ServerBootstrap()
                 .group(group)
                 .channel(engine.transport().serverSocketChannel())
@@ -60,6 +74,7 @@ final class HttpListener {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!l.admitClient(ch)) return;
                         l.connections.add(ch);
                         InetSocketAddress peer = (InetSocketAddress) ch.remoteAddress();
                         var peerIp = CidrSet.unmap(peer.getAddress());
@@ -72,7 +87,39 @@ final class HttpListener {
                 .awaitUninterruptibly();
         if (!f.isSuccess()) throw new BindFailedException(key, f.cause());
         l.channel = f.channel();
+        // After the acceptor (which pauses accepting for a second on EMFILE): accept errors cost one line.
+        l.channel.pipeline().addLast("errors", PeerLog.TAIL);
         return l;
+    }
+
+    /** Counts a new client connection, or refuses it (RST) at {@link ConnectionLimits#maxClientConnections()}. */
+    private boolean admitClient(Channel ch) {
+        if (clients.incrementAndGet() > limits.maxClientConnections()) {
+            clients.decrementAndGet();
+            PeerLog.warn(log, "{}: {} client connections open (the --max-client-connections cap), refusing {}", key,
+                    limits.maxClientConnections(), ch.remoteAddress());
+            try {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0); // RST: refused, not a clean empty answer
+            } catch (RuntimeException e) {
+                log.debug("cannot set SO_LINGER on {}: {}", ch, e.toString());
+            }
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(clientClosed);
+        return true;
+    }
+
+    /** Takes a slot for one backend connect, or false at {@link ConnectionLimits#maxUpstreamConnects()}. */
+    boolean startConnect() {
+        if (connecting.incrementAndGet() <= limits.maxUpstreamConnects()) return true;
+        connecting.decrementAndGet();
+        return false;
+    }
+
+    /** A connect started by {@link #startConnect} ended (connected, failed or cancelled). */
+    void connectDone() {
+        connecting.decrementAndGet();
     }
 
     ListenKey key() {

@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.http.Timeouts;
 import io.netty.bootstrap.Bootstrap;
@@ -15,6 +16,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,30 +51,39 @@ final class LoopUpstreams {
      * A link to {@code endpoint}: an idle pooled connection unless {@code fresh}, else a new connection (HTTP/1.1)
      * or a new stream (HTTP/2). Fails if the connection (or the TLS handshake) fails within the connect timeout.
      */
-    Future<UpstreamLink> acquire(Endpoint endpoint, PoolKey key, Timeouts timeouts, boolean fresh) {
+    /** An idle pooled HTTP/1.1 connection for {@code key} (the last one in), or null. */
+    @Nullable H1Link pooled(PoolKey key) {
+        ArrayDeque<H1Link> q = idle.get(key);
+        while (q != null && !q.isEmpty()) {
+            H1Link l = q.pollLast();
+            if (l.channel().isActive()) return l;
+        }
+        return null;
+    }
+
+    /**
+     * A new link to {@code endpoint}: a new connection (HTTP/1.1) or a new stream (HTTP/2). Fails if the connection
+     * (or the TLS handshake) fails within the connect timeout. Cancelling the future closes a connection still
+     * connecting (HTTP/1.1) or the stream once it opens (HTTP/2).
+     */
+    Future<UpstreamLink> connect(Endpoint endpoint, PoolKey key, Timeouts timeouts) {
         if (closed) return loop.newFailedFuture(new IllegalStateException("data plane closed"));
         if (key.http2()) return h2Connection(endpoint, key, timeouts).open(endpoint, loop.newPromise());
-        if (!fresh) {
-            ArrayDeque<H1Link> q = idle.get(key);
-            while (q != null && !q.isEmpty()) {
-                H1Link l = q.pollLast();
-                if (l.channel().isActive()) return loop.newSucceededFuture(l);
-            }
-        }
         return connectH1(endpoint, key, timeouts);
     }
 
     private Future<UpstreamLink> connectH1(Endpoint endpoint, PoolKey key, Timeouts timeouts) {
         Promise<UpstreamLink> p = loop.newPromise();
         H1Link link = new H1Link(this, key, endpoint);
-        bootstrap(timeouts, false).handler(new ChannelInitializer<Channel>() {
+        ChannelFuture connecting = bootstrap(timeouts, false).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 if (key.tls()) ch.pipeline().addLast("tls", engine.upstreamTls(false).newHandler(ch.alloc()));
                 ch.pipeline().addLast("codec", new HttpClientCodec(engine.upstreamDecoderConfig(), false, false));
                 ch.pipeline().addLast("link", link);
             }
-        }).connect(endpoint.socketAddress()).addListener((ChannelFuture f) -> {
+        }).connect(endpoint.socketAddress());
+        connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 p.tryFailure(f.cause());
             } else if (key.tls()) {
@@ -80,6 +91,9 @@ final class LoopUpstreams {
             } else {
                 p.trySuccess(link);
             }
+        });
+        p.addListener(f -> {
+            if (f.isCancelled()) connecting.channel().close();
         });
         return p;
     }
@@ -102,6 +116,7 @@ final class LoopUpstreams {
                         stream.close();
                     }
                 }));
+                ch.pipeline().addLast("errors", PeerLog.TAIL);
             }
         }).connect(endpoint.socketAddress()).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {

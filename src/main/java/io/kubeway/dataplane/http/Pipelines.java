@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.dataplane.PeerLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -85,6 +86,7 @@ final class Pipelines {
                 stream.pipeline().addLast(new ProxyHandler(engine, conn, true));
             }
         }));
+        p.addLast("errors", PeerLog.TAIL); // the multiplexer passes on connection errors (resets, I/O)
         p.addBefore("h2", "h2-idle", new H2IdleTimeout(codec, engine.clientIdleNanos()));
         H2Settings.enlargeConnectionWindow(codec);
         // Frames of all streams share the connection: it must always read; streams pace themselves with
@@ -114,9 +116,16 @@ final class Pipelines {
             }
         }
 
+        /** Netty's own logs a WARN with the stack trace (a client resetting mid-handshake): one line instead. */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            PeerLog.fault(log, ctx.channel(), cause);
+            ctx.close();
+        }
+
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("{}: TLS handshake failed: {}", ctx.channel(), cause.toString());
+            PeerLog.fault(log, ctx.channel() + " TLS handshake", cause);
             ctx.close();
         }
     }

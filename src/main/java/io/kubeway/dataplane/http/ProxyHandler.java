@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.dataplane.PeerLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -216,7 +217,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{}: {}", ctx.channel(), cause.toString());
+        PeerLog.fault(log, ctx.channel(), cause);
         ctx.close();
     }
 

@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.state.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -83,7 +84,7 @@ abstract class UpstreamLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{} {}: {}", endpoint, ctx.channel(), cause.toString());
+        PeerLog.fault(log, endpoint + " " + ctx.channel(), cause);
         Exchange e = exchange;
         exchange = null;
         ctx.close();

@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.dataplane.PeerLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -150,7 +151,7 @@ final class WebSocketTunnel {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("{}: {}", ctx.channel(), cause.toString());
+            PeerLog.fault(log, ctx.channel(), cause);
             ctx.close();
         }
     }

@@ -10,7 +10,7 @@
  *                                                     │        └─ per stream: Http2StreamFrameToHttpObjectCodec → ProxyHandler
  *   ProxyHandler: one Exchange at a time (queue bounded by one read)
  *     Exchange: checks → RequestView → Router.route → Respond | Forward
- *       Forward: RateLimiter, EndpointPicker/Candidates, LoopUpstreams.acquire (same event loop)
+ *       Forward: RateLimiter, EndpointPicker/Candidates, LoopUpstreams.pooled or .connect (same event loop)
  *         H1Link (pooled keep-alive HTTP/1.1, optionally TLS) | H2StreamLink (stream on a shared H2Connection)
  *       stream both bodies with backpressure; Deadlines for send/read/client timeouts; WebSocketTunnel after a 101
  *       HttpMeters + AccessLog at the end

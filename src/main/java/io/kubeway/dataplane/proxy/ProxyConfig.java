@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.proxy;
 
+import io.kubeway.dataplane.ConnectionLimits;
 import io.kubeway.dataplane.proxy.transport.Transport;
 
 import java.time.Duration;
@@ -14,9 +15,19 @@ import static java.util.Objects.requireNonNull;
  * @param connectTimeout how long one backend connect attempt may take before the next endpoint is tried
  * @param udpIdleTimeout a UDP flow without traffic either way for this long is ended
  * @param transport      {@code auto} (io_uring, else epoll, else nio), {@code io_uring}, {@code epoll} or {@code nio}
+ * @param maxClientConnections open TCP client connections per listener; more are reset at accept (default:
+ *                       {@link ConnectionLimits#defaults()}, a share of the fd limit)
  */
-public record ProxyConfig(int workerThreads, Duration connectTimeout, Duration udpIdleTimeout, String transport) {
+public record ProxyConfig(int workerThreads, Duration connectTimeout, Duration udpIdleTimeout, String transport,
+                          int maxClientConnections) {
+    public ProxyConfig(int workerThreads, Duration connectTimeout, Duration udpIdleTimeout, String transport) {
+        this(workerThreads, connectTimeout, udpIdleTimeout, transport, ConnectionLimits.defaults().maxClientConnections());
+    }
+
     public ProxyConfig {
+        if (maxClientConnections < 1) {
+            throw new IllegalArgumentException("maxClientConnections must be >= 1: " + maxClientConnections);
+        }
         if (workerThreads < 0) throw new IllegalArgumentException("workerThreads must be >= 0: " + workerThreads);
         requireNonNull(connectTimeout, "connectTimeout");
         requireNonNull(udpIdleTimeout, "udpIdleTimeout");
@@ -39,14 +50,18 @@ public record ProxyConfig(int workerThreads, Duration connectTimeout, Duration u
     }
 
     public ProxyConfig withTransport(String name) {
-        return new ProxyConfig(workerThreads, connectTimeout, udpIdleTimeout, name);
+        return new ProxyConfig(workerThreads, connectTimeout, udpIdleTimeout, name, maxClientConnections);
     }
 
     public ProxyConfig withUdpIdleTimeout(Duration timeout) {
-        return new ProxyConfig(workerThreads, connectTimeout, timeout, transport);
+        return new ProxyConfig(workerThreads, connectTimeout, timeout, transport, maxClientConnections);
     }
 
     public ProxyConfig withWorkerThreads(int threads) {
-        return new ProxyConfig(threads, connectTimeout, udpIdleTimeout, transport);
+        return new ProxyConfig(threads, connectTimeout, udpIdleTimeout, transport, maxClientConnections);
+    }
+
+    public ProxyConfig withMaxClientConnections(int max) {
+        return new ProxyConfig(workerThreads, connectTimeout, udpIdleTimeout, transport, max);
     }
 }

@@ -68,7 +68,8 @@ public final class ProxyDataplane implements Dataplane {
         this.metersPool = new ServiceMetersPool(requireNonNull(registry, "registry"));
         this.transport = Transport.select(config.transport());
         this.group = transport.newGroup(config.workerThreads(), "kubeway-proxy");
-        this.l4 = new L4Context(group, transport, clock, config.connectTimeout(), config.udpIdleTimeout());
+        this.l4 = new L4Context(group, transport, clock, config.connectTimeout(), config.udpIdleTimeout(),
+                config.maxClientConnections());
         log.info("proxy data plane using the {} transport", transport.name());
     }
 

@@ -13,6 +13,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -134,6 +136,16 @@ final class H2Client implements AutoCloseable {
 
         void headers(Http2Headers h, boolean endStream) {
             channel.writeAndFlush(new DefaultHttp2HeadersFrame(h, endStream)).syncUninterruptibly();
+        }
+
+        /** HEADERS then RST_STREAM(CANCEL) in one flush: the shape of the rapid reset attack (CVE-2023-44487). */
+        void headersThenReset(Http2Headers h) {
+            channel.write(new DefaultHttp2HeadersFrame(h, true));
+            channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL)).syncUninterruptibly();
+        }
+
+        void reset() {
+            channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL)).syncUninterruptibly();
         }
 
         void data(byte[] bytes, boolean endStream) {

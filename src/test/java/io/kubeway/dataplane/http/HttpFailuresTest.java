@@ -70,7 +70,17 @@ class HttpFailuresTest {
                 new Case("asterisk target", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 new Case("CONNECT", "CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n", 405),
                 new Case("request line too long", "GET /" + big + " HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-                new Case("headers too large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n", 431));
+                new Case("headers too large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n", 431),
+                new Case("NUL in the target", "GET /x\0y HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("NUL ending the target", "GET /admin\0 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("SOH in the target", "GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("ESC in the query", "GET /a?b=\u001b[31m HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("DEL in the target", "GET /a\u007fb HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("byte 0x80 in the target", "GET /a\u0080 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("byte 0xff in the target", "GET /\u00ff HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("NUL in an absolute target", "GET http://x/a\0 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("HTTP/2.0 on an HTTP/1 connection", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+                new Case("HTTP/3.0 on an HTTP/1 connection", "GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505));
     }
 
     @ParameterizedTest
@@ -81,6 +91,52 @@ class HttpFailuresTest {
             assertThat(r.status()).isEqualTo(c.status);
             assertThat(r.header("connection")).isEqualToIgnoringCase("close");
             assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void controlBytesInTheTargetNeverReachTheBackend() throws IOException {
+        try (ScriptedBackend backend = new ScriptedBackend(ip("127.79.1.3"), (s, in, out) -> {
+            ScriptedBackend.readHead(in);
+            ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        })) {
+            f.hosts.put("ctl", Fwd.to(backend.address()).router());
+            for (String target : new String[] {"/x\0y", "/admin\0", "/a\u001fb", "/\u00e9t\u00e9"}) {
+                assertThat(RawHttp.once(plain.socketAddress(), "GET " + target + " HTTP/1.1\r\nHost: ctl\r\n\r\n").status())
+                        .as(target).isEqualTo(400);
+            }
+            assertThat(RawHttp.once(plain.socketAddress(), RawHttp.get("/fine%00", "ctl")).status()).isEqualTo(200);
+            assertThat(backend.connections()).as("only the percent-encoded request was forwarded").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void headerNamesWithUnderscoresAreDropped() throws IOException {
+        RawHttp.Response r = RawHttp.once(plain.socketAddress(), "GET / HTTP/1.1\r\nHost: x\r\nX_Api_Key: evil\r\n"
+                + "Transfer_Encoding: chunked\r\nX-Kept: yes\r\n\r\n");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.echoedHeaders()).containsEntry("x-kept", "yes")
+                .doesNotContainKeys("x_api_key", "transfer_encoding", "transfer-encoding");
+    }
+
+    @Test
+    void trailersLoseUnderscoreNamesAndFieldsThatMustNotBeThere() throws Exception {
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        try (ScriptedBackend backend = new ScriptedBackend(ip("127.79.1.4"), (s, in, out) -> {
+            StringBuilder b = new StringBuilder(ScriptedBackend.readHead(in));
+            while (!b.toString().endsWith("0\r\n") ) b.append((char) in.read()); // the body: one chunk, then the last
+            b.append(ScriptedBackend.readHead(in)); // the trailers, up to the blank line
+            seen.complete(b.toString());
+            ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        })) {
+            f.hosts.put("trailers", Fwd.to(backend.address()).router());
+            RawHttp.Response r = RawHttp.once(plain.socketAddress(), "POST / HTTP/1.1\r\nHost: trailers\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX_Sig: evil\r\nX-Sig: good\r\nHost: admin\r\n"
+                    + "X-Forwarded-For: 10.0.0.1\r\nAuthorization: Basic eA==\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+            String body = seen.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            String trailers = body.substring(body.indexOf("0\r\n"));
+            assertThat(trailers).contains("X-Sig: good").doesNotContain("X_Sig", "Host", "X-Forwarded-For", "Authorization");
         }
     }
 

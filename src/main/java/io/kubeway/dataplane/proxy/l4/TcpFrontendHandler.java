@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.proxy.l4;
 
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.dataplane.proxy.lb.Balancer;
 import io.kubeway.state.Endpoint;
 import io.netty.bootstrap.Bootstrap;
@@ -122,7 +123,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{}: client connection failed: {}", route.spec().service(), cause.toString());
+        PeerLog.fault(log, route.spec().service() + " " + ctx.channel(), cause);
         ctx.close();
     }
 

@@ -1,14 +1,19 @@
 package io.kubeway.dataplane.proxy.l4;
 
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.state.ListenKey;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,8 +25,13 @@ public final class TcpListener implements L4Socket {
     /** How often expired ClientIP affinity entries are dropped. */
     static final long AFFINITY_SWEEP_SECONDS = 5;
 
+    private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
+
     private volatile Route route;
     private Channel channel;
+    /** Open client connections, capped by {@link L4Context#maxClientConnections()}. */
+    private final AtomicInteger clients = new AtomicInteger();
+    private final ChannelFutureListener clientClosed = f -> clients.decrementAndGet();
 
     private TcpListener(Route route) {
         this.route = requireNonNull(route, "route");
@@ -45,17 +55,33 @@ public final class TcpListener implements L4Socket {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!listener.admit(ch, key, ctx.maxClientConnections())) return;
                         ch.pipeline().addLast(new TcpFrontendHandler(listener.route, ctx));
                     }
                 });
         ChannelFuture f = b.bind(key.socketAddress()).awaitUninterruptibly();
         if (!f.isSuccess()) throw new BindFailedException(key, f.cause());
         listener.channel = f.channel();
+        f.channel().pipeline().addLast(PeerLog.TAIL); // after the acceptor: accept errors (EMFILE) cost one line
         ScheduledFuture<?> sweep = f.channel().eventLoop().scheduleWithFixedDelay(
                 () -> listener.route.balancer().evictExpiredAffinity(),
                 AFFINITY_SWEEP_SECONDS, AFFINITY_SWEEP_SECONDS, TimeUnit.SECONDS);
         f.channel().closeFuture().addListener(x -> sweep.cancel(false));
         return listener;
+    }
+
+    /** Counts a client connection, or resets it when {@code max} are open (refused, never out of fds). */
+    private boolean admit(Channel ch, ListenKey key, int max) {
+        if (clients.incrementAndGet() > max) {
+            clients.decrementAndGet();
+            route.meters().rejected();
+            PeerLog.warn(log, "{}: {} client connections open (the --max-client-connections cap), refusing {}", key, max,
+                    ch.remoteAddress());
+            TcpFrontendHandler.reset(ch);
+            return false;
+        }
+        ch.closeFuture().addListener(clientClosed);
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.proxy.l4;
 
+import io.kubeway.dataplane.PeerLog;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -85,7 +86,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{}: {}", ctx.channel(), cause.toString());
+        PeerLog.fault(log, ctx.channel(), cause);
         ctx.close();
     }
 

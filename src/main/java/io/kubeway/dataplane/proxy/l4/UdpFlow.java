@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.proxy.l4;
 
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.state.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -152,7 +153,7 @@ final class UdpFlow {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // Typically ICMP port unreachable from the endpoint: end the flow so the next datagram picks anew.
-            log.debug("UDP flow {} -> {}: {}", client, endpoint, cause.toString());
+            PeerLog.fault(log, "UDP flow " + client + " -> " + endpoint, cause);
             close();
         }
 

@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.proxy.l4;
 
+import io.kubeway.dataplane.PeerLog;
 import io.kubeway.dataplane.proxy.lb.Balancer;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.ListenKey;
@@ -198,7 +199,7 @@ public final class UdpListener implements L4Socket {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // One bad datagram or send must not take the listener down.
-            log.debug("UDP listener {}: {}", ctx.channel().localAddress(), cause.toString());
+            PeerLog.fault(log, "UDP listener " + ctx.channel().localAddress(), cause);
         }
     }
 }
