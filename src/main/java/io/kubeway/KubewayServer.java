@@ -43,14 +43,23 @@ public final class KubewayServer implements AutoCloseable {
     private final Controller controller;
     private final DemoBackends demoBackends = new DemoBackends();
     private final AdminServer admin;
+    private final StateDirLock lock;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private KubewayServer(KubewayOptions o, Clock clock) {
+        // first: a second instance on this state dir must stop before it binds or writes anything
+        lock = StateDirLock.acquire(o.stateDir());
         new JvmMemoryMetrics().bindTo(registry);
         Allocator allocator = new Allocator(new AllocatorConfig(o.serviceCidr(), o.nodePortRange(), o.lbPools(),
                 KubewayOptions.LOAD_BALANCER_CLASS), clock);
         FileSource source = new FileSource(o.manifests(), o.pollInterval());
-        dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport()),
-                registry, clock);
+        try {
+            dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers())
+                    .withTransport(o.transport()), registry, clock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             IngressSettings in = o.ingress();
             http = new HttpDataplane(dataplane.transport(), dataplane.group(), HttpEngineConfig.defaults()
@@ -80,6 +89,7 @@ public final class KubewayServer implements AutoCloseable {
             }
             dataplane.close();
             demoBackends.close();
+            lock.close();
             throw e;
         }
     }
@@ -133,12 +143,17 @@ public final class KubewayServer implements AutoCloseable {
         return dataplane.transportName();
     }
 
+    /** Stops everything and releases the state directory. Idempotent (a shutdown hook may call it again). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         admin.close();
         controller.close();
         http.close();
         dataplane.close();
         demoBackends.close();
+        lock.close();
     }
 }
