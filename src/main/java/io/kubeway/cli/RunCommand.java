@@ -1,15 +1,15 @@
 package io.kubeway.cli;
 
 import io.kubeway.core.IpLiterals;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.kubeway.IngressSettings;
 import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,9 +31,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RunCommand implements Callable<Integer> {
     private static final AtomicBoolean RUNNING = new AtomicBoolean();
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "PATH",
-            description = "Manifest file or folder (YAML or JSON, multi-document); repeatable.")
-    List<Path> manifests;
+    // not picocli-required: picocli would then report a missing -f before an unknown flag, and the user would
+    // not learn which flag was wrong; call() checks it instead
+    @Option(names = {"-f", "--filename"}, paramLabel = "PATH",
+            description = "Manifest file or folder (YAML or JSON, multi-document); repeatable (required).")
+    List<Path> manifests = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--service-cidr", defaultValue = "127.96.0.0/12", description = "ClusterIP range (default: ${DEFAULT-VALUE}).")
     String serviceCidr;
@@ -106,6 +111,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (manifests.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--filename=PATH' (-f)");
+        }
         KubewayOptions options = new KubewayOptions(manifests, serviceCidr, nodePortRange, resolveNodeAddresses(),
                 lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, parseHostPort(adminAddress),
                 nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200), transport,
@@ -114,60 +122,14 @@ final class RunCommand implements Callable<Integer> {
                         publishStatusAddresses, trustedProxies, accessLog));
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         RUNNING.set(true);
+        StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);
         server.controller().onSynced(firstSync::countDown);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         if (firstSync.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            printWelcome(System.out, server, options);
+            new Banner(options.manifests(), server.transportName(), server.adminAddress(), options.nodeAddresses(),
+                    options.ingress().httpAddress()).print(System.out, server.view());
         }
         return 0;
-    }
-
-    private void printWelcome(PrintStream out, KubewayServer server, KubewayOptions o) {
-        out.printf("kubeway is serving %s (data plane: %s, admin API: http://%s)%n", o.manifests(),
-                server.transportName(), hostPort(server.adminAddress()));
-        List<Service> services = server.view().services();
-        if (!services.isEmpty()) {
-            out.println("Try:");
-        }
-        for (Service s : services) {
-            var spec = s.getSpec();
-            if (spec.getPorts() == null || spec.getPorts().isEmpty() || "None".equals(spec.getClusterIP())) {
-                continue;
-            }
-            ServicePort p = spec.getPorts().get(0);
-            if (!"TCP".equals(p.getProtocol())) {
-                continue;
-            }
-            String name = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-            out.printf("  curl http://%s/        # ClusterIP of %s (%s)%n", hostPort(spec.getClusterIP(), p.getPort()), name,
-                    spec.getType());
-            if (p.getNodePort() != null && !o.nodeAddresses().isEmpty()) {
-                InetAddress node = o.nodeAddresses().stream()
-                        .filter(a -> a.isLoopbackAddress() && a instanceof java.net.Inet4Address).findFirst()
-                        .orElse(o.nodeAddresses().get(0));
-                out.printf("  curl http://%s/        # NodePort of %s%n",
-                        hostPort(IpLiterals.format(node), p.getNodePort()), name);
-            }
-            if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
-                    && s.getStatus().getLoadBalancer().getIngress() != null) {
-                for (var ing : s.getStatus().getLoadBalancer().getIngress()) {
-                    out.printf("  curl http://%s/        # LoadBalancer IP of %s%n", hostPort(ing.getIp(), p.getPort()), name);
-                }
-            }
-        }
-        InetSocketAddress ingressHttp = o.ingress().httpAddress();
-        for (var ing : server.view().ingresses()) {
-            for (var rule : ing.getSpec().getRules() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.IngressRule>of()
-                    : ing.getSpec().getRules()) {
-                if (ingressHttp != null && rule.getHost() != null && !rule.getHost().startsWith("*")) {
-                    out.printf("  curl -H 'Host: %s' http://%s/        # Ingress %s/%s%n", rule.getHost(),
-                            hostPort(ingressHttp), ing.getMetadata().getNamespace(), ing.getMetadata().getName());
-                }
-            }
-        }
-        out.println("  ./kubeway get services,   ./kubeway get ingress,   ./kubeway get endpointslices,   ./kubeway get events");
-        out.flush();
     }
 
     private List<InetAddress> resolveNodeAddresses() throws SocketException, java.net.UnknownHostException {
@@ -205,15 +167,16 @@ final class RunCommand implements Callable<Integer> {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new InetSocketAddress(IpLiterals.of(host), Integer.parseInt(s.substring(colon + 1)));
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        return hostPort(a.getAddress().getHostAddress(), a.getPort());
-    }
-
-    private static String hostPort(String ip, int port) {
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("expected ADDRESS:PORT with a port in 0-65535, got \"" + s + "\"");
+        }
+        return new InetSocketAddress(IpLiterals.of(host), port);
     }
 
     private static String hostName() {

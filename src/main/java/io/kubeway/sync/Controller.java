@@ -234,7 +234,7 @@ public final class Controller implements AutoCloseable {
 
         List<String> notReady = new ArrayList<>();
         new java.util.TreeMap<>(failures).forEach((key, reason) ->
-                notReady.add("listener " + key + ": failed to bind: " + reason));
+                notReady.add(ClusterView.listenerNotReady(key.toString(), reason)));
         view = new ClusterView(admitted, slices, events.events(), nodes(snap), true,
                 listenerStatuses(translation.state(), failures), http == null ? List.of() : http.handled(), notReady);
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
