@@ -29,9 +29,7 @@ public final class Main {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         int code = commandLine().execute(args);
-        if (code != 0 || !RunCommand.isRunning()) {
-            System.exit(code);
-        }
+        System.exit(code);
     }
 
     /** The command line with kubeway's error handling: user errors as one message, never a stack trace. */

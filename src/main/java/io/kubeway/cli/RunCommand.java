@@ -23,13 +23,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code kubeway run -f PATH}: serves the Services in manifest files until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Serve the Services described by manifest files (watched: edits apply within a second).")
 final class RunCommand implements Callable<Integer> {
-    private static final AtomicBoolean RUNNING = new AtomicBoolean();
 
     // not picocli-required: picocli would then report a missing -f before an unknown flag, and the user would
     // not learn which flag was wrong; call() checks it instead
@@ -105,23 +103,23 @@ final class RunCommand implements Callable<Integer> {
             description = "Ingress access log on stderr: off, text or json (default: ${DEFAULT-VALUE}).")
     String accessLog;
 
-    static boolean isRunning() {
-        return RUNNING.get();
-    }
-
     @Override
     public Integer call() throws Exception {
         if (manifests.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--filename=PATH' (-f)");
         }
+        for (Path p : manifests) {
+            if (!java.nio.file.Files.exists(p)) {
+                throw new IllegalArgumentException("-f " + p + ": no such file or folder");
+            }
+        }
         KubewayOptions options = new KubewayOptions(manifests, serviceCidr, nodePortRange, resolveNodeAddresses(),
-                lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, parseHostPort(adminAddress),
+                lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, hostPortOption("--admin-address", adminAddress),
                 nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200), transport,
-                new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort(ingressHttpAddress),
-                        optionalHostPort(ingressHttpsAddress), defaultBackendService, publishService,
+                new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort("--ingress-http-address", ingressHttpAddress),
+                        optionalHostPort("--ingress-https-address", ingressHttpsAddress), defaultBackendService, publishService,
                         publishStatusAddresses, trustedProxies, accessLog));
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
-        RUNNING.set(true);
         StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);
         server.controller().onSynced(firstSync::countDown);
@@ -129,6 +127,8 @@ final class RunCommand implements Callable<Integer> {
             new Banner(options.manifests(), server.transportName(), server.adminAddress(), options.nodeAddresses(),
                     options.ingress().httpAddress()).print(System.out, server.view());
         }
+        // serve until a signal stops the JVM (StopSignals): no data-plane or admin thread keeps it alive by itself
+        new CountDownLatch(1).await();
         return 0;
     }
 
@@ -154,8 +154,16 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
-    private static InetSocketAddress optionalHostPort(String s) {
-        return s == null || s.isBlank() ? null : parseHostPort(s);
+    private static InetSocketAddress optionalHostPort(String flag, String s) {
+        return s == null || s.isBlank() ? null : hostPortOption(flag, s);
+    }
+
+    private static InetSocketAddress hostPortOption(String flag, String s) {
+        try {
+            return parseHostPort(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
     }
 
     static InetSocketAddress parseHostPort(String s) {
