@@ -16,8 +16,8 @@ class StateDirLockIT {
 
     @Test
     void aSecondServerOnTheSameStateDirRefusesToStartAndTheFirstKeepsServing() throws Exception {
-        try (Harness first = new Harness(tmp, "127.105.0.0/16", "31000-31999", "127.106.0.0/24");
-             Harness second = new Harness(tmp, "127.105.0.0/16", "31000-31999", "127.106.0.0/24")) {
+        try (Harness first = new Harness(tmp, "127.105.0.0/16", "127.106.0.0/24");
+             Harness second = new Harness(tmp, "127.105.0.0/16", "127.106.0.0/24")) {
             first.nodeAddresses = java.util.List.of();
             second.nodeAddresses = java.util.List.of();
             first.write("svc.yaml", """
