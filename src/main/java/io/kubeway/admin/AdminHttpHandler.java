@@ -33,11 +33,14 @@ import static java.util.Objects.requireNonNull;
  */
 final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
+    /** Answers one connection may have unwritten at once (pipelined requests); more closes the connection. */
+    static final int MAX_PENDING = 16;
 
     private final AdminRouter router;
     private final HostCheck hosts;
     private final AdminTimeouts timeouts;
     private final AdminMeters meters;
+    private int pending;
 
     AdminHttpHandler(AdminRouter router, HostCheck hosts, AdminTimeouts timeouts, AdminMeters meters) {
         this.router = requireNonNull(router, "router");
@@ -49,6 +52,14 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         timeouts.requestRead();
+        if (++pending > MAX_PENDING) {
+            meters.refused("pipelined");
+            ctx.close();
+            return;
+        }
+        // one request at a time: no more is read until this answer is written (pipelined requests already read
+        // wait in the decoder, at most MAX_PENDING of them)
+        ctx.channel().config().setAutoRead(false);
         boolean head = HttpMethod.HEAD.equals(request.method());
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
@@ -99,10 +110,14 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            pending--;
             if (!keepAlive || !f.isSuccess()) {
                 f.channel().close();
             } else {
-                timeouts.responseWritten();
+                if (pending == 0) {
+                    timeouts.responseWritten();
+                }
+                f.channel().config().setAutoRead(true);
             }
         });
     }

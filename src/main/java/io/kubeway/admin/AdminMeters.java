@@ -10,7 +10,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code kubeway_admin_refused_total{reason}}: admin API requests or connections refused by a limit
- * ({@code connections}, {@code timeout}, {@code host}, {@code bad-request}), so an operator can see that a
+ * ({@code connections}, {@code timeout}, {@code host}, {@code bad-request}, {@code pipelined}), so an operator can see that a
  * client was turned away and why without the log growing under a flood.
  */
 final class AdminMeters {

@@ -13,8 +13,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The two clocks of one admin connection, first in its pipeline so it sees raw bytes: while it waits for a
  * request the idle timeout runs; the first byte of a request starts the request timeout, which stops once the
- * whole request has been read ({@link #requestRead}); after the answer the idle timeout runs again
- * ({@link #responseWritten}). When a clock runs out the connection is closed: a client that trickles a
+ * whole request has been read ({@link #requestRead}); then the idle timeout bounds writing the answer and, once
+ * it is out ({@link #responseWritten}), the wait for the next request. When a clock runs out the connection is closed: a client that trickles a
  * request head, or sits on an open connection, gives it up instead of holding it.
  *
  * <p>All methods run on the connection's event loop.
@@ -54,9 +54,12 @@ final class AdminTimeouts extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    /** The request is complete: no clock runs while it is answered. */
+    /**
+     * The request is complete. Its answer must be written within the idle timeout too: a client that asks and
+     * then never reads would otherwise hold the connection forever.
+     */
     void requestRead() {
-        cancel();
+        arm(idleTimeout);
     }
 
     /** The answer is out and the connection stays open: wait for the next request, at most the idle timeout. */

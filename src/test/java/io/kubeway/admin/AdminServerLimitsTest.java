@@ -146,6 +146,41 @@ class AdminServerLimitsTest {
     }
 
     @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        server = new AdminServer(new InetSocketAddress("127.0.0.1", 0), () -> AdminFixtures.view(true), registry);
+        String three = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                + "HEAD /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                + "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+        assertThat(exchange(connect(), three)).matches("(?s)HTTP/1.1 200.*\r\n\r\nok"
+                + "HTTP/1.1 200.*\r\n\r\nHTTP/1.1 200.*\r\n\r\nok");
+    }
+
+    @Test
+    void aClientThatPipelinesAndNeverReadsIsCutOff() throws Exception {
+        server = start(new AdminLimits(8, Duration.ofSeconds(30), ms(500), 4096, 8192, 1024));
+        Socket greedy = new Socket();
+        sockets.add(greedy);
+        greedy.setReceiveBufferSize(4096);
+        greedy.connect(server.address(), 2000);
+        byte[] requests = "GET /api/v1/services HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(5000)
+                .getBytes(StandardCharsets.US_ASCII);
+        Thread writer = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                greedy.getOutputStream().write(requests); // blocks once the server stops reading
+            } catch (IOException e) {
+                // cut off: what this test expects
+            }
+        });
+
+        // answers pile up unread: the server stops reading, then closes (too many unwritten answers, or the
+        // idle timeout bounding a write) instead of buffering without limit
+        await().atMost(Duration.ofSeconds(20)).until(() -> refused("pipelined") + refused("timeout") >= 1);
+        writer.join(5000);
+        assertThat(writer.isAlive()).as("the writer was cut off").isFalse();
+    }
+
+    @Test
     void anOversizedHeadIsAnswered431AndClosed() throws Exception {
         server = start(new AdminLimits(8, Duration.ofSeconds(30), Duration.ofSeconds(30), 4096, 1024, 1024));
 

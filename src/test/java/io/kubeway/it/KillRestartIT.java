@@ -103,7 +103,12 @@ class KillRestartIT {
                 "--ingress-http-address", "", "--ingress-https-address", "", "--workers", "1");
 
         long t0 = System.nanoTime();
-        Child first = start(args, "first");
+        Child first = spawn(args, "first");
+        long firstLogged = awaitFirstLogLine(first);
+        first = awaitBanner(first);
+        // this machine's speed right now: the time a cold start takes from its first log line to serving (the
+        // banner follows the first sync); a shared CI machine can be several times slower than an idle one
+        Duration coldStart = Duration.ofNanos(System.nanoTime() - firstLogged);
         log(t0, "first started");
         Map<String, String> before = allocations(first.admin());
         List<InetSocketAddress> targets = targets(first.admin());
@@ -120,14 +125,19 @@ class KillRestartIT {
 
         Child second = spawn(args, "second");
         // the restart's own time: from the restarted JVM's first log line (the JVM is up) until every address
-        // answers again; taking the lock, loading the allocations, syncing and binding all fall inside it
+        // answers again; taking the lock, loading the allocations, syncing and binding all fall inside it. At most
+        // 5 s, or on a machine so loaded that a cold start took longer, no more than that cold start plus 2 s:
+        // nothing left behind by the killed process (lock, allocations file, sockets) may slow the restart down
+        Duration bound = Duration.ofSeconds(5).compareTo(coldStart.plusSeconds(2)) >= 0 ? Duration.ofSeconds(5)
+                : coldStart.plusSeconds(2);
         long started = awaitFirstLogLine(second);
-        log(t0, "second logs");
+        log(t0, "second logs (cold start took " + coldStart.toMillis() + " ms)");
         for (InetSocketAddress target : targets) {
             while (!answers(target)) {
                 assertThat(Duration.ofNanos(System.nanoTime() - started))
-                        .as("new connections to %s succeed within 5 s of the restart", target)
-                        .isLessThan(Duration.ofSeconds(5));
+                        .as("new connections to %s succeed within %s of the restart (cold start: %s)", target, bound,
+                                coldStart)
+                        .isLessThan(bound);
                 assertThat(second.process().isAlive()).as("restarted kubeway runs").isTrue();
                 Thread.sleep(20);
             }
@@ -156,10 +166,6 @@ class KillRestartIT {
 
     /** A running child: its process, stdout lines, stderr file and admin API address (once the banner is out). */
     private record Child(String name, Process process, BlockingQueue<String> stdout, Path stderr, String admin) {
-    }
-
-    private Child start(List<String> args, String name) throws Exception {
-        return awaitBanner(spawn(args, name));
     }
 
     private Child spawn(List<String> args, String name) throws IOException {
