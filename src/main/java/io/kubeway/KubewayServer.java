@@ -31,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running Kubeway: the file source, the controller, the userspace proxy data plane, demo backends and
@@ -44,7 +45,7 @@ public final class KubewayServer implements AutoCloseable {
     private final DemoBackends demoBackends = new DemoBackends();
     private final AdminServer admin;
     private final StateDirLock lock;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private KubewayServer(KubewayOptions o, Clock clock) {
         // first: a second instance on this state dir must stop before it binds or writes anything
