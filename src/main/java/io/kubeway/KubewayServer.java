@@ -49,6 +49,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running Kubeway: the file source, the controller, the userspace proxy data plane, demo backends and
@@ -66,15 +67,24 @@ public final class KubewayServer implements AutoCloseable {
     private LeaderLoop leader;
     private NodeAgent nodeAgent;
     private KubeSource kubeSource;
+    private final StateDirLock lock;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private KubewayServer(KubewayOptions o, Clock clock) {
+        // first: a second instance on this state dir must stop before it binds or writes anything
+        lock = StateDirLock.acquire(o.stateDir());
         new JvmMemoryMetrics().bindTo(registry);
         ClusterSettings cluster = o.cluster();
         log.info("fd limit {}: at most {} client connections per listener, {} backend connects in flight per Ingress "
                 + "listener and {} per client connection", ConnectionLimits.fdLimit(), o.limits().maxClientConnections(),
                 o.limits().maxUpstreamConnects(), o.limits().maxUpstreamConnectsPerClient());
-        dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport())
-                .withMaxClientConnections(o.limits().maxClientConnections()), registry, clock);
+        try {
+            dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport())
+                    .withMaxClientConnections(o.limits().maxClientConnections()), registry, clock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             IngressSettings in = o.ingress();
             http = new HttpDataplane(dataplane.transport(), dataplane.group(), HttpEngineConfig.defaults()
@@ -141,6 +151,7 @@ public final class KubewayServer implements AutoCloseable {
             if (client != null) {
                 client.close();
             }
+            lock.close();
             throw e;
         }
     }
@@ -225,8 +236,12 @@ public final class KubewayServer implements AutoCloseable {
         return dataplane.transportName();
     }
 
+    /** Stops everything and releases the state directory. Idempotent (a shutdown hook may call it again). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         admin.close();
         if (leader != null) {
             leader.close();
@@ -241,6 +256,7 @@ public final class KubewayServer implements AutoCloseable {
         if (client != null) {
             client.close();
         }
+        lock.close();
     }
 
     /** Whether this instance leads (always false standalone). */

@@ -1,19 +1,29 @@
 package io.kubeway.admin;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -24,17 +34,22 @@ import static java.util.Objects.requireNonNull;
  * ({@code /api/v1/services}, {@code /apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices}, ...), so that
  * {@code kubeway get}, {@code curl | jq} and fabric8 clients can read what the control plane decided.
  *
- * <p>Runs on the JDK's built-in HTTP server with a two-thread executor: it is an operator's window, not the data
- * plane, and must not compete with it for CPU. The socket is bound in the constructor so a port clash fails
+ * <p>A small Netty server on one event-loop thread of its own (NIO): it shares neither threads nor fate with the
+ * data plane, and every client is bounded by {@link AdminLimits} (connections, request and idle timeouts, head
+ * and body sizes), so idle or slow clients cannot take health checks down with them. Requests with a foreign
+ * {@code Host} are refused ({@link HostCheck}). The socket is bound in the constructor so a port clash fails
  * startup with a clear message instead of surfacing later.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-    private static final int THREADS = 2;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final AdminRouter router;
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    /** Binds {@code bind} with {@link AdminLimits#DEFAULTS}; see the other constructor. */
+    public AdminServer(InetSocketAddress bind, Supplier<ClusterView> view, PrometheusMeterRegistry registry) {
+        this(bind, view, registry, AdminLimits.DEFAULTS);
+    }
 
     /**
      * Binds {@code bind} (port 0 picks a free port) and starts serving.
@@ -44,61 +59,72 @@ public final class AdminServer implements AutoCloseable {
      * @throws IllegalStateException if the address is already in use
      * @throws UncheckedIOException  if the server cannot be started for another reason
      */
-    public AdminServer(InetSocketAddress bind, Supplier<ClusterView> view, PrometheusMeterRegistry registry) {
+    public AdminServer(InetSocketAddress bind, Supplier<ClusterView> view, PrometheusMeterRegistry registry,
+                       AdminLimits limits) {
         requireNonNull(bind, "bind");
         requireNonNull(view, "view");
         requireNonNull(registry, "registry");
-        this.router = new AdminRouter(view, registry::scrape, ApiResources.ALL);
+        requireNonNull(limits, "limits");
+        AdminRouter router = new AdminRouter(view, registry::scrape, ApiResources.ALL);
+        HostCheck hosts = new HostCheck(bind.getAddress());
+        AdminMeters meters = new AdminMeters(registry);
+        AtomicInteger open = new AtomicInteger();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kubeway-admin", true),
+                NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        int now = open.incrementAndGet();
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
+                        if (now > limits.maxConnections()) {
+                            meters.refused("connections");
+                            refuse(ch, limits.maxConnections());
+                            return;
+                        }
+                        AdminTimeouts timeouts = new AdminTimeouts(limits.requestTimeout(), limits.idleTimeout(),
+                                () -> meters.refused("timeout"));
+                        ch.pipeline().addLast(timeouts)
+                                .addLast(new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(limits.maxInitialLine())
+                                        .setMaxHeaderSize(limits.maxHeaderSize())))
+                                .addLast(new HttpObjectAggregator(limits.maxContentLength()))
+                                .addLast(new AdminHttpHandler(router, hosts, timeouts, meters));
+                    }
+                });
         try {
-            this.server = HttpServer.create(bind, 0);
-        } catch (BindException e) {
-            throw new IllegalStateException("cannot start kubeway admin API on " + hostPort(bind)
-                    + ": address already in use (is another kubeway running? choose another --admin-address)", e);
-        } catch (IOException e) {
+            this.channel = bootstrap.bind(bind).syncUninterruptibly().channel();
+        } catch (Exception e) { // Netty rethrows the bind's checked exception as it is
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (e instanceof BindException) {
+                throw new IllegalStateException("cannot start kubeway admin API on " + hostPort(bind)
+                        + ": address already in use (is another kubeway running? choose another --admin-address)", e);
+            }
             throw new UncheckedIOException("cannot start kubeway admin API on " + hostPort(bind) + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage(), new java.io.IOException(e));
         }
-        this.executor = Executors.newFixedThreadPool(THREADS,
-                Thread.ofPlatform().name("kubeway-admin-", 0).daemon().factory());
-        server.setExecutor(executor);
-        server.createContext("/", this::exchange);
-        server.start();
         log.info("admin API listening on http://{}", hostPort(address()));
+    }
+
+    /** Over the connection cap: one short 503 so a human with curl learns why, then the connection closes. */
+    private static void refuse(SocketChannel ch, int max) {
+        String body = "too many admin API connections (limit " + max + ")\n";
+        String response = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+        ch.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.US_ASCII))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The bound address, with the actual port when constructed with port 0. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Stops accepting, drops open exchanges and stops the executor. Idempotent. */
+    /** Stops accepting, closes open connections and stops the event loop. Idempotent. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    private void exchange(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            AdminResponse response;
-            try {
-                response = router.handle(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestURI().getRawQuery());
-            } catch (RuntimeException e) {
-                log.warn("admin API failed to serve {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                response = KubeStatus.internalError("internal error: " + e);
-            }
-            byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            boolean head = "HEAD".equals(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(response.status(), head || body.length == 0 ? -1 : body.length);
-            if (!head && body.length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        }
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     static String hostPort(InetSocketAddress address) {

@@ -61,6 +61,21 @@ public record ClusterView(List<Service> services, List<EndpointSlice> endpointSl
         return ready && notReady.isEmpty();
     }
 
+    /** The {@link #notReady} line for a listener that failed to bind; {@link #listenerFailed} reads it back. */
+    public static String listenerNotReady(String address, String reason) {
+        return "listener " + address + ": failed to bind: " + reason;
+    }
+
+    /**
+     * Whether the listener at {@code address} ({@code ip:port/PROTOCOL}, as {@code ListenKey} prints it) failed to
+     * bind: a Service listener with an error, or any listener (Ingress ones too) named in {@link #notReady}.
+     */
+    public boolean listenerFailed(String address) {
+        String prefix = "listener " + address + ": ";
+        return listeners.stream().anyMatch(l -> l.address().equals(address) && l.error() != null)
+                || notReady.stream().anyMatch(r -> r.startsWith(prefix));
+    }
+
     /** This view with {@code more} reasons for not being ready. */
     public ClusterView withNotReady(List<String> more) {
         if (more.isEmpty()) {

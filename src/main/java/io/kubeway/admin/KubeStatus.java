@@ -30,10 +30,10 @@ final class KubeStatus {
         return failure(404, "NotFound", qualified + " \"" + name + "\" not found", details);
     }
 
-    /** 405 for anything but GET: the admin API is read-only. */
+    /** 405 for anything but GET and HEAD: the admin API is read-only. */
     static AdminResponse methodNotAllowed() {
         return failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
-                new StatusDetails()).withHeader("Allow", "GET");
+                new StatusDetails()).withHeader("Allow", "GET, HEAD");
     }
 
     static AdminResponse badRequest(String message) {
@@ -42,6 +42,20 @@ final class KubeStatus {
 
     static AdminResponse internalError(String message) {
         return failure(500, "InternalError", message, new StatusDetails());
+    }
+
+    /**
+     * 403 for a request whose {@code Host} is not this admin API's (see {@link HostCheck}): the request is
+     * understood but refused, and the Status says why, for whoever reads it.
+     */
+    static AdminResponse forbiddenHost(String host) {
+        return failure(403, "Forbidden", (host == null ? "a request without a Host header" : "Host \"" + host + "\"")
+                + " is not allowed: the admin API answers only loopback names and addresses and its"
+                + " --admin-address (protection against DNS rebinding)");
+    }
+
+    static AdminResponse failure(int code, String reason, String message) {
+        return failure(code, reason, message, new StatusDetails());
     }
 
     private static AdminResponse failure(int code, String reason, String message, StatusDetails details) {

@@ -1,6 +1,8 @@
 package io.kubeway.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import picocli.CommandLine.Command;
@@ -15,6 +17,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,8 +35,10 @@ import static java.util.Objects.requireNonNull;
 @Command(name = "get", description = "Display objects from a running kubeway (like kubectl get)", sortOptions = false)
 public final class GetCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "TYPE[/NAME]",
-            description = "services (svc), endpointslices, events (ev) or nodes (no)")
+    // GetCommandTest checks that this names every GetResource
+    @Parameters(index = "0", paramLabel = "TYPE[,TYPE...][/NAME]", description = {
+            "What to show: services (svc), ingresses (ing), endpointslices, events (ev) or nodes (no);",
+            "several separated by commas, as kubectl takes them: services,ingress"})
     private String type;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "Show only the object with this name")
@@ -109,19 +114,40 @@ public final class GetCommand implements Callable<Integer> {
                 throw new GetException("error: arguments in resource/name form must have a single resource and name");
             }
         }
-        GetResource<?> resource = GetResource.find(typeArg).orElseThrow(() ->
-                new GetException("error: the server doesn't have a resource type \"" + type + "\""));
+        List<GetResource<?>> resources = new ArrayList<>();
+        for (String one : typeArg.split(",", -1)) {
+            GetResource<?> resource = GetResource.find(one).orElseThrow(() ->
+                    new GetException("error: the server doesn't have a resource type \"" + one + "\""));
+            if (!resources.contains(resource)) {
+                resources.add(resource);
+            }
+        }
+        if (slash >= 0 && resources.size() > 1) {
+            throw new GetException("error: arguments in resource/name form must have a single resource and name");
+        }
         Format format = format(output);
-        if (nameArg != null && allNamespaces && resource.namespaced()) {
+        if (nameArg != null && allNamespaces && resources.stream().anyMatch(GetResource::namespaced)) {
             throw new GetException("error: a resource cannot be retrieved by name across all namespaces");
         }
         try (GetClient client = new GetClient(adminAddress)) {
-            show(resource, nameArg, format, client, out, err);
+            List<Fetched<?>> fetched = new ArrayList<>();
+            for (GetResource<?> resource : resources) {
+                fetched.add(fetch(resource, nameArg, client));
+            }
+            if (fetched.size() == 1) {
+                show(fetched.getFirst(), format, false, out, err);
+            } else {
+                showAll(fetched, format, out, err);
+            }
         }
     }
 
-    private <T extends HasMetadata> void show(GetResource<T> resource, String objectName, Format format,
-                                              GetClient client, PrintWriter out, PrintWriter err) throws GetException {
+    /** One resource's answer: the body as sent, what it parsed into, and its objects. */
+    private record Fetched<T extends HasMetadata>(GetResource<T> resource, String body, Object parsed, List<T> items) {
+    }
+
+    private <T extends HasMetadata> Fetched<T> fetch(GetResource<T> resource, String objectName, GetClient client)
+            throws GetException {
         String path;
         if (objectName != null) {
             path = resource.objectPath(namespace, objectName);
@@ -132,46 +158,90 @@ public final class GetCommand implements Callable<Integer> {
             }
         }
         String body = client.get(path);
-        Object parsed;
-        List<T> items;
         try {
             if (objectName != null) {
                 T object = Serialization.unmarshal(body, resource.type());
-                parsed = object;
-                items = List.of(object);
-            } else {
-                KubernetesResourceList<T> list = Serialization.unmarshal(body, resource.listType());
-                parsed = list;
-                items = List.copyOf(list.getItems());
+                return new Fetched<>(resource, body, object, List.of(object));
             }
+            KubernetesResourceList<T> list = Serialization.unmarshal(body, resource.listType());
+            return new Fetched<>(resource, body, list, List.copyOf(list.getItems()));
         } catch (RuntimeException e) {
             throw new GetException("error: cannot read the admin API's answer for " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    private <T extends HasMetadata> void show(Fetched<T> f, Format format, boolean qualified, PrintWriter out,
+                                              PrintWriter err) {
         switch (format) {
             // the body as the admin API sent it, re-indented: nothing dropped or reordered by a round trip
-            case JSON -> out.println(Serialization.unmarshal(body, JsonNode.class).toPrettyString());
-            case YAML -> out.print(stripDocumentMarker(Serialization.asYaml(parsed)));
-            case TABLE, WIDE -> printTable(resource, items, format == Format.WIDE, out, err);
+            case JSON -> out.println(Serialization.unmarshal(f.body(), JsonNode.class).toPrettyString());
+            case YAML -> out.print(stripDocumentMarker(Serialization.asYaml(f.parsed())));
+            case TABLE, WIDE -> {
+                if (f.items().isEmpty()) {
+                    err.println(noneFound(f.resource().namespaced()));
+                } else {
+                    out.print(table(f.resource(), f.items(), format == Format.WIDE, qualified).render());
+                }
+            }
         }
     }
 
-    private <T extends HasMetadata> void printTable(GetResource<T> resource, List<T> items, boolean wide,
-                                                    PrintWriter out, PrintWriter err) {
-        if (items.isEmpty()) {
-            // like kubectl: nothing on stdout, so pipelines see no header line either
-            err.println(resource.namespaced() && !allNamespaces
-                    ? "No resources found in " + namespace + " namespace."
-                    : "No resources found");
+    /**
+     * Several types, as kubectl shows them: one table per type that has objects, a blank line between them and
+     * names qualified by type ({@code service/web}); JSON and YAML as one {@code v1 List} of every object.
+     */
+    private void showAll(List<Fetched<?>> fetched, Format format, PrintWriter out, PrintWriter err) {
+        if (format == Format.JSON || format == Format.YAML) {
+            List<HasMetadata> all = new ArrayList<>();
+            fetched.forEach(f -> all.addAll(f.items()));
+            KubernetesList list = new KubernetesListBuilder().withItems(all).build();
+            out.print(format == Format.JSON ? Serialization.asJson(list) + "\n"
+                    : stripDocumentMarker(Serialization.asYaml(list)));
             return;
         }
+        boolean first = true;
+        for (Fetched<?> f : fetched) {
+            if (f.items().isEmpty()) {
+                continue;
+            }
+            if (!first) {
+                out.println();
+            }
+            first = false;
+            show(f, format, true, out, err);
+        }
+        if (first) {
+            err.println(noneFound(fetched.stream().anyMatch(f -> f.resource().namespaced())));
+        }
+    }
+
+    private <T extends HasMetadata> Table table(GetResource<T> resource, List<T> items, boolean wide,
+                                                boolean qualified) {
         Instant now = clock.instant();
         TableColumns<T> columns = resource.columns();
-        Table table = new Table(columns.headers(wide), items.stream().map(o -> columns.row(o, wide, now)).toList());
+        List<String> headers = columns.headers(wide);
+        int nameColumn = headers.indexOf("NAME");
+        List<List<String>> rows = items.stream().map(o -> {
+            List<String> row = columns.row(o, wide, now);
+            if (!qualified || nameColumn < 0) {
+                return row;
+            }
+            List<String> named = new ArrayList<>(row);
+            named.set(nameColumn, resource.qualifiedSingular() + "/" + row.get(nameColumn));
+            return named;
+        }).toList();
+        Table table = new Table(headers, rows);
         if (allNamespaces && resource.namespaced()) {
             table = table.withFirstColumn("NAMESPACE", items.stream()
                     .map(o -> o.getMetadata().getNamespace() == null ? "" : o.getMetadata().getNamespace()).toList());
         }
-        out.print(table.render());
+        return table;
+    }
+
+    // like kubectl: nothing on stdout, so pipelines see no header line either
+    private String noneFound(boolean namespaced) {
+        return namespaced && !allNamespaces ? "No resources found in " + namespace + " namespace."
+                : "No resources found";
     }
 
     private static Format format(String output) throws GetException {

@@ -68,6 +68,16 @@ record GetResource<T extends HasMetadata>(String plural, List<String> aliases, S
         return ALL.stream().filter(r -> r.plural().equals(wanted) || r.aliases().contains(wanted)).findFirst();
     }
 
+    /**
+     * How kubectl names this type before an object's name when it shows several types: the singular, qualified by
+     * the group outside the core group ({@code service}, {@code ingress.networking.k8s.io}).
+     */
+    String qualifiedSingular() {
+        String singular = aliases.getFirst();
+        return groupVersion.contains("/") ? singular + "." + groupVersion.substring(0, groupVersion.indexOf('/'))
+                : singular;
+    }
+
     /** The list path, in one namespace or, with {@code namespace} null (or cluster-scoped), everywhere. */
     String listPath(String namespace) {
         return namespaced && namespace != null

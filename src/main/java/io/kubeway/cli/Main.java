@@ -4,6 +4,13 @@ import io.kubeway.echo.EchoCommand;
 import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 
 /** The {@code kubeway} command line. */
 @Command(name = "kubeway", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -22,10 +29,46 @@ public final class Main {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        int code = new CommandLine(new Main()).execute(args);
-        if (code != 0 || !RunCommand.isRunning()) {
-            System.exit(code);
+        int code = commandLine().execute(args);
+        System.exit(code);
+    }
+
+    /** The command line with kubeway's error handling: user errors as one message, never a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setParameterExceptionHandler(Main::usageError)
+                .setExecutionExceptionHandler(Main::failure);
+    }
+
+    /** A command line that does not parse: the error, a suggestion for a mistyped name, where help is. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("kubeway: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * A command that failed. Kubeway reports what the user can fix (a missing folder, a busy port, a bad value, a
+     * state dir in use) as IllegalArgumentException, IllegalStateException or an I/O exception with a message
+     * that names the thing: those print as one line. Anything else is a defect and keeps its stack trace.
+     */
+    private static int failure(Exception e, CommandLine cmd, ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof ParameterException p) {
+            return usageError(p, new String[0]);
         }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof UncheckedIOException || e instanceof IOException) {
+            err.println("kubeway: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        } else {
+            err.println("kubeway: unexpected error (please report it):");
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     /** The version from the jar manifest. */

@@ -1,8 +1,6 @@
 package io.kubeway.cli;
 
 import io.kubeway.core.IpLiterals;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.kubeway.ClusterSettings;
 import io.kubeway.IngressSettings;
 import io.kubeway.cluster.LeaderElection;
@@ -10,9 +8,11 @@ import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
 import io.kubeway.dataplane.ConnectionLimits;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,17 +26,20 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code kubeway run -f PATH}: serves the Services in manifest files until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Serve the Services described by manifest files (watched: edits apply within a second).")
 final class RunCommand implements Callable<Integer> {
-    private static final AtomicBoolean RUNNING = new AtomicBoolean();
 
+    // not picocli-required: picocli would then report a missing -f before an unknown flag, and the user would
+    // not learn which flag was wrong; call() checks it instead
     @Option(names = {"-f", "--filename"}, paramLabel = "PATH",
-            description = "Manifest file or folder (YAML or JSON, multi-document); repeatable.")
+            description = "Manifest file or folder (YAML or JSON, multi-document); repeatable (required unless --kubeconfig, or in a pod).")
     List<Path> manifests = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--kubeconfig", paramLabel = "PATH",
             description = "Watch the cluster of this kubeconfig instead of files (in a pod, the service account is used"
@@ -144,8 +147,8 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!manifests.isEmpty() || (kubeconfig == null && !inPod)) {
             if (manifests.isEmpty()) {
-                throw new IllegalArgumentException("nothing to serve: give -f PATH (manifest files or folders), or "
-                        + "--kubeconfig PATH to watch a cluster");
+                throw new ParameterException(spec.commandLine(), "Missing required option: '--filename=PATH' (-f), "
+                        + "or --kubeconfig PATH to watch a cluster");
             }
             return null;
         }
@@ -159,26 +162,31 @@ final class RunCommand implements Callable<Integer> {
         return v == null || v.isEmpty() ? fallback : v;
     }
 
-    static boolean isRunning() {
-        return RUNNING.get();
-    }
-
     @Override
     public Integer call() throws Exception {
+        ClusterSettings cluster = cluster();
+        for (Path p : manifests) {
+            if (!java.nio.file.Files.exists(p)) {
+                throw new IllegalArgumentException("-f " + p + ": no such file or folder");
+            }
+        }
         KubewayOptions options = new KubewayOptions(manifests, serviceCidr, nodePortRange, resolveNodeAddresses(),
-                lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, parseHostPort(adminAddress),
+                lbPools.isEmpty() ? List.of("127.224.0.0/16") : lbPools, stateDir, hostPortOption("--admin-address", adminAddress),
                 nodeName != null ? nodeName : envOr("NODE_NAME", hostName()), workers, Duration.ofMillis(200), transport,
-                new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort(ingressHttpAddress),
-                        optionalHostPort(ingressHttpsAddress), defaultBackendService, publishService,
-                        publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders), limits(), cluster());
+                new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort("--ingress-http-address", ingressHttpAddress),
+                        optionalHostPort("--ingress-https-address", ingressHttpsAddress), defaultBackendService, publishService,
+                        publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders), limits(), cluster);
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
-        RUNNING.set(true);
+        StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);
         server.controller().onSynced(firstSync::countDown);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         if (firstSync.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            printWelcome(System.out, server, options);
+            new Banner(cluster == null ? options.manifests() : List.of("the cluster (roles " + cluster.roles() + ")"),
+                    server.transportName(), server.adminAddress(), options.nodeAddresses(),
+                    options.ingress().httpAddress()).print(System.out, server.view());
         }
+        // serve until a signal stops the JVM (StopSignals): no data-plane or admin thread keeps it alive by itself
+        new CountDownLatch(1).await();
         return 0;
     }
 
@@ -190,54 +198,6 @@ final class RunCommand implements Callable<Integer> {
                 maxUpstreamConnectsPerClient != null ? maxUpstreamConnectsPerClient
                         : Math.min(d.maxUpstreamConnectsPerClient(), maxUpstreamConnects != null ? maxUpstreamConnects
                         : Integer.MAX_VALUE));
-    }
-
-    private void printWelcome(PrintStream out, KubewayServer server, KubewayOptions o) {
-        out.printf("kubeway is serving %s (data plane: %s, admin API: http://%s)%n",
-                o.cluster() == null ? o.manifests() : "the cluster (roles " + o.cluster().roles() + ")",
-                server.transportName(), hostPort(server.adminAddress()));
-        List<Service> services = server.view().services();
-        if (!services.isEmpty()) {
-            out.println("Try:");
-        }
-        for (Service s : services) {
-            var spec = s.getSpec();
-            if (spec.getPorts() == null || spec.getPorts().isEmpty() || "None".equals(spec.getClusterIP())) {
-                continue;
-            }
-            ServicePort p = spec.getPorts().get(0);
-            if (!"TCP".equals(p.getProtocol())) {
-                continue;
-            }
-            String name = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-            out.printf("  curl http://%s/        # ClusterIP of %s (%s)%n", hostPort(spec.getClusterIP(), p.getPort()), name,
-                    spec.getType());
-            if (p.getNodePort() != null && !o.nodeAddresses().isEmpty()) {
-                InetAddress node = o.nodeAddresses().stream()
-                        .filter(a -> a.isLoopbackAddress() && a instanceof java.net.Inet4Address).findFirst()
-                        .orElse(o.nodeAddresses().get(0));
-                out.printf("  curl http://%s/        # NodePort of %s%n",
-                        hostPort(IpLiterals.format(node), p.getNodePort()), name);
-            }
-            if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
-                    && s.getStatus().getLoadBalancer().getIngress() != null) {
-                for (var ing : s.getStatus().getLoadBalancer().getIngress()) {
-                    out.printf("  curl http://%s/        # LoadBalancer IP of %s%n", hostPort(ing.getIp(), p.getPort()), name);
-                }
-            }
-        }
-        InetSocketAddress ingressHttp = o.ingress().httpAddress();
-        for (var ing : server.view().ingresses()) {
-            for (var rule : ing.getSpec().getRules() == null ? List.<io.fabric8.kubernetes.api.model.networking.v1.IngressRule>of()
-                    : ing.getSpec().getRules()) {
-                if (ingressHttp != null && rule.getHost() != null && !rule.getHost().startsWith("*")) {
-                    out.printf("  curl -H 'Host: %s' http://%s/        # Ingress %s/%s%n", rule.getHost(),
-                            hostPort(ingressHttp), ing.getMetadata().getNamespace(), ing.getMetadata().getName());
-                }
-            }
-        }
-        out.println("  ./kubeway get services,   ./kubeway get ingress,   ./kubeway get endpointslices,   ./kubeway get events");
-        out.flush();
     }
 
     private List<InetAddress> resolveNodeAddresses() throws SocketException, java.net.UnknownHostException {
@@ -262,8 +222,16 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
-    private static InetSocketAddress optionalHostPort(String s) {
-        return s == null || s.isBlank() ? null : parseHostPort(s);
+    private static InetSocketAddress optionalHostPort(String flag, String s) {
+        return s == null || s.isBlank() ? null : hostPortOption(flag, s);
+    }
+
+    private static InetSocketAddress hostPortOption(String flag, String s) {
+        try {
+            return parseHostPort(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+        }
     }
 
     static InetSocketAddress parseHostPort(String s) {
@@ -275,15 +243,16 @@ final class RunCommand implements Callable<Integer> {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return new InetSocketAddress(IpLiterals.of(host), Integer.parseInt(s.substring(colon + 1)));
-    }
-
-    private static String hostPort(InetSocketAddress a) {
-        return hostPort(a.getAddress().getHostAddress(), a.getPort());
-    }
-
-    private static String hostPort(String ip, int port) {
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("expected ADDRESS:PORT with a port in 0-65535, got \"" + s + "\"");
+        }
+        return new InetSocketAddress(IpLiterals.of(host), port);
     }
 
     private static String hostName() {

@@ -189,7 +189,7 @@ public final class Controller implements AutoCloseable {
 
         List<String> notReady = new ArrayList<>();
         new java.util.TreeMap<>(failures).forEach((key, reason) ->
-                notReady.add("listener " + key + ": failed to bind: " + reason));
+                notReady.add(ClusterView.listenerNotReady(key.toString(), reason)));
         handled = http == null ? List.of() : http.handled();
         view = new ClusterView(admitted.services(), slices, events.events(), nodes(snap), true,
                 listenerStatuses(translation.state(), failures), http == null ? List.of() : ingresses(http), notReady);

@@ -168,7 +168,7 @@ class AdminServerTest {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/api/v1/services"))
                     .method(method, HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(method).isEqualTo(405);
-            assertThat(response.headers().firstValue("Allow")).contains("GET");
+            assertThat(response.headers().firstValue("Allow")).contains("GET, HEAD");
             assertThat(Serialization.unmarshal(response.body(), Status.class).getReason()).isEqualTo("MethodNotAllowed");
         }
         assertThat(client.send(HttpRequest.newBuilder(uri("/healthz")).POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -284,4 +284,55 @@ class GetCommandTest {
         assertThat(run.err()).isEqualTo("cannot reach kubeway admin API at 127.0.0.1:" + closedPort
                 + ": connection refused (is `kubeway run` running?)\n");
     }
+
+    @Test
+    void aCommaListShowsOneTablePerTypeWithQualifiedNamesAsKubectlDoes() {
+        String services = get("svc", "-n", "team-b").out();
+        String nodes = get("nodes").out();
+
+        Run run = get("services,nodes,ingress", "-n", "team-b");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).isEmpty();
+        String[] tables = run.out().split("\n\n");
+        assertThat(tables).hasSize(2);
+        assertThat(tables[0]).startsWith("NAME ").contains("\nservice/api ");
+        assertThat(tables[1]).startsWith("NAME ").contains("\nnode/kubeway-node ").contains("\nnode/spare ");
+        // the same rows as each type alone, only the names qualified
+        assertThat(tables[1].replace("node/", "").replaceAll(" +", " ").strip())
+                .isEqualTo(nodes.strip().replaceAll(" +", " "));
+        assertThat(tables[0].replace("service/", "").replaceAll(" +", " ").strip())
+                .isEqualTo(services.strip().replaceAll(" +", " "));
+    }
+
+    @Test
+    void aCommaListOfUnknownTypesNamesTheUnknownOne() {
+        Run run = get("svc,pods");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: the server doesn't have a resource type \"pods\"\n");
+    }
+
+    @Test
+    void aCommaListAsJsonIsOneListOfEveryObject() {
+        Run run = get("svc,no", "-n", "team-b", "-o", "json");
+
+        assertThat(run.exit()).isZero();
+        io.fabric8.kubernetes.api.model.KubernetesList list = Serialization.unmarshal(run.out(),
+                io.fabric8.kubernetes.api.model.KubernetesList.class);
+        assertThat(list.getItems()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactly("Service/api", "Node/kubeway-node", "Node/spare");
+    }
+
+    @Test
+    void helpNamesEveryResourceType() {
+        Run run = get("--help");
+
+        assertThat(run.exit()).isZero();
+        String help = run.out().replaceAll("\\s+", " ");
+        for (GetResource<?> resource : GetResource.ALL) {
+            assertThat(help).as(resource.plural()).contains(resource.plural());
+        }
+        assertThat(help).contains("services,ingress");
+    }
 }

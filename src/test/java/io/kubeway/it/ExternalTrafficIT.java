@@ -38,7 +38,7 @@ class ExternalTrafficIT {
                 .isTrue();
         host = NetnsHost.create("kwt-ext", "198.18.0.1", "198.18.0.2");
         host.addHostAddress("198.18.0.3");
-        h = new Harness(tmp, "127.102.0.0/16", "32000-32099", "198.18.0.3/32");
+        h = new Harness(tmp, "127.102.0.0/16", "198.18.0.3/32");
         h.nodeAddresses = List.of("127.0.0.1", "198.18.0.1");
         for (int i = 1; i <= 3; i++) {
             h.backend("127.0.21." + i, 8080, "web-" + i);
@@ -55,7 +55,7 @@ class ExternalTrafficIT {
                 spec:
                   type: NodePort
                   selector: {app: web}
-                  ports: [{port: 80, targetPort: 8080, nodePort: 32001}]
+                  ports: [{port: 80, targetPort: 8080, nodePort: %d}]
                 ---
                 apiVersion: v1
                 kind: Service
@@ -64,7 +64,7 @@ class ExternalTrafficIT {
                   type: NodePort
                   externalTrafficPolicy: Local
                   selector: {app: web}
-                  ports: [{port: 80, targetPort: 8080, nodePort: 32002}]
+                  ports: [{port: 80, targetPort: 8080, nodePort: %d}]
                 ---
                 apiVersion: v1
                 kind: Service
@@ -81,7 +81,7 @@ class ExternalTrafficIT {
                   type: LoadBalancer
                   selector: {app: web}
                   ports: [{port: 9090, targetPort: 8080}]
-                """);
+                """.formatted(h.nodePort(1), h.nodePort(2)));
         h.start();
     }
 
@@ -116,7 +116,7 @@ class ExternalTrafficIT {
     void nodePortExternalIpAndLoadBalancerIpAnswerFromAnotherHost() {
         h.service("lb");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(answers("198.18.0.1", 32001, 6)).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
+            assertThat(answers("198.18.0.1", h.nodePort(1), 6)).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
             assertThat(answers("198.18.0.1", 8080, 6)).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
             assertThat(answers("198.18.0.3", 9090, 6)).containsExactlyInAnyOrder("web-1", "web-2", "web-3");
         });
@@ -127,6 +127,6 @@ class ExternalTrafficIT {
     void externalTrafficPolicyLocalUsesOnlyThisNodesEndpoints() {
         h.service("local");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(answers("198.18.0.1", 32002, 9)).containsExactly("web-1"));
+                assertThat(answers("198.18.0.1", h.nodePort(2), 9)).containsExactly("web-1"));
     }
 }

@@ -7,6 +7,7 @@ import io.kubeway.IngressSettings;
 import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
 import io.kubeway.echo.EchoServer;
+import io.kubeway.testing.FreePorts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,12 +47,26 @@ final class Harness implements AutoCloseable {
     KubewayServer server;
     private final List<EchoServer> backends = new ArrayList<>();
 
-    Harness(Path tmp, String serviceCidr, String nodePortRange, String lbPool) throws IOException {
+    /**
+     * A harness whose NodePort range is 100 ports that are free on this machine now ({@link FreePorts}): a test
+     * names NodePorts as {@link #nodePort}(offset), never as fixed numbers another process might hold.
+     */
+    Harness(Path tmp, String serviceCidr, String lbPool) throws IOException {
         this.manifests = Files.createDirectories(tmp.resolve("manifests"));
         this.stateDir = tmp.resolve("state");
         this.serviceCidr = serviceCidr;
-        this.nodePortRange = nodePortRange;
+        this.nodePortRange = FreePorts.range(100);
         this.lbPool = lbPool;
+    }
+
+    /** The NodePort {@code offset} ports above the start of this harness's range (0-99). */
+    int nodePort(int offset) {
+        return FreePorts.first(nodePortRange) + offset;
+    }
+
+    /** Whether {@code port} is in this harness's NodePort range. */
+    boolean inNodePortRange(int port) {
+        return port >= nodePort(0) && port <= nodePort(99);
     }
 
     Harness start() {

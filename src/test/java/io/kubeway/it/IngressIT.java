@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
+import io.kubeway.dataplane.proxy.TestNet;
+
 import static io.kubeway.it.Harness.pod;
 import static io.kubeway.it.HttpClientSupport.get;
 import static io.kubeway.it.HttpClientSupport.getTls;
@@ -27,8 +29,10 @@ import static org.awaitility.Awaitility.await;
 /** Ingress acceptance: manifests in, real HTTP(S) through the whole program, real backends. */
 class IngressIT {
     static final String IP = "127.0.60.1";
-    static final int HTTP = 18080;
-    static final int HTTPS = 18443;
+    // ports free on the test's own address now, never fixed ones another process might hold
+    static final int HTTP = TestNet.freePort(TestNet.ip(IP));
+    static final int HTTPS = java.util.stream.IntStream.generate(() -> TestNet.freePort(TestNet.ip(IP)))
+            .filter(p -> p != HTTP).findFirst().orElseThrow();
     static final String BACKENDS = pod("web-1", "{app: web}", "127.0.22.1", "[{name: http, containerPort: 8080}]", true)
             + pod("web-2", "{app: web}", "127.0.22.2", "[{name: http, containerPort: 8080}]", true)
             + pod("api-1", "{app: api}", "127.0.22.10", "[{name: http, containerPort: 8080}]", true) + """
@@ -53,7 +57,7 @@ class IngressIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        h = new Harness(tmp, "127.103.0.0/16", "32100-32199", "127.104.0.0/24");
+        h = new Harness(tmp, "127.103.0.0/16", "127.104.0.0/24");
         h.ingress = IngressSettings.defaults(new InetSocketAddress(HttpClientSupport.IpLiteralsSupport.of(IP), HTTP),
                 new InetSocketAddress(HttpClientSupport.IpLiteralsSupport.of(IP), HTTPS));
         h.backend("127.0.22.1", 8080, "web-1");
@@ -126,7 +130,7 @@ class IngressIT {
         }
         for (Case c : List.of(
                 new Case("foo.example.com", "/api/v1/x", "api-1"),
-                new Case("FOO.example.com:18080", "/api/", "api-1"), // case and port in Host ignored
+                new Case("FOO.example.com:" + HTTP, "/api/", "api-1"), // case and port in Host ignored
                 new Case("foo.example.com", "/apix", "404"),          // element-wise prefix: /api never matches /apix
                 new Case("foo.example.com", "/exact", "web"),
                 new Case("foo.example.com", "/exact/", "404"),         // Exact is exact
@@ -175,7 +179,7 @@ class IngressIT {
                 .as("unknown SNI: the default certificate; Host still picks the route").contains(DefaultCertificate.CN);
         HttpClientSupport.Response redirect = get(IP, HTTP, "foo.example.com", "/path?q=1");
         assertThat(redirect.status()).isEqualTo(308);
-        assertThat(redirect.header("Location")).isEqualTo("https://foo.example.com:18443/path?q=1");
+        assertThat(redirect.header("Location")).isEqualTo("https://foo.example.com:" + HTTPS + "/path?q=1");
     }
 
     @Test

@@ -36,7 +36,7 @@ class ServicesIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        h = new Harness(tmp, "127.100.0.0/16", "31000-31999", "127.101.0.0/24");
+        h = new Harness(tmp, "127.100.0.0/16", "127.101.0.0/24");
         for (int i = 1; i <= 3; i++) {
             h.backend("127.0.20." + i, 8080, "web-" + i);
         }
@@ -64,7 +64,7 @@ class ServicesIT {
                 spec:
                   type: NodePort
                   selector: {app: web}
-                  ports: [{name: http, port: 80, targetPort: 8080, nodePort: 31080}]
+                  ports: [{name: http, port: 80, targetPort: 8080, nodePort: %d}]
                 ---
                 apiVersion: v1
                 kind: Service
@@ -73,21 +73,21 @@ class ServicesIT {
                   type: LoadBalancer
                   selector: {app: web}
                   ports: [{name: http, port: 8081, targetPort: http}]
-                """);
+                """.formatted(h.nodePort(80)));
         h.start();
         Service web = h.service("web");
         Service np = h.service("web-np");
         Service lb = h.service("web-lb");
         assertThat(web.getSpec().getClusterIP()).startsWith("127.100.");
-        assertThat(np.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31080);
-        assertThat(lb.getSpec().getPorts().get(0).getNodePort()).isBetween(31000, 31999);
+        assertThat(np.getSpec().getPorts().get(0).getNodePort()).isEqualTo(h.nodePort(80));
+        assertThat(lb.getSpec().getPorts().get(0).getNodePort()).matches(h::inNodePortRange);
         String lbIp = lb.getStatus().getLoadBalancer().getIngress().get(0).getIp();
         assertThat(lbIp).startsWith("127.101.0.");
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(whoAnswers(web.getSpec().getClusterIP(), 80)).startsWith("web-");
             assertThat(whoAnswers(np.getSpec().getClusterIP(), 80)).startsWith("web-");
-            assertThat(whoAnswers("127.0.0.1", 31080)).startsWith("web-");
+            assertThat(whoAnswers("127.0.0.1", h.nodePort(80))).startsWith("web-");
             assertThat(whoAnswers(lb.getSpec().getClusterIP(), 8081)).startsWith("web-");
             assertThat(whoAnswers("127.0.0.1", lb.getSpec().getPorts().get(0).getNodePort())).startsWith("web-");
             assertThat(whoAnswers(lbIp, 8081)).startsWith("web-");
@@ -98,10 +98,10 @@ class ServicesIT {
         var client = java.net.http.HttpClient.newHttpClient();
         String services = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/api/v1/services")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(services).contains("\"kind\":\"ServiceList\"").contains(lbIp).contains("31080");
+        assertThat(services).contains("\"kind\":\"ServiceList\"").contains(lbIp).contains("\"nodePort\":" + h.nodePort(80));
         String listeners = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/apis/kubeway.io/v1/listeners")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(listeners).contains("\"address\":\"127.0.0.1:31080/TCP\"").contains("\"kind\":\"NodePort\"")
+        assertThat(listeners).contains("\"address\":\"127.0.0.1:" + h.nodePort(80) + "/TCP\"").contains("\"kind\":\"NodePort\"")
                 .contains("127.0.20.1:8080 default/web-1");
     }
 
@@ -312,8 +312,8 @@ class ServicesIT {
                   type: NodePort
                   clusterIP: 127.100.0.20
                   selector: {app: web}
-                  ports: [{port: 80, targetPort: 8080, nodePort: 31500}]
-                """);
+                  ports: [{port: 80, targetPort: 8080, nodePort: %d}]
+                """.formatted(h.nodePort(50)));
         h.start();
         h.service("first");
         await().untilAsserted(() -> assertThat(whoAnswers("127.100.0.20", 80)).startsWith("web-"));
@@ -332,19 +332,19 @@ class ServicesIT {
                 spec:
                   type: NodePort
                   selector: {app: web}
-                  ports: [{port: 80, targetPort: 8080, nodePort: 31500}]
-                """);
+                  ports: [{port: 80, targetPort: 8080, nodePort: %d}]
+                """.formatted(h.nodePort(50)));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(h.events("second")).anySatisfy(e -> {
                 assertThat(e.getType()).isEqualTo("Warning");
                 assertThat(e.getMessage()).contains("127.100.0.20").contains("already allocated");
             });
-            assertThat(h.events("third")).anySatisfy(e -> assertThat(e.getMessage()).contains("31500"));
+            assertThat(h.events("third")).anySatisfy(e -> assertThat(e.getMessage()).contains(Integer.toString(h.nodePort(50))));
         });
         assertThat(h.find("second")).isNull();
         assertThat(h.find("third")).isNull();
         assertThat(whoAnswers("127.100.0.20", 80)).startsWith("web-");
-        assertThat(whoAnswers("127.0.0.1", 31500)).startsWith("web-");
+        assertThat(whoAnswers("127.0.0.1", h.nodePort(50))).startsWith("web-");
     }
 
     @Test
@@ -439,8 +439,8 @@ class ServicesIT {
                   type: LoadBalancer
                   loadBalancerSourceRanges: [" 127.0.31.0/24 "]
                   selector: {app: web}
-                  ports: [{port: 8090, targetPort: 8080, nodePort: 31090}]
-                """);
+                  ports: [{port: 8090, targetPort: 8080, nodePort: %d}]
+                """.formatted(h.nodePort(90)));
         h.start();
         String lbIp = await().atMost(Duration.ofSeconds(10)).until(() -> {
             Service s = h.find("guarded");
@@ -449,7 +449,7 @@ class ServicesIT {
         }, ip -> ip != null);
         await().ignoreExceptions().untilAsserted(() -> assertThat(whoAnswers("127.0.31.5", lbIp, 8090)).startsWith("web-"));
         assertThatThrownBy(() -> whoAnswers("127.0.32.5", lbIp, 8090)).isInstanceOf(IOException.class);
-        assertThat(whoAnswers("127.0.32.5", "127.0.0.1", 31090)).as("the NodePort is not filtered").startsWith("web-");
+        assertThat(whoAnswers("127.0.32.5", "127.0.0.1", h.nodePort(90))).as("the NodePort is not filtered").startsWith("web-");
     }
 
     @Test
