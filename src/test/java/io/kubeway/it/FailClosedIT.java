@@ -44,7 +44,7 @@ class FailClosedIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        h = new Harness(tmp, "127.105.0.0/16", "32200-32299", "127.106.0.0/24");
+        h = new Harness(tmp, "127.105.0.0/16", "127.106.0.0/24");
         h.ingress = IngressSettings.defaults(new InetSocketAddress(IpLiterals.of(IP), HTTP), null);
         backend = countingBackend(BACKEND_IP, "vault-1", received);
         canaryBackend = countingBackend(CANARY_IP, "vault-canary-1", canaryReceived);

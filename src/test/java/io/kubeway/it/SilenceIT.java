@@ -39,7 +39,7 @@ class SilenceIT {
     @BeforeEach
     void setUp() {
         try {
-            h = new Harness(tmp, "127.107.0.0/16", "32300-32399", "127.108.0.0/24");
+            h = new Harness(tmp, "127.107.0.0/16", "127.108.0.0/24");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -96,6 +96,25 @@ class ProxyDataplaneUdpTest {
     }
 
     @Test
+    void flowsPastTheCapAreDroppedAndCountedWhileExistingFlowsGoOn() throws IOException {
+        proxy.close();
+        proxy = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(2).withUdpIdleTimeout(IDLE)
+                .withMaxClientConnections(2), registry, clock);
+        ListenKey key = key("127.78.0.9", Protocol.UDP);
+        proxy.apply(state(listener(key, x.address())));
+        try (DatagramSocket c1 = client(); DatagramSocket c2 = client(); DatagramSocket c3 = client()) {
+            assertThat(ask(c1, key)).startsWith("x ");
+            assertThat(ask(c2, key)).startsWith("x ");
+            c3.setSoTimeout(500);
+            c3.send(packet("who", key));
+            assertThatThrownBy(() -> receive(c3)).isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(udp(key).flowCount()).isEqualTo(2);
+            assertThat(registry.get("kubeway.connections.rejected").counter().count()).isEqualTo(1);
+            assertThat(ask(c1, key)).startsWith("x "); // the flows within the cap go on
+        }
+    }
+
+    @Test
     void idleFlowsExpireOnTheClock() throws IOException {
         ListenKey key = key("127.78.0.3", Protocol.UDP);
         proxy.apply(state(listener(key, x.address())));

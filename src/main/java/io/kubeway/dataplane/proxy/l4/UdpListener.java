@@ -40,6 +40,9 @@ import static java.util.Objects.requireNonNull;
  * listener therefore <em>drains</em>: it takes no new clients, keeps its socket (replies must leave from
  * the service address) until its last flow went idle, then closes. Re-adding the key meanwhile revives it.
  *
+ * <p>Flows per listener are capped like TCP connections ({@link L4Context#maxClientConnections()}): a new
+ * client's datagrams past the cap are dropped and counted as rejected, existing flows go on.
+ *
  * <p>No endpoints: datagrams are dropped and counted as rejected. kube-proxy answers with ICMP port
  * unreachable; a userspace proxy cannot send ICMP.
  *
@@ -183,7 +186,9 @@ public final class UdpListener implements L4Socket {
             if (flow == null) {
                 Route r = route;
                 Balancer balancer = r.balancer();
-                if (draining || balancer.endpoints().isEmpty() || !r.admits(client.getAddress())) {
+                // each flow holds a backend socket: the cap keeps a flood of (spoofable) sources from taking every fd
+                if (draining || balancer.endpoints().isEmpty() || !r.admits(client.getAddress())
+                        || flows.size() >= l4.maxClientConnections()) {
                     if (!draining) r.meters().rejected();
                     p.release();
                     return;
