@@ -66,8 +66,8 @@ class MainTest {
         Run run = kubeway("run");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("kubeway: Missing required option: '--filename=PATH' (-f)\n"
-                + "See 'kubeway run --help' for usage.\n");
+        assertThat(run.err()).isEqualTo("kubeway: Missing required option: '--filename=PATH' (-f), "
+                + "or --kubeconfig PATH to watch a cluster\nSee 'kubeway run --help' for usage.\n");
     }
 
     @Test
