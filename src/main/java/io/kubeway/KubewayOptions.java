@@ -1,5 +1,7 @@
 package io.kubeway;
 
+import io.kubeway.source.file.ManifestLimits;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,11 +19,12 @@ import static java.util.Objects.requireNonNull;
  * @param pollInterval  how often manifest files are checked for changes
  * @param transport     Netty transport: auto (io_uring, else epoll, else nio), io_uring, epoll or nio
  * @param ingress       the Ingress controller's settings
+ * @param maxManifestBytes a manifest file larger than this is refused before it is parsed
  */
 public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                              List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                              InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
-                             String transport, IngressSettings ingress) {
+                             String transport, IngressSettings ingress, long maxManifestBytes) {
     /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
     public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
 
@@ -37,5 +40,16 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         requireNonNull(pollInterval, "pollInterval");
         requireNonNull(transport, "transport");
         requireNonNull(ingress, "ingress");
+        if (maxManifestBytes < 1) {
+            throw new IllegalArgumentException("the manifest size limit must be positive, got " + maxManifestBytes);
+        }
+    }
+
+    /** With the default manifest size limit (8 MiB). */
+    public KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange, List<InetAddress> nodeAddresses,
+                          List<String> lbPools, Path stateDir, InetSocketAddress adminAddress, String nodeName,
+                          int workers, Duration pollInterval, String transport, IngressSettings ingress) {
+        this(manifests, serviceCidr, nodePortRange, nodeAddresses, lbPools, stateDir, adminAddress, nodeName, workers,
+                pollInterval, transport, ingress, ManifestLimits.DEFAULT_MAX_FILE_BYTES);
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import io.kubeway.dataplane.proxy.ProxyDataplane;
 import io.kubeway.echo.DemoBackends;
 import io.kubeway.source.file.FileSource;
+import io.kubeway.source.file.ManifestLimits;
 import io.kubeway.sync.Controller;
 import io.kubeway.sync.ControllerConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -48,7 +49,7 @@ public final class KubewayServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         Allocator allocator = new Allocator(new AllocatorConfig(o.serviceCidr(), o.nodePortRange(), o.lbPools(),
                 KubewayOptions.LOAD_BALANCER_CLASS), clock);
-        FileSource source = new FileSource(o.manifests(), o.pollInterval());
+        FileSource source = new FileSource(o.manifests(), o.pollInterval(), ManifestLimits.withMaxFileBytes(o.maxManifestBytes()));
         dataplane = new ProxyDataplane(ProxyConfig.defaults().withWorkerThreads(o.workers()).withTransport(o.transport()),
                 registry, clock);
         try {

@@ -100,9 +100,32 @@ final class RunCommand implements Callable<Integer> {
             description = "Ingress access log on stderr: off, text or json (default: ${DEFAULT-VALUE}).")
     String accessLog;
 
+    @Option(names = "--max-manifest-size", defaultValue = "8Mi", paramLabel = "SIZE",
+            description = "Largest manifest file read, in bytes or with Ki/Mi/Gi; a larger file keeps its last good objects"
+                    + " and gets a Warning (default: ${DEFAULT-VALUE}).")
+    String maxManifestSize;
+
     static boolean isRunning() {
         return RUNNING.get();
     }
+
+    /** {@code 8Mi}, {@code 512Ki}, {@code 1048576}: the binary suffixes Kubernetes quantities use. */
+    static long parseSize(String s) {
+        String t = s.strip();
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}}) {
+            if (t.endsWith(suffix[0])) {
+                unit = Long.parseLong(suffix[1]);
+                t = t.substring(0, t.length() - 2);
+            }
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(t), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("expected a size such as 8Mi, 512Ki or 1048576, got \"" + s + "\"");
+        }
+    }
+
 
     @Override
     public Integer call() throws Exception {
@@ -111,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
                 nodeName != null ? nodeName : hostName(), workers, Duration.ofMillis(200), transport,
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort(ingressHttpAddress),
                         optionalHostPort(ingressHttpsAddress), defaultBackendService, publishService,
-                        publishStatusAddresses, trustedProxies, accessLog));
+                        publishStatusAddresses, trustedProxies, accessLog), parseSize(maxManifestSize));
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         RUNNING.set(true);
         CountDownLatch firstSync = new CountDownLatch(1);

@@ -178,6 +178,30 @@ class FileSourceTest {
     }
 
     @Test
+    void aPollThatHangsMakesTheSourceStalledNamingSinceWhen() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), SVC.formatted("a"));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        source = new FileSource(List.of(dir), Duration.ofMillis(20), ManifestLimits.defaults(), Duration.ofMillis(300));
+        source.start(s -> {
+            if (calls.incrementAndGet() == 2) {
+                try {
+                    release.await(); // as a read on a hung file system would
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            last.set(s);
+        });
+        assertThat(source.stalled()).isEmpty();
+        Files.writeString(dir.resolve("b.yaml"), SVC.formatted("b"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(source.stalled()).singleElement()
+                .asString().contains("stuck in one poll since").contains(dir.toString()));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(source.stalled()).isEmpty());
+    }
+
+    @Test
     void aListingErrorIsNotADeletion() throws IOException {
         Path real = Files.createDirectories(dir.resolve("real"));
         Path root = Files.createSymbolicLink(dir.resolve("m"), real);
@@ -205,11 +229,11 @@ class FileSourceTest {
         assertThat(last.get().problems()).isEmpty();
 
         // a sub-folder that cannot be read keeps its files' objects; the rest still reads
-        Path moved = Files.move(real.resolve("sub"), real.resolve("sub-moved"));
+        Path moved = Files.move(real.resolve("sub"), dir.resolve("sub-moved"));
         loop(real.resolve("sub"));
         Files.writeString(real.resolve("c.yaml"), SVC.formatted("c"));
         source.poll(false);
-        assertThat(names()).containsExactly("Service/default/a", "Service/default/b", "Service/default/c");
+        assertThat(names()).containsExactly("Service/default/a", "Service/default/c", "Service/default/b"); // path order
         assertThat(last.get().problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("sub"));
         Files.delete(real.resolve("sub"));
         Files.move(moved, real.resolve("sub"));
