@@ -3,6 +3,7 @@ package io.kubeway.source.file;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.runtime.RawExtension;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.ArrayList;
@@ -95,12 +96,17 @@ final class ManifestParser {
         }
         if (parsed instanceof KubernetesList list) {
             if (list.getItems() != null) {
-                list.getItems().forEach(item -> collect(item, out));
+                // typed List<HasMetadata>, but fabric8 puts a RawExtension there for an item it cannot type
+                // (found by ManifestParserFuzzTest): iterate untyped
+                for (Object item : (List<?>) list.getItems()) {
+                    collect(item, out);
+                }
             }
         } else if (parsed instanceof HasMetadata obj) {
             out.add(obj);
         } else {
-            throw new ManifestException("not a Kubernetes object: " + parsed.getClass().getSimpleName(), null);
+            throw new ManifestException("not a Kubernetes object: " + parsed.getClass().getSimpleName()
+                    + (parsed instanceof RawExtension ? " (an item without apiVersion and kind?)" : ""), null);
         }
     }
 

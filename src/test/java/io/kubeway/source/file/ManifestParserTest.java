@@ -172,6 +172,15 @@ class ManifestParserTest {
                 .hasMessageContaining("metadata.name: Required value");
     }
 
+    @Test
+    void aListItemWithoutKindIsAProblemNotAClassCastException() {
+        // found by ManifestParserFuzzTest (corpus: list-item-without-kind.json)
+        assertThatThrownBy(() -> parse("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"metadata\": {\"name\": \"x\"}}]}"))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("not a Kubernetes object");
+        assertThatThrownBy(() -> parse("apiVersion: v1\nkind: List\nitems: [{apiVersiparsing: x, kind: Pod, metadata: {name: p}}]\n"))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("not a Kubernetes object");
+    }
+
     private static String nestedBlock(int depth) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < depth; i++) {
