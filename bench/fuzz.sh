@@ -27,8 +27,9 @@ while IFS= read -r src; do
       -Djazzer.internal.arg.1=-max_total_time="$secs" -Djazzer.internal.arg.2=-print_final_stats=1 \
       >"$log" 2>&1 || status=$?
     out="target/surefire-reports/$class-output.txt"
-    runs="$(grep -ohE '^(stat::number_of_executed_units: *[0-9]+|Done [0-9]+ runs)' "$out" 2>/dev/null | grep -oE '[0-9]+' | tail -1 || true)"
-    [ -n "$runs" ] || runs="$(grep -ohE '^#[0-9]+' "$out" 2>/dev/null | tr -d '#' | tail -1 || true)"
+    # libFuzzer writes its statistics to the forked JVM's stderr, which lands in Maven's output
+    runs="$(grep -ohE '(stat::number_of_executed_units: *[0-9]+|Done [0-9]+ runs)' "$log" "$out" 2>/dev/null | grep -oE '[0-9]+' | tail -1 || true)"
+    [ -n "$runs" ] || runs="$(grep -ohE '#[0-9]+' "$log" "$out" 2>/dev/null | tr -d '#' | sort -n | tail -1 || true)"
     runs="${runs:-0}"
     new="$(comm -13 <(echo "$before") <(find src/test/resources -name 'crash-*' 2>/dev/null | sort) | grep -c . || true)"
     findings="$new"

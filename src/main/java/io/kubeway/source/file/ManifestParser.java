@@ -123,7 +123,7 @@ final class ManifestParser {
     }
 
     /** A file that cannot be read as manifests. */
-    static final class ManifestException extends RuntimeException {
+    static class ManifestException extends RuntimeException {
         ManifestException(String message, Throwable cause) {
             super(message, cause);
         }
