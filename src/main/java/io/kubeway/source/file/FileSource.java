@@ -169,6 +169,8 @@ public final class FileSource implements ObjectSource {
 
     private List<Problem> listingProblems(ManifestTree.Listing listing) {
         List<Problem> out = new ArrayList<>();
+        listing.notes().forEach((path, why) -> out.add(Problem.warning(new ObjectRef("File", "", path.toString()),
+                path.toString(), "FailedToRead", path + ": " + why)));
         listing.unreadable().forEach((path, why) -> {
             String source = path.toString();
             long kept = files.keySet().stream().filter(f -> f.startsWith(path)).count();

@@ -49,6 +49,10 @@ final class JsonLoader {
             throw new ManifestException("the file passes a limit: " + e.getOriginalMessage() + where, e);
         } catch (JacksonException e) {
             throw new ManifestException(e.getOriginalMessage() + where(e), e);
+        } catch (ManifestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ManifestException("invalid JSON: " + e.getMessage(), e); // the parser's, not ours
         }
         return documents;
     }

@@ -32,8 +32,10 @@ final class ManifestTree {
     /**
      * @param files      manifest files, in path order
      * @param unreadable paths (files or folders) that could not be read, with why; what was known below them stands
+     * @param notes      other entries worth a warning that keep nothing: a root that does not exist (its files
+     *                   are really gone), a link back to a folder above it
      */
-    record Listing(TreeSet<Path> files, Map<Path, String> unreadable) {
+    record Listing(TreeSet<Path> files, Map<Path, String> unreadable, Map<Path, String> notes) {
         /** Why {@code file} or a folder above it could not be read, or null. */
         String unreadable(Path file) {
             for (Path p = file; p != null; p = p.getParent()) {
@@ -49,15 +51,16 @@ final class ManifestTree {
     static Listing list(List<Path> roots) {
         TreeSet<Path> files = new TreeSet<>();
         Map<Path, String> unreadable = new LinkedHashMap<>();
+        Map<Path, String> notes = new LinkedHashMap<>();
         for (Path root : roots) {
             try {
                 Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
-                        new Visitor(root, files, unreadable));
+                        new Visitor(root, files, unreadable, notes));
             } catch (IOException | RuntimeException e) {
                 unreadable.put(root, "cannot list it: " + reason(e));
             }
         }
-        return new Listing(files, unreadable);
+        return new Listing(files, unreadable, notes);
     }
 
     static boolean isManifestName(Path p) {
@@ -81,11 +84,13 @@ final class ManifestTree {
         private final Path root;
         private final TreeSet<Path> files;
         private final Map<Path, String> unreadable;
+        private final Map<Path, String> notes;
 
-        Visitor(Path root, TreeSet<Path> files, Map<Path, String> unreadable) {
+        Visitor(Path root, TreeSet<Path> files, Map<Path, String> unreadable, Map<Path, String> notes) {
             this.root = root;
             this.files = files;
             this.unreadable = unreadable;
+            this.notes = notes;
         }
 
         private boolean hidden(Path p) {
@@ -117,9 +122,12 @@ final class ManifestTree {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
-            if (!hidden(file)) {
-                unreadable.put(file, e instanceof FileSystemLoopException
-                        ? "a symbolic link back to a folder above it; not followed" : "cannot read it: " + reason(e));
+            if (file.equals(root) && e instanceof NoSuchFileException) {
+                notes.put(file, "it does not exist (any more)"); // so its files are really gone
+            } else if (e instanceof FileSystemLoopException) {
+                notes.put(file, "a symbolic link back to a folder above it; not followed");
+            } else if (!hidden(file)) {
+                unreadable.put(file, "cannot read it: " + reason(e));
             }
             return FileVisitResult.CONTINUE;
         }

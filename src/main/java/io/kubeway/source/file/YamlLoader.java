@@ -62,6 +62,12 @@ final class YamlLoader {
             throw new ManifestException(context + e.getProblem() + LimitedEvents.at(e.getProblemMark()), e);
         } catch (YamlEngineException e) {
             throw new ManifestException(firstLine(e.getMessage()), e);
+        } catch (ManifestException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // SnakeYAML also throws plain runtime exceptions, e.g. IllegalArgumentException from Tag for
+            // "!s%1" (found by ManifestParserFuzzTest): still the input's fault
+            throw new ManifestException("invalid YAML: " + firstLine(e.getMessage()), e);
         }
         return documents;
     }

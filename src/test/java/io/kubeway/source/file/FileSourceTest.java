@@ -202,6 +202,30 @@ class FileSourceTest {
     }
 
     @Test
+    void aWatchedFolderThatCannotBeListedKeepsEveryObject() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("m"));
+        Files.writeString(root.resolve("a.yaml"), SVC.formatted("a"));
+        Files.writeString(root.resolve("b.yaml"), SVC.formatted("b"));
+        source = new FileSource(List.of(root), Duration.ofHours(1));
+        source.start(last::set);
+        List<SourcedObject> before = last.get().objects();
+        assertThat(names()).containsExactly("Service/default/a", "Service/default/b");
+
+        Path away = Files.move(root, dir.resolve("m-away"));
+        Files.createSymbolicLink(root, root.getFileName()); // ELOOP for everyone, root included
+        source.poll(false);
+        assertThat(last.get().objects()).as("the very same objects").containsExactlyElementsOf(before);
+        assertThat(last.get().problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .contains(root.toString()).contains("symbolic links").contains("keeping the last good objects of 2 file(s)"));
+
+        Files.delete(root);
+        Files.move(away, root);
+        source.poll(false);
+        assertThat(last.get().objects()).containsExactlyElementsOf(before);
+        assertThat(last.get().problems()).isEmpty();
+    }
+
+    @Test
     void aListingErrorIsNotADeletion() throws IOException {
         Path real = Files.createDirectories(dir.resolve("real"));
         Path root = Files.createSymbolicLink(dir.resolve("m"), real);
@@ -242,6 +266,13 @@ class FileSourceTest {
         Files.delete(real.resolve("sub/b.yaml"));
         source.poll(false);
         assertThat(names()).containsExactly("Service/default/a", "Service/default/c");
+
+        // and so does a folder really gone, the watched one included (with a warning that says so)
+        Files.delete(root);
+        source.poll(false);
+        assertThat(names()).isEmpty();
+        assertThat(last.get().problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .contains(root.toString()).contains("does not exist"));
     }
 
     @Test

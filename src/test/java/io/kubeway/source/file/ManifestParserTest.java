@@ -181,6 +181,12 @@ class ManifestParserTest {
                 .isInstanceOf(ManifestException.class).hasMessageContaining("not a Kubernetes object");
     }
 
+    @Test
+    void anInvalidTagIsAProblemNotAnIllegalArgumentException() {
+        // found by ManifestParserFuzzTest (corpus: tag-with-bad-escape.yaml): SnakeYAML's Tag throws it
+        assertThatThrownBy(() -> parse("!s%1")).isInstanceOf(ManifestException.class).hasMessageContaining("Tag");
+    }
+
     private static String nestedBlock(int depth) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < depth; i++) {
