@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ManifestChaosIT {
     private static final String CLUSTER_IP = "127.106.0.10";
-    private static final int NODE_PORT = 32280;
+    /** Addresses this test owns (127/8 is all loopback): no fixed port on a shared address must be free. */
+    private static final String NODE = "127.0.26.100";
 
     @TempDir
     Path tmp;
@@ -49,6 +50,7 @@ class ManifestChaosIT {
     @Test
     void anUnreadableManifestFolderRemovesNoListenerAndFailsNoRequest() throws Exception {
         h = new Harness(tmp, "127.106.0.0/16", "32200-32299", "127.107.0.0/24");
+        h.nodeAddresses = List.of(NODE);
         Path real = Files.createDirectories(tmp.resolve("real-manifests"));
         Files.delete(h.manifests);
         Files.createSymbolicLink(h.manifests, real);
@@ -65,22 +67,23 @@ class ManifestChaosIT {
                   type: NodePort
                   clusterIP: %s
                   selector: {app: chaos}
-                  ports: [{port: 80, targetPort: 8080, nodePort: %d}]
-                """.formatted(CLUSTER_IP, NODE_PORT));
+                  ports: [{port: 80, targetPort: 8080}]
+                """.formatted(CLUSTER_IP));
         h.start();
         Service before = h.service("chaos");
+        int nodePort = before.getSpec().getPorts().get(0).getNodePort();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(whoAnswers(CLUSTER_IP, 80)).startsWith("chaos-");
-            assertThat(whoAnswers("127.0.0.1", NODE_PORT)).startsWith("chaos-");
+            assertThat(whoAnswers(NODE, nodePort)).startsWith("chaos-");
         });
         Set<String> listeners = listenerAddresses();
-        assertThat(listeners).contains(CLUSTER_IP + ":80/TCP", "127.0.0.1:" + NODE_PORT + "/TCP");
+        assertThat(listeners).contains(CLUSTER_IP + ":80/TCP", NODE + ":" + nodePort + "/TCP");
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger ok = new AtomicInteger();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         List<Thread> load = List.of(client(CLUSTER_IP, 80, stop, ok, failures),
-                client("127.0.0.1", NODE_PORT, stop, ok, failures));
+                client(NODE, nodePort, stop, ok, failures));
         load.forEach(Thread::start);
         try {
             Thread.sleep(1000);
