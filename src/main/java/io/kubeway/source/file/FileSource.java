@@ -61,7 +61,8 @@ public final class FileSource implements ObjectSource {
     private List<Problem> listingProblems = List.of();
     private boolean unpublished;
     private volatile ScheduledExecutorService poller;
-    private volatile ScheduledFuture<?> task;
+    volatile ScheduledFuture<?> task; // package-private: a test cancels it, as a dying executor would
+    private volatile Instant lastPollEnded;
     private volatile boolean closed;
     private volatile Instant pollingSince;
     private volatile Path reading;
@@ -129,6 +130,7 @@ public final class FileSource implements ObjectSource {
         } finally {
             reading = null;
             pollingSince = null;
+            lastPollEnded = Instant.now();
         }
     }
 
@@ -302,8 +304,8 @@ public final class FileSource implements ObjectSource {
             return List.of();
         }
         if (t.isDone()) {
-            return List.of("the manifest watcher of " + roots + " has stopped: " + cause(t)
-                    + "; changes to the files are no longer applied");
+            return List.of("the manifest watcher of " + roots + " has stopped (its last poll ended at " + lastPollEnded
+                    + "): " + cause(t) + "; changes to the files are no longer applied");
         }
         Instant since = pollingSince;
         if (since != null && Duration.between(since, Instant.now()).compareTo(stuckAfter) > 0) {

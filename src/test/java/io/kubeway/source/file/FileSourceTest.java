@@ -226,6 +226,19 @@ class FileSourceTest {
     }
 
     @Test
+    void aWatcherThatStopsMakesTheSourceStalledNamingWhatAndSinceWhen() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), SVC.formatted("a"));
+        source = new FileSource(List.of(dir), Duration.ofMillis(20));
+        source.start(last::set);
+        assertThat(source.stalled()).isEmpty();
+        source.task.cancel(false); // what an executor that lost its task looks like from outside
+        assertThat(source.stalled()).singleElement().asString().contains("has stopped (its last poll ended at 20")
+                .contains("cancelled").contains(dir.toString());
+        source.close();
+        assertThat(source.stalled()).as("a closed source is not stalled").isEmpty();
+    }
+
+    @Test
     void aListingErrorIsNotADeletion() throws IOException {
         Path real = Files.createDirectories(dir.resolve("real"));
         Path root = Files.createSymbolicLink(dir.resolve("m"), real);
