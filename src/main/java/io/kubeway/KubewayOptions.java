@@ -1,6 +1,7 @@
 package io.kubeway;
 
 import io.kubeway.dataplane.ConnectionLimits;
+import io.kubeway.source.file.ManifestLimits;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,12 +22,13 @@ import static java.util.Objects.requireNonNull;
  * @param ingress       the Ingress controller's settings
  * @param limits        client connections per listener and backend connects in flight (L4 and HTTP data planes)
  * @param cluster       how to run in a cluster, or null to run standalone from {@code manifests}
+ * @param maxManifestBytes a manifest file larger than this is refused before it is parsed
  */
 public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                              List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                              InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
                              String transport, IngressSettings ingress, ConnectionLimits limits,
-                             ClusterSettings cluster) {
+                             long maxManifestBytes, ClusterSettings cluster) {
     /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
     public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
 
@@ -43,6 +45,9 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         requireNonNull(transport, "transport");
         requireNonNull(ingress, "ingress");
         requireNonNull(limits, "limits");
+        if (maxManifestBytes < 1) {
+            throw new IllegalArgumentException("the manifest size limit must be positive, got " + maxManifestBytes);
+        }
         if (cluster == null && manifests.isEmpty()) {
             throw new IllegalArgumentException("no manifests to serve and no cluster to watch");
         }
@@ -51,12 +56,15 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         }
     }
 
-    /** Standalone options (no cluster) with the limits derived from the fd limit ({@link ConnectionLimits#defaults()}). */
+    /**
+     * Standalone options (no cluster) with the limits derived from the fd limit ({@link ConnectionLimits#defaults()})
+     * and the default manifest size limit (8 MiB).
+     */
     public KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                           List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                           InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
                           String transport, IngressSettings ingress) {
         this(manifests, serviceCidr, nodePortRange, nodeAddresses, lbPools, stateDir, adminAddress, nodeName, workers,
-                pollInterval, transport, ingress, ConnectionLimits.defaults(), null);
+                pollInterval, transport, ingress, ConnectionLimits.defaults(), ManifestLimits.DEFAULT_MAX_FILE_BYTES, null);
     }
 }

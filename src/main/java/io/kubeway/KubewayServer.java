@@ -40,6 +40,7 @@ import java.util.Map;
 import io.kubeway.dataplane.proxy.ProxyDataplane;
 import io.kubeway.echo.DemoBackends;
 import io.kubeway.source.file.FileSource;
+import io.kubeway.source.file.ManifestLimits;
 import io.kubeway.sync.Controller;
 import io.kubeway.sync.ControllerConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -112,7 +113,7 @@ public final class KubewayServer implements AutoCloseable {
             ObjectSource source;
             Admission admission;
             if (cluster == null) {
-                source = new FileSource(o.manifests(), o.pollInterval());
+                source = new FileSource(o.manifests(), o.pollInterval(), ManifestLimits.withMaxFileBytes(o.maxManifestBytes()));
                 admission = new StandaloneAdmission(new Allocator(new AllocatorConfig(o.serviceCidr(), o.nodePortRange(),
                         o.lbPools(), KubewayOptions.LOAD_BALANCER_CLASS), clock), new AllocationStore(o.stateDir()));
             } else {

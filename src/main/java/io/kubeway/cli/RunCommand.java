@@ -121,6 +121,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Ingress access log on stderr: off, text or json (default: ${DEFAULT-VALUE}).")
     String accessLog;
 
+    @Option(names = "--max-manifest-size", defaultValue = "8Mi", paramLabel = "SIZE",
+            description = "Largest manifest file read, in bytes or with Ki/Mi/Gi; a larger file keeps its last good objects"
+                    + " and gets a Warning (default: ${DEFAULT-VALUE}).")
+    String maxManifestSize;
+
     @Option(names = "--underscores-in-headers",
             description = "Forward request header names with underscores (default: dropped, as nginx does).")
     boolean underscoresInHeaders;
@@ -162,6 +167,24 @@ final class RunCommand implements Callable<Integer> {
         return v == null || v.isEmpty() ? fallback : v;
     }
 
+    /** {@code 8Mi}, {@code 512Ki}, {@code 1048576}: the binary suffixes Kubernetes quantities use. */
+    static long parseSize(String s) {
+        String t = s.strip();
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}}) {
+            if (t.endsWith(suffix[0])) {
+                unit = Long.parseLong(suffix[1]);
+                t = t.substring(0, t.length() - 2);
+            }
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(t), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("expected a size such as 8Mi, 512Ki or 1048576, got \"" + s + "\"");
+        }
+    }
+
+
     @Override
     public Integer call() throws Exception {
         ClusterSettings cluster = cluster();
@@ -175,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
                 nodeName != null ? nodeName : envOr("NODE_NAME", hostName()), workers, Duration.ofMillis(200), transport,
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort("--ingress-http-address", ingressHttpAddress),
                         optionalHostPort("--ingress-https-address", ingressHttpsAddress), defaultBackendService, publishService,
-                        publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders), limits(), cluster);
+                        publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders), limits(), parseSize(maxManifestSize), cluster);
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);
