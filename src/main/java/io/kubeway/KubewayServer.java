@@ -134,6 +134,7 @@ public final class KubewayServer implements AutoCloseable {
                     nodeAgent = new NodeAgent(client, cluster.namespace(), o.nodeName(), o.nodeAddresses(),
                             kubeSource::nodeLeases, clock);
                     controller.onSnapshot(nodeAgent::changed);
+                    nodeAgent.onProblems(problems -> controller.report("l2", problems));
                 }
                 controller.onSynced(() -> leader.changed(null));
                 ApiEvents apiEvents = new ApiEvents(client);

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.kubeway.core.ObjectRef;
+import io.kubeway.core.Problem;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,18 +26,29 @@ import java.util.TreeMap;
  * objects, so no coordination is needed (MetalLB's speaker does the same with memberlist; here membership is the
  * node leases, {@link NodeLease}). The candidates for an IP are the nodes whose Kubeway is alive (lease renewed
  * within its duration) and, for {@code externalTrafficPolicy: Local}, that have a ready endpoint of the Service;
- * among them the node with the smallest SHA-256 of {@code node + "#" + ip} announces (MetalLB's ordering), so
- * IPs spread over nodes and only the IPs of a node that goes away move.
+ * among them, the nodes an L2Advertisement selecting the IP's pool allows ({@link L2Advertisements}); of those
+ * the node with the smallest SHA-256 of {@code node + "#" + ip} announces (MetalLB's ordering), so IPs spread
+ * over nodes and only the IPs of a node that goes away move.
  */
 public final class L2Election {
     private L2Election() {
     }
 
-    /** The IP → announcing node for every LoadBalancer IP in {@code services}' status that has a candidate. */
-    public static Map<String, String> announcers(List<Service> services, List<EndpointSlice> slices, List<Lease> leases,
-                                                 Instant now) {
+    /** Who announces one IP, and on which interfaces (empty: the interface of the IP's subnet). */
+    public record Announcement(String node, List<String> interfaces) {
+    }
+
+    /**
+     * The IP → announcement for every LoadBalancer IP in {@code services}' status that an L2Advertisement selects
+     * and that has a candidate node. IPs no advertisement selects are reported in {@code problems} (not announced).
+     *
+     * @param nodeLabels every node's labels, for the advertisements' node selectors
+     */
+    public static Map<String, Announcement> announcers(List<Service> services, List<EndpointSlice> slices,
+                                                       List<Lease> leases, Map<String, Map<String, String>> nodeLabels,
+                                                       L2Advertisements l2, Instant now, List<Problem> problems) {
         Set<String> alive = alive(leases, now);
-        Map<String, String> out = new TreeMap<>();
+        Map<String, Announcement> out = new TreeMap<>();
         for (Service svc : services) {
             if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
                     || svc.getStatus().getLoadBalancer().getIngress() == null) {
@@ -44,9 +57,20 @@ public final class L2Election {
             Set<String> candidates = "Local".equals(svc.getSpec().getExternalTrafficPolicy())
                     ? readyNodes(svc, slices, alive) : alive;
             for (LoadBalancerIngress ing : svc.getStatus().getLoadBalancer().getIngress()) {
-                if (ing.getIp() == null || candidates.isEmpty()) continue;
-                candidates.stream().min(Comparator.comparing((String n) -> hash(n + "#" + ing.getIp())))
-                        .ifPresent(n -> out.merge(ing.getIp(), n, (a, b) -> a.compareTo(b) <= 0 ? a : b));
+                String ip = ing.getIp();
+                if (ip == null || out.containsKey(ip)) continue;
+                L2Advertisements.Scope scope = l2.forIp(ip);
+                if (scope == null) {
+                    problems.add(Problem.warning(ObjectRef.of(svc), null, "NotAnnounced", "LoadBalancer IP " + ip
+                            + " is not announced: no L2Advertisement selects its pool"
+                            + (l2.poolOf(ip) == null ? " (it is in no IPAddressPool)" : " \"" + l2.poolOf(ip) + "\"")));
+                    continue;
+                }
+                candidates.stream()
+                        .filter(n -> scope.allows(nodeLabels.getOrDefault(n, Map.of())))
+                        .min(Comparator.comparing((String n) -> hash(n + "#" + ip)))
+                        .ifPresent(n -> out.put(ip, new Announcement(n,
+                                scope.interfaces(nodeLabels.getOrDefault(n, Map.of())))));
             }
         }
         return out;

@@ -42,6 +42,12 @@ public final class NodeAgent implements AutoCloseable {
     private final java.util.function.Supplier<java.util.List<Lease>> leases;
 
     private final HealthCheckNodePorts healthChecks;
+    private volatile java.util.function.Consumer<java.util.List<io.kubeway.core.Problem>> problemSink = p -> { };
+
+    /** Where this agent's problems go (IPs that no L2Advertisement selects, advertisements it cannot honour). */
+    public void onProblems(java.util.function.Consumer<java.util.List<io.kubeway.core.Problem>> sink) {
+        this.problemSink = sink;
+    }
 
     public NodeAgent(KubernetesClient client, String namespace, String node, java.util.List<java.net.InetAddress> nodeAddresses,
                      java.util.function.Supplier<java.util.List<Lease>> leases, Clock clock) {
@@ -80,17 +86,25 @@ public final class NodeAgent implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** The LoadBalancer IPs this node announces now. */
-    private Set<String> mine() {
+    /** The LoadBalancer IPs this node announces now, with the interfaces each may use (empty: its subnet's). */
+    private Map<String, java.util.List<String>> mine() {
         ClusterSnapshot snap = latest;
-        if (snap == null) return Set.of();
-        Map<String, String> who = L2Election.announcers(
+        if (snap == null) return Map.of();
+        java.util.List<io.kubeway.core.Problem> problems = new java.util.ArrayList<>();
+        L2Advertisements l2 = L2Advertisements.read(snap.ofType(io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+                .stream().map(Sourced::object).toList(), problems);
+        Map<String, Map<String, String>> labels = new java.util.HashMap<>();
+        for (Sourced<io.fabric8.kubernetes.api.model.Node> n : snap.ofType(io.fabric8.kubernetes.api.model.Node.class)) {
+            labels.put(n.object().getMetadata().getName(), L2Advertisements.labels(n.object()));
+        }
+        Map<String, L2Election.Announcement> who = L2Election.announcers(
                 snap.ofType(Service.class).stream().map(Sourced::object).toList(),
                 snap.ofType(EndpointSlice.class).stream().map(Sourced::object).toList(),
-                leases.get(), clock.instant());
-        Set<String> out = new TreeSet<>();
-        who.forEach((ip, n) -> {
-            if (n.equals(node)) out.add(ip);
+                leases.get(), labels, l2, clock.instant(), problems);
+        problemSink.accept(problems);
+        Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+        who.forEach((ip, a) -> {
+            if (a.node().equals(node)) out.put(ip, a.interfaces());
         });
         return out;
     }

@@ -121,6 +121,11 @@ class ClusterIT {
                         .withNewMetadata().withNamespace(NS).withName("lab").endMetadata()
                         .addToAdditionalProperties("spec", Map.of("addresses", List.of("198.18.20.200/29"))).build())
                 .create();
+        client.genericKubernetesResources(KubeSource.L2_ADVERTISEMENTS).inNamespace(NS).resource(
+                new GenericKubernetesResourceBuilder().withApiVersion("metallb.io/v1beta1").withKind("L2Advertisement")
+                        .withNewMetadata().withNamespace(NS).withName("lab").endMetadata()
+                        .addToAdditionalProperties("spec", Map.of("ipAddressPools", List.of("lab"))).build())
+                .create();
         client.resource(service("web", "10.96.0.10", 30080, "Cluster", null)).create();
         client.resource(slice("web", List.of(new String[] {"198.19.1.10", "n1"}, new String[] {"198.19.2.10", "n2"})))
                 .create();

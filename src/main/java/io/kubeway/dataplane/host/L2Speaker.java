@@ -26,12 +26,15 @@ import static java.util.Objects.requireNonNull;
 public final class L2Speaker {
     private static final Logger log = LoggerFactory.getLogger(L2Speaker.class);
 
-    private final Supplier<Set<String>> mine;
+    private final Supplier<java.util.Map<String, List<String>>> mine;
     private final Set<String> announced = new TreeSet<>();
     private final java.util.Map<String, String> deviceOf = new java.util.HashMap<>();
 
-    /** @param mine the LoadBalancer IPs this node should announce now (called once per pass) */
-    public L2Speaker(Supplier<Set<String>> mine) {
+    /**
+     * @param mine the LoadBalancer IPs this node should announce now, each with the interfaces it may be announced
+     *             on (empty: the interface whose subnet contains it); called once per pass
+     */
+    public L2Speaker(Supplier<java.util.Map<String, List<String>>> mine) {
         this.mine = requireNonNull(mine, "mine");
     }
 
@@ -45,15 +48,15 @@ public final class L2Speaker {
 
     /** One pass: make the host announce exactly {@code mine}. Never throws. */
     public synchronized void pass() {
-        Set<String> want;
+        java.util.Map<String, List<String>> want;
         try {
-            want = new TreeSet<>(mine.get());
+            want = new java.util.TreeMap<>(mine.get());
         } catch (RuntimeException e) {
             log.warn("L2 announcement: cannot tell which IPs to announce; keeping what is announced", e);
             return;
         }
         for (String ip : new ArrayList<>(announced)) {
-            if (!want.contains(ip)) {
+            if (!want.containsKey(ip)) {
                 String dev = deviceOf.remove(ip);
                 try {
                     IpCommand.run("addr", "del", ip + "/32", "dev", dev);
@@ -64,10 +67,11 @@ public final class L2Speaker {
                 announced.remove(ip);
             }
         }
-        for (String ip : want) {
+        for (var w : want.entrySet()) {
+            String ip = w.getKey();
             if (announced.contains(ip)) continue;
             try {
-                String dev = deviceFor(ip);
+                String dev = deviceFor(ip, w.getValue());
                 IpCommand.run("addr", "replace", ip + "/32", "dev", dev);
                 deviceOf.put(ip, dev);
                 announced.add(ip);
@@ -79,12 +83,17 @@ public final class L2Speaker {
         }
     }
 
-    /** The interface whose IPv4 subnet contains {@code ip}. */
-    private static String deviceFor(String ip) throws IOException {
+    /**
+     * The interface whose IPv4 subnet contains {@code ip}, among {@code allowed} when that is not empty (then, when
+     * none of them has such a subnet, the first allowed interface that exists).
+     */
+    private static String deviceFor(String ip, List<String> allowed) throws IOException {
         long target = v4(ip);
-        for (String line : IpCommand.run("-o", "-4", "addr", "show").split("\n")) {
+        String listing = IpCommand.run("-o", "-4", "addr", "show");
+        for (String line : listing.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 4 || !f[2].equals("inet") || f[1].equals(ServiceAddresses.INTERFACE)) continue;
+            if (!allowed.isEmpty() && !allowed.contains(f[1].replaceAll("@.*", ""))) continue;
             String[] cidr = f[3].split("/");
             int bits = cidr.length > 1 ? Integer.parseInt(cidr[1]) : 32;
             if (bits == 32 || bits == 0) continue;
@@ -92,6 +101,13 @@ public final class L2Speaker {
             if ((v4(cidr[0]) & mask) == (target & mask)) {
                 return f[1].replaceAll("@.*", "");
             }
+        }
+        if (!allowed.isEmpty()) {
+            String links = IpCommand.run("-o", "link", "show");
+            for (String dev : allowed) {
+                if (links.contains(" " + dev + ":") || links.contains(" " + dev + "@")) return dev;
+            }
+            throw new IOException("none of the L2Advertisement's interfaces " + allowed + " exists on this node");
         }
         throw new IOException("no interface has a subnet containing " + ip);
     }

@@ -48,6 +48,9 @@ public final class KubeSource implements ObjectSource {
     /** MetalLB's IPAddressPool resource (read from Kubeway's own namespace). */
     public static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext IP_ADDRESS_POOLS =
             WatchedKind.POOLS;
+    /** MetalLB's L2Advertisement resource (read from Kubeway's own namespace). */
+    public static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext L2_ADVERTISEMENTS =
+            WatchedKind.L2_ADVERTISEMENTS;
 
     /** The label of the node heartbeat Leases every proxy renews (see io.kubeway.cluster.NodeLease). */
     public static final String NODE_LEASE_LABEL = "kubeway.io/node-lease";
