@@ -103,7 +103,8 @@ class ClusterIT {
                 "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.kubeway.cli.Main", "run",
                 "--kubeconfig", kubeconfig.toString(), "--node-name", node, "--node-address", NODE_IPS[i],
-                "--admin-address", NODE_IPS[i] + ":10249", "--ingress-http-address", "", "--ingress-https-address", "",
+                "--admin-address", NODE_IPS[i] + ":10249", "--ingress-http-address", NODE_IPS[i] + ":8080",
+                "--ingress-https-address", NODE_IPS[i] + ":8443",
                 "--state-dir", dir.resolve("state-" + node).toString(), "--namespace", NS, "--workers", "1");
         return lab.start("kwn" + (i + 1), cmd, dir.resolve("kubeway-" + node + ".log"),
                 Map.of("POD_NAME", "kubeway-" + node));
@@ -126,6 +127,9 @@ class ClusterIT {
                         .withNewMetadata().withNamespace(NS).withName("lab").endMetadata()
                         .addToAdditionalProperties("spec", Map.of("ipAddressPools", List.of("lab"))).build())
                 .create();
+        client.network().v1().ingressClasses().resource(new io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder()
+                .withNewMetadata().withName("kubeway").endMetadata().withNewSpec()
+                .withController("kubeway.io/ingress-controller").endSpec().build()).create();
         client.resource(service("web", "10.96.0.10", 30080, "Cluster", null)).create();
         client.resource(slice("web", List.of(new String[] {"198.19.1.10", "n1"}, new String[] {"198.19.2.10", "n2"})))
                 .create();
@@ -210,6 +214,63 @@ class ClusterIT {
 
     @Test
     @Order(4)
+    void ingressesAndTheirSecretsFromTheApiServerRouteRealTrafficAndGetTheirStatus() throws Exception {
+        client.network().v1().ingresses().inNamespace("default").resource(ingress("web", false)).create();
+        String url = "http://" + NODE_IPS[0] + ":8080/";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(lab.exec("kwc", "curl", "-s", "--max-time", "2", "-H", "Host: web.lab", url).output())
+                        .matches("pod-[12]\\n"));
+        // the leader writes the status: its Ingress listener's address
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.network().v1().ingresses()
+                .inNamespace("default").withName("web").get().getStatus().getLoadBalancer().getIngress())
+                .extracting(i -> i.getIp()).singleElement().isIn((Object[]) NODE_IPS));
+
+        // a change of backend moves the traffic: Service local has only pod-1
+        client.network().v1().ingresses().inNamespace("default").resource(ingress("local", false)).update();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int i = 0; i < 4; i++) {
+                assertThat(lab.exec("kwc", "curl", "-s", "--max-time", "2", "-H", "Host: web.lab", url).output())
+                        .isEqualTo("pod-1\n");
+            }
+        });
+
+        // TLS from a Secret the Ingress names: the client verifies the certificate against it
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        ClusterLab.Result made = ClusterLab.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-days", "2", "-subj", "/CN=web.lab", "-addext", "subjectAltName=DNS:web.lab",
+                "-keyout", certs.resolve("tls.key").toString(), "-out", certs.resolve("tls.crt").toString()));
+        assertThat(made.exit()).as(made.output()).isZero();
+        client.secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withNamespace("default").withName("web-tls").endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", Files.readString(certs.resolve("tls.crt")))
+                .addToStringData("tls.key", Files.readString(certs.resolve("tls.key"))).build()).create();
+        client.network().v1().ingresses().inNamespace("default").resource(ingress("local", true)).update();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lab.exec("kwc", "curl", "-s",
+                "--max-time", "2", "--cacert", certs.resolve("tls.crt").toString(),
+                "--resolve", "web.lab:8443:" + NODE_IPS[1], "https://web.lab:8443/").output()).isEqualTo("pod-1\n"));
+
+        // gone from the API server: no route any more (the built-in default backend answers 404)
+        client.network().v1().ingresses().inNamespace("default").withName("web").delete();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lab.curlStatus("kwc",
+                "http://" + NODE_IPS[0] + ":8080/").exit()).isEqualTo(404));
+    }
+
+    private static io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress(String service, boolean tls) {
+        var b = new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder().withNewMetadata()
+                .withNamespace("default").withName("web").withCreationTimestamp("2026-12-05T00:00:00Z")
+                .withUid("uid-ingress-web").endMetadata()
+                .withNewSpec().withIngressClassName("kubeway").addNewRule().withHost("web.lab").withNewHttp().addNewPath()
+                .withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName(service).withNewPort()
+                .withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec();
+        if (tls) {
+            b.editSpec().addNewTl().withHosts("web.lab").withSecretName("web-tls").endTl().endSpec();
+        }
+        return b.build();
+    }
+
+    @Test
+    @Order(5)
     void anApiServerRestartKeepsTrafficFlowingAndTheSourceRecovers() throws Exception {
         String readyz = "http://" + NODE_IPS[0] + ":10249/readyz";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lab.curlStatus("kwc", readyz).exit())
@@ -244,7 +305,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theLoadBalancerIpIsAllocatedAnswersFromTheClientAndMovesWhenItsNodesKubewayStops() throws Exception {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.services().inNamespace("default")
                 .withName("web").get().getStatus().getLoadBalancer().getIngress()).extracting(i -> i.getIp())
