@@ -4,22 +4,17 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kubeway.allocate.LoadBalancerIps;
 import io.kubeway.core.Problem;
 import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.source.kube.KubeSource;
+import io.kubeway.testing.MockApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,29 +29,21 @@ import static org.awaitility.Awaitility.await;
 class LeaderControllersTest {
     private static final String NS = "kubeway-system";
 
-    private KubernetesMockServer server;
+    private MockApiServer api;
     private KubernetesClient client;
     private KubeSource source;
     private final AtomicReference<ClusterSnapshot> latest = new AtomicReference<>();
 
     @BeforeEach
     void startServer() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        client = server.createClient();
+        api = MockApiServer.start();
+        client = api.client();
     }
 
     @AfterEach
     void stop() {
         if (source != null) source.close();
-        client.close();
-        try {
-            server.destroy();
-        } catch (IllegalStateException e) {
-            // the mock server waits 10 s at most for open watch connections to drain; on a loaded machine that
-            // can pass, and the test's outcome is already decided
-        }
+        api.close();
     }
 
     private LoadBalancerController controller() {

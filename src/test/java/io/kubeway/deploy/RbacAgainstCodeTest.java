@@ -7,25 +7,20 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kubeway.cluster.ApiStatusWriter;
 import io.kubeway.cluster.LeaderElection;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.source.kube.KubeSource;
+import io.kubeway.testing.MockApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,21 +38,18 @@ import static org.awaitility.Awaitility.await;
  */
 class RbacAgainstCodeTest {
     private static final String NS = RbacTest.NS;
-    private KubernetesMockServer server;
+    private MockApiServer api;
     private KubernetesClient client;
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        client = server.createClient();
+        api = MockApiServer.start();
+        client = api.client();
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.destroy();
+        api.close();
     }
 
     @Test
@@ -146,7 +138,7 @@ class RbacAgainstCodeTest {
     private List<Request> drain() throws InterruptedException {
         List<Request> out = new ArrayList<>();
         RecordedRequest r;
-        while ((r = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
+        while ((r = api.server().takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
             out.add(Request.of(r.getMethod(), r.getPath()));
         }
         return out;

@@ -7,11 +7,8 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kubeway.source.kube.KubeSource;
+import io.kubeway.testing.MockApiServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +22,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +42,7 @@ class ClusterIT {
     private static final String[] NODE_IPS = {"198.18.20.11", "198.18.20.12"};
 
     private static final ClusterLab lab = new ClusterLab();
-    private static KubernetesMockServer server;
+    private static MockApiServer api;
     private static KubernetesClient client;
     private static final Process[] kubeways = new Process[2];
     private static Path dir;
@@ -71,10 +67,8 @@ class ClusterIT {
                     "--directory", www.toString()), dir.resolve("pod" + i + ".log"), Map.of());
         }
 
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getByName(ClusterLab.BRIDGE_IP), 0);
-        client = server.createClient();
+        api = MockApiServer.start(InetAddress.getByName(ClusterLab.BRIDGE_IP), 0);
+        client = api.client();
         writeObjects();
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
@@ -91,7 +85,7 @@ class ClusterIT {
                 users:
                 - name: lab
                   user: {token: lab}
-                """.formatted(ClusterLab.BRIDGE_IP, server.getPort()));
+                """.formatted(ClusterLab.BRIDGE_IP, api.port()));
         for (int i = 0; i < 2; i++) {
             kubeways[i] = startKubeway(i, kubeconfig);
         }
@@ -164,8 +158,7 @@ class ClusterIT {
     @AfterAll
     static void tearDown() throws IOException {
         lab.close();
-        if (client != null) client.close();
-        if (server != null) server.destroy();
+        if (api != null) api.close();
         if (dir != null) {
             for (String node : List.of("n1", "n2")) {
                 Path log = dir.resolve("kubeway-" + node + ".log");
@@ -275,9 +268,8 @@ class ClusterIT {
         String readyz = "http://" + NODE_IPS[0] + ":10249/readyz";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lab.curlStatus("kwc", readyz).exit())
                 .isEqualTo(200));
-        int port = server.getPort();
-        client.close();
-        server.destroy();
+        int port = api.port();
+        api.close();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             ClusterLab.Result r = lab.curlStatus("kwc", readyz);
@@ -288,10 +280,8 @@ class ClusterIT {
             assertThat(lab.curl("kwc", "http://" + NODE_IPS[0] + ":30080/")).matches("pod-[12]\\n");
         }
 
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getByName(ClusterLab.BRIDGE_IP), port);
-        client = server.createClient();
+        api = MockApiServer.start(InetAddress.getByName(ClusterLab.BRIDGE_IP), port);
+        client = api.client();
         writeObjects(); // the restarted API server has the same objects (its etcd kept them)
         client.resource(slice("web", List.<String[]>of(new String[] {"198.19.1.10", "n1"}))).update();
 

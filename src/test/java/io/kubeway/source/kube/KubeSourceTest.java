@@ -10,19 +10,15 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.source.SourcedObject;
+import io.kubeway.testing.MockApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,29 +28,21 @@ import static org.awaitility.Awaitility.await;
 
 /** The API-server source against fabric8's mock API server in CRUD mode (list + watch over real HTTP). */
 class KubeSourceTest {
-    private KubernetesMockServer server;
+    private MockApiServer api;
     private KubernetesClient client;
     private KubeSource source;
     private final AtomicReference<ClusterSnapshot> latest = new AtomicReference<>();
 
     @BeforeEach
     void startServer() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
-        client = server.createClient();
+        api = MockApiServer.start();
+        client = api.client();
     }
 
     @AfterEach
     void stop() {
         if (source != null) source.close();
-        client.close();
-        try {
-            server.destroy();
-        } catch (IllegalStateException e) {
-            // the mock server waits 10 s at most for open watch connections to drain; on a loaded machine that
-            // can pass, and the test's outcome is already decided
-        }
+        api.close();
     }
 
     private void startSource() {
@@ -123,7 +111,7 @@ class KubeSourceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> latest.get() != null && latest.get().objects().size() == 1);
         ClusterSnapshot before = latest.get();
 
-        server.destroy();
+        api.server().destroy();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(source.stalled())
                 .anySatisfy(line -> assertThat(line).startsWith("source: watch of services (v1), all namespaces is down since")));
