@@ -45,11 +45,7 @@ public final class ApiEvents {
             try {
                 String ns = e.getMetadata().getNamespace();
                 if (posted.containsKey(name)) {
-                    // a recurrence: a merge patch of what changed (RBAC: patch, no get)
-                    String patch = "{\"count\":" + count + ",\"lastTimestamp\":\"" + e.getLastTimestamp() + "\"}";
-                    client.v1().events().inNamespace(ns).withName(name)
-                            .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+                    mergePatch(ns, name, "{\"count\":" + count + ",\"lastTimestamp\":\"" + e.getLastTimestamp() + "\"}");
                 } else {
                     Event out = new EventBuilder(e).editMetadata().withResourceVersion(null).endMetadata().build();
                     client.v1().events().inNamespace(ns).resource(out).create();
@@ -60,5 +56,27 @@ public final class ApiEvents {
             }
         }
         posted.keySet().retainAll(seen.keySet());
+    }
+
+    /**
+     * A JSON merge patch sent as one PATCH request: fabric8's patch reads the object first, which would need
+     * {@code get} on events in RBAC; a recurring event's count and last-seen time need no read.
+     */
+    private void mergePatch(String namespace, String name, String patch) {
+        String url = client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace
+                + "/events/" + name;
+        var request = client.getHttpClient().newHttpRequestBuilder().uri(url)
+                .method("PATCH", "application/merge-patch+json", patch).build();
+        try {
+            var response = client.getHttpClient().sendAsync(request, String.class).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (response.code() / 100 != 2) {
+                throw new IllegalStateException("PATCH " + url + " answered " + response.code());
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+            throw new IllegalStateException("PATCH " + url + ": " + ex.getMessage(), ex);
+        }
     }
 }

@@ -93,6 +93,37 @@ class RbacAgainstCodeTest {
                 r.verb())).as("%s (%s) is not granted to kubeway-controller", r, r.line()).isTrue());
     }
 
+    @Test
+    void everyRequestOfTheProxysCodeIsGrantedToItsServiceAccount() throws Exception {
+        client.services().inNamespace("demo").resource(new ServiceBuilder().withNewMetadata().withNamespace("demo")
+                .withName("web").endMetadata().withNewSpec().withType("LoadBalancer").endSpec().build()).create();
+        drain(); // the fixture is the test's, not Kubeway's
+
+        AtomicReference<ClusterSnapshot> latest = new AtomicReference<>();
+        try (KubeSource source = new KubeSource(client, NS, new KubeSource.Reads(true, false, false), Clock.systemUTC());
+             io.kubeway.cluster.NodeLease lease = new io.kubeway.cluster.NodeLease(client, NS, "n1",
+                     Duration.ofSeconds(6), Duration.ofMillis(200), Clock.systemUTC())) {
+            source.start(latest::set);
+            lease.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> latest.get() != null
+                    && source.nodeLeases().stream().anyMatch(l -> l.getMetadata().getName().endsWith("n1")));
+            await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true); // a renewal too
+            io.kubeway.cluster.ApiEvents events = new io.kubeway.cluster.ApiEvents(client);
+            io.fabric8.kubernetes.api.model.Event e = new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                    .withNamespace("demo").withName("web.1").endMetadata().withReason("ListenFailed").withCount(1).build();
+            events.post(List.of(e));
+            events.post(List.of(new io.fabric8.kubernetes.api.model.EventBuilder(e).withCount(2).build()));
+        } // closing the lease writes it as expired
+
+        RbacRules proxy = RbacRules.of(DeployFiles.objects(), NS, "kubeway-proxy");
+        List<Request> requests = drain();
+        assertThat(requests).extracting(Request::toString).contains("* core services list", "* core nodes watch",
+                NS + " coordination.k8s.io leases create", NS + " coordination.k8s.io leases update",
+                NS + " metallb.io l2advertisements list", "demo core events create", "demo core events patch");
+        assertThat(requests).allSatisfy(r -> assertThat(proxy.allows(r.namespace(), r.apiGroup(), r.resource(),
+                r.verb())).as("%s (%s) is not granted to kubeway-proxy", r, r.line()).isTrue());
+    }
+
     /** One API request as RBAC sees it ({@code namespace} null for cluster-scoped or all-namespace requests). */
     record Request(String namespace, String apiGroup, String resource, String verb, String line) {
         /** The request attributes of an API path, as the API server's RequestInfoResolver derives them. */
