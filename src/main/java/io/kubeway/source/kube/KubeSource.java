@@ -87,6 +87,8 @@ public final class KubeSource implements ObjectSource {
     private final WatchHealth health;
     private final List<Watch> watches = new ArrayList<>();
     private final Map<NamespacedName, Watch> secretWatches = new HashMap<>();
+    /** The watches whose initial list has reached {@link #objects} (see {@link #listed}). */
+    private final Set<Watch> caughtUp = new java.util.HashSet<>();
     /** Every object held, in snapshot order; written by informer threads, read by the publisher. */
     private final ConcurrentSkipListMap<SnapshotKey, HasMetadata> objects = new ConcurrentSkipListMap<>();
     private final AtomicBoolean publishPending = new AtomicBoolean();
@@ -216,16 +218,40 @@ public final class KubeSource implements ObjectSource {
 
     private synchronized boolean allListed() {
         for (Watch w : watches) {
-            if (!w.informer().hasSynced()) {
+            if (!listed(w)) {
                 return false;
             }
         }
         for (Watch w : secretWatches.values()) {
-            if (!w.informer().hasSynced()) {
+            if (!listed(w)) {
                 return false;
             }
         }
         return !watches.isEmpty();
+    }
+
+    /**
+     * Whether a watch's initial list has reached {@link #objects}. An informer counts as synced once its store holds
+     * the list, but fabric8 hands the listed objects to the event handlers afterwards, on another thread: until every
+     * object of the store has arrived here, a snapshot would lack some (Services without their endpoints, and
+     * /readyz saying ready). Checked until it first holds; the handler's next put asks for a publish again.
+     */
+    private boolean listed(Watch w) {
+        if (caughtUp.contains(w)) {
+            return true;
+        }
+        if (!w.informer().hasSynced()) {
+            return false;
+        }
+        if (w.kind() != WatchedKind.NODE_LEASE) {
+            for (HasMetadata obj : w.informer().getStore().list()) {
+                if (!objects.containsKey(SnapshotKey.of(w.kind(), obj))) {
+                    return false;
+                }
+            }
+        }
+        caughtUp.add(w);
+        return true;
     }
 
     /** Starts a watch for each Secret an Ingress names and stops those no Ingress names any more. */
@@ -243,6 +269,7 @@ public final class KubeSource implements ObjectSource {
                 return false;
             }
             e.getValue().informer().close();
+            caughtUp.remove(e.getValue());
             health.forget(e.getValue().what());
             if (objects.remove(new SnapshotKey(WatchedKind.SECRET.rank(), e.getKey().namespace(), e.getKey().name())) != null) {
                 changes.incrementAndGet();
