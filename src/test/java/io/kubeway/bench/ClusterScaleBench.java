@@ -324,6 +324,7 @@ public final class ClusterScaleBench {
         return new KubewayOptions(List.of(), "10.96.0.0/16", "30000-32767", List.of(lo), List.of("127.224.0.0/16"),
                 dir.resolve("state"), new InetSocketAddress(lo, 0), "node-0", 0, Duration.ofMillis(200), "auto",
                 IngressSettings.defaults(new InetSocketAddress(lo, freePort()), new InetSocketAddress(lo, freePort())),
+                io.kubeway.dataplane.ConnectionLimits.defaults(), io.kubeway.source.file.ManifestLimits.DEFAULT_MAX_FILE_BYTES,
                 cluster);
     }
 
