@@ -26,17 +26,21 @@ import java.util.regex.PatternSyntaxException;
  * docs/annotations.md is the user-facing table.
  */
 final class IngressAnnotations {
-    static final Set<String> SUPPORTED = Set.of(
+    static final Set<String> SUPPORTED;
+    private static final Set<String> BASE = Set.of(
             "use-regex", "rewrite-target", "ssl-redirect", "force-ssl-redirect", "backend-protocol",
             "proxy-body-size", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout",
-            "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
-            "session-cookie-path", "canary", "canary-weight", "canary-weight-total", "canary-by-header",
+            "canary", "canary-weight", "canary-weight-total", "canary-by-header",
             "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie", "whitelist-source-range",
             "allowlist-source-range", "denylist-source-range", "satisfy", "permanent-redirect", "permanent-redirect-code",
             "temporal-redirect", "temporal-redirect-code", "app-root", "enable-cors", "cors-allow-origin",
             "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers",
             "cors-max-age", "limit-rps", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
             "upstream-hash-by", "x-forwarded-prefix");
+    static {
+        SUPPORTED = java.util.stream.Stream.concat(BASE.stream(), AffinityAnnotations.NAMES.stream())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
     private static final List<String> CANARY_RULES = List.of("canary-weight", "canary-weight-total",
             "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie");
@@ -45,7 +49,6 @@ final class IngressAnnotations {
     private static final Pattern CORS_METHODS = Pattern.compile("([A-Za-z]+,?\\s?)+");
     private static final Pattern CORS_HEADERS = Pattern.compile("([A-Za-z0-9\\-_]+,?\\s?)+");
     private static final Pattern CORS_EXPOSE = Pattern.compile("(([A-Za-z0-9\\-_]+|\\*),?\\s?)+");
-    private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final long MAX_SECONDS = 365L * 24 * 3600;
 
     /** canary: "true" and its rules. */
@@ -53,16 +56,12 @@ final class IngressAnnotations {
                       @Nullable String headerPattern, @Nullable String cookie) {
     }
 
-    /** affinity: cookie; a null path means the route's own path. */
-    record CookieSpec(String name, @Nullable String path, long maxAgeSeconds) {
-    }
-
     /**
      * @param policy every route's policy but the affinity cookie's path
      * @param regex  use-regex, or a rewrite-target (ingress-nginx switches the paths to regexes for both)
      */
     record Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
-                  @Nullable CanarySpec canary, @Nullable CookieSpec cookie) {
+                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie) {
     }
 
     private IngressAnnotations() {
@@ -85,7 +84,7 @@ final class IngressAnnotations {
         Long body = r.size("proxy-body-size");
         if (body != null) p.maxBodyBytes(body);
         AccessRestrictions.apply(r, canary != null, p);
-        CookieSpec cookie = cookie(r);
+        AffinityAnnotations.Spec cookie = AffinityAnnotations.parse(r);
         String hashBy = hashBy(r);
         if (cookie != null && hashBy != null) {
             r.warn(AnnotationReader.INVALID, "annotation " + r.key("upstream-hash-by")
@@ -223,34 +222,6 @@ final class IngressAnnotations {
             }
         }
         return out;
-    }
-
-    private static @Nullable CookieSpec cookie(AnnotationReader r) {
-        String affinity = r.string("affinity");
-        if (affinity == null) {
-            for (String s : List.of("session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
-                    "session-cookie-path")) {
-                if (r.has(s)) ineffective(r, s, "affinity: cookie");
-            }
-            return null;
-        }
-        if (!affinity.equals("cookie")) {
-            r.invalid("affinity", affinity, "only \"cookie\" is supported");
-            return null;
-        }
-        String name = r.string("session-cookie-name");
-        if (name != null && !COOKIE_NAME.matcher(name).matches()) {
-            r.invalid("session-cookie-name", name, "not a cookie name");
-            name = null;
-        }
-        String path = r.text("session-cookie-path");
-        if (path != null && !path.startsWith("/")) {
-            r.invalid("session-cookie-path", path, "must start with /");
-            path = null;
-        }
-        Long maxAge = r.integer("session-cookie-max-age", 0, Long.MAX_VALUE);
-        if (maxAge == null) maxAge = r.integer("session-cookie-expires", 0, Long.MAX_VALUE);
-        return new CookieSpec(name == null ? "INGRESSCOOKIE" : name, path, maxAge == null ? 0 : maxAge);
     }
 
     private static @Nullable String hashBy(AnnotationReader r) {
