@@ -21,26 +21,22 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The meaning of one Ingress's annotations (ingress-nginx's, read through {@link AnnotationReader}). Everything
- * in {@link #SUPPORTED} is implemented; an access-restricting annotation that is not closes the routes
+ * in {@link #SUPPORTED} and {@link AffinityAnnotations#NAMES} is implemented; an access-restricting annotation that is not closes the routes
  * ({@link AccessRestrictions}); anything else under the two prefixes gets an UnsupportedAnnotation warning.
  * docs/annotations.md is the user-facing table.
  */
 final class IngressAnnotations {
-    static final Set<String> SUPPORTED;
-    private static final Set<String> BASE = Set.of(
+    static final Set<String> SUPPORTED = Set.of(
             "use-regex", "rewrite-target", "ssl-redirect", "force-ssl-redirect", "backend-protocol",
             "proxy-body-size", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout",
-            "canary", "canary-weight", "canary-weight-total", "canary-by-header",
+            "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
+            "session-cookie-path", "canary", "canary-weight", "canary-weight-total", "canary-by-header",
             "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie", "whitelist-source-range",
             "allowlist-source-range", "denylist-source-range", "satisfy", "permanent-redirect", "permanent-redirect-code",
             "temporal-redirect", "temporal-redirect-code", "app-root", "enable-cors", "cors-allow-origin",
             "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers",
             "cors-max-age", "limit-rps", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
             "upstream-hash-by", "x-forwarded-prefix");
-    static {
-        SUPPORTED = java.util.stream.Stream.concat(BASE.stream(), AffinityAnnotations.NAMES.stream())
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
-    }
 
     private static final List<String> CANARY_RULES = List.of("canary-weight", "canary-weight-total",
             "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie");
@@ -69,7 +65,8 @@ final class IngressAnnotations {
 
     /** Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters. */
     static Parsed parse(AnnotationReader r, String scope) {
-        r.reportUnsupported(name -> SUPPORTED.contains(name) || AccessRestrictions.restricting(name));
+        r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
+                || AccessRestrictions.restricting(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
         RoutePolicy.Builder p = RoutePolicy.builder()
