@@ -19,11 +19,16 @@ import static java.util.Objects.requireNonNull;
  * @param accessLog              {@code off}, {@code text} or {@code json}
  * @param underscoresInHeaders   forward request header names with underscores ({@code --underscores-in-headers});
  *                               by default they are dropped, as nginx does
+ * @param controllerClasses      IngressClass controllers served besides Kubeway's own ({@code --controller-class},
+ *                               e.g. {@code k8s.io/ingress-nginx} to take over ingress-nginx's classes)
+ * @param ingressClassByName     the IngressClass named {@code ingressClass} is served whatever its controller
+ *                               ({@code --ingress-class-by-name})
  */
 public record IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
                               InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
                               List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
-                              boolean underscoresInHeaders) {
+                              boolean underscoresInHeaders, List<String> controllerClasses,
+                              boolean ingressClassByName) {
     /** The controller name in IngressClass {@code spec.controller}. */
     public static final String CONTROLLER = "kubeway.io/ingress-controller";
 
@@ -35,11 +40,29 @@ public record IngressSettings(String ingressClass, boolean watchWithoutClass, In
                 publishStatusAddresses, trustedProxies, accessLog, false);
     }
 
+    /** Only Kubeway's own controller. */
+    public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
+                           InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
+                           List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
+                           boolean underscoresInHeaders) {
+        this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
+                publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders, List.of(), false);
+    }
+
+    /** The controllers served: Kubeway's own, then {@link #controllerClasses}. */
+    public List<String> controllers() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(CONTROLLER);
+        all.addAll(controllerClasses);
+        return List.copyOf(all);
+    }
+
     public IngressSettings {
         requireNonNull(ingressClass, "ingressClass");
         publishStatusAddresses = List.copyOf(publishStatusAddresses);
         trustedProxies = List.copyOf(trustedProxies);
         requireNonNull(accessLog, "accessLog");
+        controllerClasses = List.copyOf(controllerClasses);
     }
 
     /** Defaults for tests and embedding: class {@code kubeway}, listeners as given. */

@@ -189,7 +189,7 @@ public final class KubewayServer implements AutoCloseable {
                 : List.of(new ListenKey(in.httpAddress().getAddress(), in.httpAddress().getPort(), Protocol.TCP));
         List<ListenKey> https = in.httpsAddress() == null ? List.of()
                 : List.of(new ListenKey(in.httpsAddress().getAddress(), in.httpsAddress().getPort(), Protocol.TCP));
-        return new IngressOptions(in.ingressClass(), IngressSettings.CONTROLLER, in.watchWithoutClass(),
+        return new IngressOptions(in.ingressClass(), in.controllers(), in.ingressClassByName(), in.watchWithoutClass(),
                 namespacedName(in.defaultBackendService()), namespacedName(in.publishService()),
                 in.publishStatusAddresses(), http, https, o.nodeName());
     }

@@ -90,6 +90,15 @@ final class RunCommand implements Callable<Integer> {
             description = "The IngressClass this controller answers to (default: ${DEFAULT-VALUE}).")
     String ingressClass;
 
+    @Option(names = "--controller-class", paramLabel = "CONTROLLER",
+            description = "Also serve the IngressClasses of this controller, e.g. k8s.io/ingress-nginx to take over "
+                    + "ingress-nginx's class nginx and its Ingresses; repeatable (always: kubeway.io/ingress-controller).")
+    List<String> controllerClasses = new ArrayList<>();
+
+    @Option(names = "--ingress-class-by-name",
+            description = "Also serve the IngressClass named --ingress-class, whatever its controller.")
+    boolean ingressClassByName;
+
     @Option(names = "--watch-ingress-without-class", description = "Also handle Ingresses that name no class.")
     boolean watchIngressWithoutClass;
 
@@ -185,6 +194,18 @@ final class RunCommand implements Callable<Integer> {
     }
 
 
+    /** {@code --controller-class} values, each a domain-prefixed path as IngressClass {@code spec.controller} is. */
+    List<String> controllerClasses() {
+        for (String c : controllerClasses) {
+            List<io.kubeway.core.FieldError> errs = new ArrayList<>();
+            io.kubeway.translate.ingress.IngressClassValidation.controllerName("--controller-class", c, errs);
+            if (!errs.isEmpty()) {
+                throw new IllegalArgumentException(errs.get(0).message());
+            }
+        }
+        return List.copyOf(controllerClasses);
+    }
+
     @Override
     public Integer call() throws Exception {
         ClusterSettings cluster = cluster();
@@ -198,7 +219,8 @@ final class RunCommand implements Callable<Integer> {
                 nodeName != null ? nodeName : envOr("NODE_NAME", hostName()), workers, Duration.ofMillis(200), transport,
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort("--ingress-http-address", ingressHttpAddress),
                         optionalHostPort("--ingress-https-address", ingressHttpsAddress), defaultBackendService, publishService,
-                        publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders), limits(), parseSize(maxManifestSize), cluster);
+                        publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders,
+                        controllerClasses(), ingressClassByName), limits(), parseSize(maxManifestSize), cluster);
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);

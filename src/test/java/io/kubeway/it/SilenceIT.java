@@ -131,7 +131,8 @@ class SilenceIT {
                 "Pod default/web-0", "Warning NoAddress: no address, so no endpoint: Kubeway does not run Pods; set "
                         + "status.podIP (or status.podIPs) to where the backend listens" + app,
                 "Ingress default/theirs", "Warning OtherClass: not served: its class is \"nginx\" "
-                        + "(spec.ingressClassName); kubeway answers class \"kubeway\" (--ingress-class) ("
+                        + "(spec.ingressClassName) (--controller-class k8s.io/ingress-nginx serves it); kubeway answers "
+                        + "class \"kubeway\" (--ingress-class) ("
                         + h.manifests.resolve("ingress.yaml") + ")"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events()).isEqualTo(expected));
 

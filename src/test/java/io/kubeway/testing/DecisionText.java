@@ -40,6 +40,13 @@ public final class DecisionText {
         if (f.maxBodyBytes() != RoutePolicy.DEFAULT_MAX_BODY_BYTES) sb.append(" max=").append(f.maxBodyBytes());
         if (f.affinity() instanceof EndpointAffinity.Cookie c) {
             sb.append(" cookie=").append(c.name()).append(',').append(c.path()).append(',').append(c.maxAgeSeconds());
+            if (c.expiresSeconds() > 0) sb.append(",expires=").append(c.expiresSeconds());
+            if (c.domain() != null) sb.append(",domain=").append(c.domain());
+            if (c.sameSite() != null) sb.append(",samesite=").append(c.sameSite().text());
+            if (c.conditionalSameSiteNone()) sb.append(",conditional");
+            if (c.secure()) sb.append(",secure");
+            if (c.changeOnFailure()) sb.append(",change-on-failure");
+            if (c.mode() != EndpointAffinity.Cookie.Mode.BALANCED) sb.append(",persistent");
         } else if (f.affinity() instanceof EndpointAffinity.Hash h) {
             sb.append(" hash=").append(h.key());
         }

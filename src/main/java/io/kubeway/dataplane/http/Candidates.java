@@ -1,7 +1,6 @@
 package io.kubeway.dataplane.http;
 
 import io.kubeway.state.Endpoint;
-import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Arrays;
@@ -10,25 +9,23 @@ import java.util.List;
 
 /**
  * The endpoints one request may try, in order, each at most once: the balancer's pick first, then the others
- * for retries after connect failures. Not thread-safe; one per request.
+ * for retries after connect failures (under cookie affinity, where {@link StickySession} says). Not thread-safe;
+ * one per request.
  */
 final class Candidates {
     private final List<Endpoint> endpoints;
     private final int first;
-    private final @Nullable EndpointAffinity affinity;
     /** Rendezvous scores, for ordering retries under hash affinity. */
     private final long @Nullable [] scores;
-    private final @Nullable String cookieSent;
+    private final @Nullable StickySession sticky;
     private @Nullable Integer @Nullable [] order;
     private int attempt;
 
-    Candidates(List<Endpoint> endpoints, int first, @Nullable EndpointAffinity affinity, long @Nullable [] scores,
-               @Nullable String cookieSent) {
+    Candidates(List<Endpoint> endpoints, int first, long @Nullable [] scores, @Nullable StickySession sticky) {
         this.endpoints = endpoints;
         this.first = first;
-        this.affinity = affinity;
         this.scores = scores;
-        this.cookieSent = cookieSent;
+        this.sticky = sticky;
     }
 
     /** The next endpoint to try, or null once each was tried. */
@@ -36,7 +33,13 @@ final class Candidates {
         int n = endpoints.size();
         if (attempt >= n) return null;
         int k = attempt++;
-        if (k == 0 || scores == null) return endpoints.get((first + k) % n);
+        if (k == 0) return endpoints.get(first);
+        if (sticky != null) {
+            Endpoint e = sticky.retry(k);
+            if (e == null) attempt = n;
+            return e;
+        }
+        if (scores == null) return endpoints.get((first + k) % n);
         if (order == null) {
             Integer[] o = new Integer[n];
             for (int i = 0; i < n; i++) o[i] = i;
@@ -47,17 +50,8 @@ final class Candidates {
         return endpoints.get(order[k]);
     }
 
-    /**
-     * The {@code Set-Cookie} value (without attributes) to send once {@code used} answered, or null when the
-     * request's affinity cookie already names it (or there is no cookie affinity).
-     */
-    @Nullable String cookieToSet(Endpoint used) {
-        if (!(affinity instanceof EndpointAffinity.Cookie c)) return null;
-        String id = EndpointIds.cookieValue(used);
-        if (id.equals(cookieSent)) return null;
-        StringBuilder sb = new StringBuilder(c.name()).append('=').append(id);
-        sb.append("; Path=").append(c.path() == null || c.path().isEmpty() ? "/" : c.path());
-        if (c.maxAgeSeconds() > 0) sb.append("; Max-Age=").append(c.maxAgeSeconds());
-        return sb.append("; HttpOnly").toString();
+    /** The {@code Set-Cookie} header to send with the response, or null (no cookie affinity, or no change). */
+    @Nullable String cookieToSet() {
+        return sticky == null ? null : sticky.setCookie();
     }
 }

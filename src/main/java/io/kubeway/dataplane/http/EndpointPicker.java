@@ -5,6 +5,7 @@ import io.kubeway.state.http.HttpCluster;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,19 +15,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>No affinity: round robin per cluster name (shared by all event loops).</li>
- *   <li>{@link EndpointAffinity.Cookie}: the endpoint the cookie names ({@link EndpointIds#cookieValue}) while it
- *       is still in the cluster; otherwise round robin, and the response sets the cookie.</li>
+ *   <li>{@link EndpointAffinity.Cookie}: the endpoint the request's cookie chooses, else a new pick whose cookie
+ *       the response sets ({@link StickySession}: balanced or persistent, and what a failure does).</li>
  *   <li>{@link EndpointAffinity.Hash}: rendezvous (highest random weight) hashing of the key over the endpoints,
  *       so a key keeps its endpoint while that endpoint stays, and only keys of a removed endpoint move.</li>
  * </ul>
- * Retries after a connect failure go to the other endpoints (round-robin order, or descending rendezvous score).
- * Thread-safe.
+ * Retries after a connect failure go to the other endpoints (round-robin order, or descending rendezvous score;
+ * under cookie affinity as {@link StickySession} says). Thread-safe.
  */
 final class EndpointPicker {
     /** Past this many clusters the counters are reset (by {@link #trim}) so renamed clusters do not pile up. */
     static final int MAX_COUNTERS = 4096;
 
     private final ConcurrentHashMap<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+    /** For the sticky cookie's Expires. */
+    private final Clock clock;
+
+    EndpointPicker(Clock clock) {
+        this.clock = clock;
+    }
 
     /** @throws IllegalArgumentException if the cluster has no endpoints */
     Candidates candidates(HttpCluster cluster, EndpointAffinity affinity, RequestView request) {
@@ -43,18 +50,13 @@ final class EndpointPicker {
             }
             // Candidates sorts signed; flip the sign bit so the signed order is the unsigned one.
             for (int i = 0; i < n; i++) scores[i] ^= Long.MIN_VALUE;
-            return new Candidates(eps, best, affinity, scores, null);
+            return new Candidates(eps, best, scores, null);
         }
         if (affinity instanceof EndpointAffinity.Cookie c) {
-            String sent = request.cookie(c.name());
-            if (sent != null) {
-                for (int i = 0; i < n; i++) {
-                    if (EndpointIds.cookieValue(eps.get(i)).equals(sent)) return new Candidates(eps, i, affinity, null, sent);
-                }
-            }
-            return new Candidates(eps, next(cluster.name(), n), affinity, null, sent);
+            StickySession sticky = StickySession.pick(c, eps, request, () -> next(cluster.name(), n), clock.instant());
+            return new Candidates(eps, sticky.first(), null, sticky);
         }
-        return new Candidates(eps, next(cluster.name(), n), null, null, null);
+        return new Candidates(eps, next(cluster.name(), n), null, null);
     }
 
     private int next(String cluster, int n) {

@@ -24,7 +24,7 @@ final class Engine {
     private final long clientIdleNanos;
     private final HttpMeters meters;
     private final AccessLog accessLog;
-    private final EndpointPicker picker = new EndpointPicker();
+    private final EndpointPicker picker;
     private final RateLimiter limiter = new RateLimiter();
     private final ServerTls serverTls = new ServerTls();
     private final UpstreamTls upstreamTls = new UpstreamTls();
@@ -38,6 +38,7 @@ final class Engine {
         this.config = config;
         this.transport = transport;
         this.clock = clock;
+        this.picker = new EndpointPicker(clock);
         this.trustedProxies = CidrSet.parse(config.trustedProxies());
         this.clientIdleNanos = config.clientIdleTimeout().toNanos();
         this.meters = new HttpMeters(registry);

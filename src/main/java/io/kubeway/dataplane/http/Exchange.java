@@ -434,7 +434,7 @@ final class Exchange {
         status = upstreamStatus = r.status().code();
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
-        keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(endpoint), client.http2(),
+        keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(), client.http2(),
                 request.method(), request.protocolVersion(), requestComplete && client.keepAliveAllowed(clientKeepAlive));
     }
 

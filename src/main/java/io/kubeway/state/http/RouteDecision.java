@@ -1,7 +1,11 @@
 package io.kubeway.state.http;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * What to do with one request. Produced by the router, carried out by the HTTP engine.
@@ -39,8 +43,66 @@ public sealed interface RouteDecision {
 
     /** How the engine picks an endpoint of the cluster when not round robin. */
     sealed interface EndpointAffinity {
-        /** Sticky by cookie: reuse the endpoint named by the cookie if still present, else pick and set it. */
-        record Cookie(String name, String path, long maxAgeSeconds) implements EndpointAffinity {
+        /**
+         * Sticky by cookie (ingress-nginx's {@code affinity: cookie}): the request's cookie chooses the endpoint,
+         * else one is picked and the response sets the cookie.
+         *
+         * @param name                    cookie name
+         * @param path                    {@code Path} attribute
+         * @param maxAgeSeconds           {@code Max-Age}; 0 for none
+         * @param expiresSeconds          {@code Expires} this many seconds after the pick; 0 for none
+         * @param domain                  {@code Domain}, or null for none
+         * @param sameSite                {@code SameSite}, or null for none
+         * @param conditionalSameSiteNone leave {@code SameSite=None} out for user agents that reject it
+         * @param secure                  {@code Secure} even on plain HTTP (it is always set over HTTPS)
+         * @param changeOnFailure         when the cookie's endpoint fails, try others and set the cookie anew
+         *                                (otherwise the request fails with the cookie's endpoint)
+         * @param mode                    how the cookie names its endpoint
+         */
+        record Cookie(String name, String path, long maxAgeSeconds, long expiresSeconds, @Nullable String domain,
+                      @Nullable SameSite sameSite, boolean conditionalSameSiteNone, boolean secure,
+                      boolean changeOnFailure, Mode mode) implements EndpointAffinity {
+            public Cookie {
+                requireNonNull(name, "name");
+                requireNonNull(path, "path");
+                requireNonNull(mode, "mode");
+            }
+
+            /** ingress-nginx's defaults for the other attributes: balanced, no Expires, SameSite or Domain. */
+            public Cookie(String name, String path, long maxAgeSeconds) {
+                this(name, path, maxAgeSeconds, 0, null, null, false, false, false, Mode.BALANCED);
+            }
+
+            public Cookie withPath(String p) {
+                return new Cookie(name, p, maxAgeSeconds, expiresSeconds, domain, sameSite, conditionalSameSiteNone,
+                        secure, changeOnFailure, mode);
+            }
+
+            /** ingress-nginx's {@code affinity-mode}. */
+            public enum Mode {
+                /**
+                 * The cookie holds a key; the endpoint is the key's consistent-hash choice among the current
+                 * endpoints, so when they scale some sessions move and the load rebalances (the default).
+                 */
+                BALANCED,
+                /** The cookie names its endpoint, which keeps its sessions for as long as it exists. */
+                PERSISTENT
+            }
+
+            /** The {@code SameSite} attribute, written as browsers expect it. */
+            public enum SameSite {
+                NONE("None"), LAX("Lax"), STRICT("Strict");
+
+                private final String text;
+
+                SameSite(String text) {
+                    this.text = text;
+                }
+
+                public String text() {
+                    return text;
+                }
+            }
         }
 
         /** Consistent hash of this value (upstream-hash-by, already evaluated by the router). */

@@ -2,7 +2,6 @@ package io.kubeway.translate.ingress;
 
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
-import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import io.kubeway.state.http.routing.Backend;
 import io.kubeway.state.http.routing.Canary;
 import io.kubeway.state.http.routing.PathMatch;
@@ -211,12 +210,12 @@ final class HostTable {
     }
 
     private static RoutePolicy policy(IngressAnnotations.Parsed a, PathMatch match) {
-        IngressAnnotations.CookieSpec c = a.cookie();
+        AffinityAnnotations.Spec c = a.cookie();
         if (c == null) return a.policy();
         String path = c.path() != null ? c.path()
                 : match.kind() == PathMatch.Kind.REGEX ? "/"
                 : match.kind() == PathMatch.Kind.PREFIX ? match.prefixKey() : match.path();
-        return a.policy().toBuilder().affinity(new EndpointAffinity.Cookie(c.name(), path, c.maxAgeSeconds())).build();
+        return a.policy().toBuilder().affinity(c.cookie().withPath(path)).build();
     }
 
     private static List<IngressRule> rules(IngressEntry e) {

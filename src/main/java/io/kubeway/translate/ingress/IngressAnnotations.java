@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The meaning of one Ingress's annotations (ingress-nginx's, read through {@link AnnotationReader}). Everything
- * in {@link #SUPPORTED} is implemented; an access-restricting annotation that is not closes the routes
+ * in {@link #SUPPORTED} and {@link AffinityAnnotations#NAMES} is implemented; an access-restricting annotation that is not closes the routes
  * ({@link AccessRestrictions}); anything else under the two prefixes gets an UnsupportedAnnotation warning.
  * docs/annotations.md is the user-facing table.
  */
@@ -45,7 +45,6 @@ final class IngressAnnotations {
     private static final Pattern CORS_METHODS = Pattern.compile("([A-Za-z]+,?\\s?)+");
     private static final Pattern CORS_HEADERS = Pattern.compile("([A-Za-z0-9\\-_]+,?\\s?)+");
     private static final Pattern CORS_EXPOSE = Pattern.compile("(([A-Za-z0-9\\-_]+|\\*),?\\s?)+");
-    private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final long MAX_SECONDS = 365L * 24 * 3600;
 
     /** canary: "true" and its rules. */
@@ -53,16 +52,12 @@ final class IngressAnnotations {
                       @Nullable String headerPattern, @Nullable String cookie) {
     }
 
-    /** affinity: cookie; a null path means the route's own path. */
-    record CookieSpec(String name, @Nullable String path, long maxAgeSeconds) {
-    }
-
     /**
      * @param policy every route's policy but the affinity cookie's path
      * @param regex  use-regex, or a rewrite-target (ingress-nginx switches the paths to regexes for both)
      */
     record Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
-                  @Nullable CanarySpec canary, @Nullable CookieSpec cookie) {
+                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie) {
     }
 
     private IngressAnnotations() {
@@ -70,7 +65,8 @@ final class IngressAnnotations {
 
     /** Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters. */
     static Parsed parse(AnnotationReader r, String scope) {
-        r.reportUnsupported(name -> SUPPORTED.contains(name) || AccessRestrictions.restricting(name));
+        r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
+                || AccessRestrictions.restricting(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
         RoutePolicy.Builder p = RoutePolicy.builder()
@@ -85,7 +81,7 @@ final class IngressAnnotations {
         Long body = r.size("proxy-body-size");
         if (body != null) p.maxBodyBytes(body);
         AccessRestrictions.apply(r, canary != null, p);
-        CookieSpec cookie = cookie(r);
+        AffinityAnnotations.Spec cookie = AffinityAnnotations.parse(r);
         String hashBy = hashBy(r);
         if (cookie != null && hashBy != null) {
             r.warn(AnnotationReader.INVALID, "annotation " + r.key("upstream-hash-by")
@@ -223,34 +219,6 @@ final class IngressAnnotations {
             }
         }
         return out;
-    }
-
-    private static @Nullable CookieSpec cookie(AnnotationReader r) {
-        String affinity = r.string("affinity");
-        if (affinity == null) {
-            for (String s : List.of("session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
-                    "session-cookie-path")) {
-                if (r.has(s)) ineffective(r, s, "affinity: cookie");
-            }
-            return null;
-        }
-        if (!affinity.equals("cookie")) {
-            r.invalid("affinity", affinity, "only \"cookie\" is supported");
-            return null;
-        }
-        String name = r.string("session-cookie-name");
-        if (name != null && !COOKIE_NAME.matcher(name).matches()) {
-            r.invalid("session-cookie-name", name, "not a cookie name");
-            name = null;
-        }
-        String path = r.text("session-cookie-path");
-        if (path != null && !path.startsWith("/")) {
-            r.invalid("session-cookie-path", path, "must start with /");
-            path = null;
-        }
-        Long maxAge = r.integer("session-cookie-max-age", 0, Long.MAX_VALUE);
-        if (maxAge == null) maxAge = r.integer("session-cookie-expires", 0, Long.MAX_VALUE);
-        return new CookieSpec(name == null ? "INGRESSCOOKIE" : name, path, maxAge == null ? 0 : maxAge);
     }
 
     private static @Nullable String hashBy(AnnotationReader r) {

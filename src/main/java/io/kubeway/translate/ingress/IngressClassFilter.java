@@ -7,15 +7,19 @@ import io.kubeway.core.Problem;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Which Ingresses are Kubeway's:
+ * Which Ingresses are Kubeway's, with ingress-nginx's rules ({@code --controller-class}, {@code --ingress-class},
+ * {@code --ingress-class-by-name}, {@code --watch-ingress-without-class}):
  * <ul>
- *   <li>{@code spec.ingressClassName} names an IngressClass whose {@code spec.controller} is ours;</li>
+ *   <li>{@code spec.ingressClassName} names an IngressClass that is ours: its {@code spec.controller} is one of
+ *       {@link IngressOptions#controllers()} (Kubeway's own, and what {@code --controller-class} adds), or, with
+ *       {@code --ingress-class-by-name}, its name is {@code --ingress-class} whatever its controller;</li>
  *   <li>else the legacy {@code kubernetes.io/ingress.class} annotation names such a class, or equals
  *       {@code --ingress-class} (as ingress-nginx accepts it);</li>
  *   <li>else (no class at all) the default IngressClass ({@code ingressclass.kubernetes.io/is-default-class:
@@ -24,29 +28,47 @@ import java.util.Set;
  *   <li>or {@code --watch-ingress-without-class} takes every class-less Ingress.</li>
  * </ul>
  * With no IngressClass object at all (common in standalone manifests) Kubeway behaves as if a default class named
- * {@code --ingress-class} with its controller existed.
+ * {@code --ingress-class} with its controller existed, and, for each controller it claims whose installation
+ * creates a well-known class ({@link #KNOWN_CLASSES}: ingress-nginx's {@code nginx}), that class too: so
+ * {@code --controller-class k8s.io/ingress-nginx} serves {@code ingressClassName: nginx} from a folder without the
+ * IngressClass that ingress-nginx's installation would have created.
  */
 final class IngressClassFilter {
     static final String DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
     /** The reason of the warning for an Ingress of another class. */
     static final String NOT_OURS = "OtherClass";
+    /** ingress-nginx's controller name, and the IngressClass its installation creates. */
+    static final String INGRESS_NGINX = "k8s.io/ingress-nginx";
+    /** The IngressClass each well-known controller's installation creates, for the implied classes. */
+    static final Map<String, String> KNOWN_CLASSES = Map.of(INGRESS_NGINX, "nginx");
 
     private final IngressOptions options;
-    private final Set<String> ours = new HashSet<>();
+    /** Class names Kubeway serves, each with why (for messages): "--ingress-class", a controller, ... */
+    private final Map<String, String> ours = new HashMap<>();
     private final List<IngressClass> defaults = new ArrayList<>();
-    private final Map<String, IngressClass> classes = new java.util.HashMap<>();
-    /** No IngressClass at all: an implied default class named --ingress-class is ours. */
+    private final Map<String, IngressClass> classes = new HashMap<>();
+    /** No IngressClass at all: implied default classes are ours. */
     private final boolean implied;
 
     IngressClassFilter(List<IngressClass> classes, IngressOptions options) {
         this.options = options;
         this.implied = classes.isEmpty();
-        if (implied) ours.add(options.ingressClass());
+        if (implied) {
+            ours.put(options.ingressClass(), "--ingress-class");
+            for (String controller : options.controllers()) {
+                String known = KNOWN_CLASSES.get(controller);
+                if (known != null) ours.putIfAbsent(known, "--controller-class " + controller);
+            }
+        }
         for (IngressClass c : classes) {
             String name = c.getMetadata() == null ? null : c.getMetadata().getName();
             if (name == null) continue;
             this.classes.put(name, c);
-            if (c.getSpec() != null && options.controllerName().equals(c.getSpec().getController())) ours.add(name);
+            String controller = c.getSpec() == null ? null : c.getSpec().getController();
+            if (controller != null && options.controllers().contains(controller)) ours.put(name, controller);
+            else if (options.ingressClassByName() && name.equals(options.ingressClass())) {
+                ours.put(name, "--ingress-class-by-name");
+            }
             Map<String, String> a = c.getMetadata().getAnnotations();
             if (a != null && "true".equals(a.get(DEFAULT_CLASS_ANNOTATION))) defaults.add(c);
         }
@@ -59,13 +81,13 @@ final class IngressClassFilter {
     boolean handles(Ingress ing, @Nullable String source, List<Problem> problems) {
         String className = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
         if (className != null) {
-            return ours.contains(className) || skip(ing, source, problems, "its class is \"" + className
+            return ours.containsKey(className) || skip(ing, source, problems, "its class is \"" + className
                     + "\" (spec.ingressClassName)" + whose(className) + "; kubeway answers " + answers());
         }
         Map<String, String> a = ing.getMetadata().getAnnotations();
         String annotated = a == null ? null : a.get(IngressValidation.CLASS_ANNOTATION);
         if (annotated != null && !annotated.isEmpty()) {
-            return ours.contains(annotated) || annotated.equals(options.ingressClass())
+            return ours.containsKey(annotated) || annotated.equals(options.ingressClass())
                     || skip(ing, source, problems, "its class is \"" + annotated + "\" (annotation "
                     + IngressValidation.CLASS_ANNOTATION + ")" + whose(annotated) + "; kubeway answers "
                     + (implied ? answers() : answers() + ", and class \"" + options.ingressClass()
@@ -77,7 +99,7 @@ final class IngressClassFilter {
                     + DEFAULT_CLASS_ANNOTATION + "); kubeway answers " + answers()
                     + ", and class-less Ingresses with --watch-ingress-without-class");
         }
-        boolean anyOurs = defaults.stream().anyMatch(c -> ours.contains(c.getMetadata().getName()));
+        boolean anyOurs = defaults.stream().anyMatch(c -> ours.containsKey(c.getMetadata().getName()));
         if (defaults.size() > 1) {
             if (anyOurs) {
                 problems.add(Problem.warning(ObjectRef.of(ing), source, "AmbiguousDefaultClass", defaults.size()
@@ -94,11 +116,14 @@ final class IngressClassFilter {
 
     /** What makes a class name not ours, after the name: its controller, or that it does not exist. */
     private String whose(String className) {
-        if (implied) return "";
+        if (implied) {
+            return KNOWN_CLASSES.entrySet().stream().filter(e -> e.getValue().equals(className))
+                    .map(e -> " (--controller-class " + e.getKey() + " serves it)").findFirst().orElse("");
+        }
         IngressClass c = classes.get(className);
         if (c == null) return ", and no IngressClass \"" + className + "\" exists";
         String controller = c.getSpec() == null ? null : c.getSpec().getController();
-        return ", whose controller is " + controller;
+        return ", whose controller is " + controller + " (--controller-class " + controller + " serves it)";
     }
 
     private boolean skip(Ingress ing, @Nullable String source, List<Problem> problems, String why) {
@@ -108,9 +133,16 @@ final class IngressClassFilter {
 
     /** Which classes Kubeway answers, for messages. */
     private String answers() {
-        if (implied) return "class \"" + options.ingressClass() + "\" (--ingress-class)";
-        return "the IngressClasses whose controller is " + options.controllerName() + " ("
-                + (ours.isEmpty() ? "there is none" : "\"" + String.join("\", \"", new java.util.TreeSet<>(ours)) + "\"")
+        if (implied) {
+            List<String> each = new TreeSet<>(ours.keySet()).stream()
+                    .map(n -> "\"" + n + "\" (" + ours.get(n) + ")").toList();
+            return (each.size() == 1 ? "class " : "classes ") + String.join(" and ", each);
+        }
+        String controllers = String.join(" or ", new TreeSet<>(options.controllers()));
+        return "the IngressClasses whose controller is " + controllers
+                + (options.ingressClassByName() ? " or whose name is \"" + options.ingressClass()
+                + "\" (--ingress-class-by-name)" : "") + " ("
+                + (ours.isEmpty() ? "there is none" : "\"" + String.join("\", \"", new TreeSet<>(ours.keySet())) + "\"")
                 + ")";
     }
 }

@@ -38,14 +38,21 @@ public final class IngressClassValidation {
             KubeNames.dns1123Subdomain(name).forEach(m -> errs.add(FieldError.invalid("metadata.name", name, m)));
         }
         IngressClassSpec spec = c.getSpec() == null ? new IngressClassSpec() : c.getSpec();
-        String controller = spec.getController() == null ? "" : spec.getController();
-        if (controller.length() > MAX_CONTROLLER_LENGTH) {
-            errs.add(new FieldError(FieldError.Type.TOO_LONG, "spec.controller", null,
-                    "may not be more than " + MAX_CONTROLLER_LENGTH + " bytes"));
-        }
-        domainPrefixedPath("spec.controller", controller, errs);
+        controllerName("spec.controller", spec.getController() == null ? "" : spec.getController(), errs);
         if (spec.getParameters() != null) parameters(spec.getParameters(), "spec.parameters", errs);
         return List.copyOf(errs);
+    }
+
+    /**
+     * A controller name as {@code spec.controller} takes it (at most 250 bytes, a domain-prefixed path); also
+     * checks {@code --controller-class}.
+     */
+    public static void controllerName(String field, String controller, List<FieldError> errs) {
+        if (controller.length() > MAX_CONTROLLER_LENGTH) {
+            errs.add(new FieldError(FieldError.Type.TOO_LONG, field, null,
+                    "may not be more than " + MAX_CONTROLLER_LENGTH + " bytes"));
+        }
+        domainPrefixedPath(field, controller, errs);
     }
 
     /** {@code IsDomainPrefixedPath}: a DNS subdomain, a slash, then HTTP path characters. */

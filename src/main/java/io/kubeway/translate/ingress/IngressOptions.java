@@ -12,8 +12,12 @@ import static java.util.Objects.requireNonNull;
  * The Ingress controller's settings (command-line flags).
  *
  * @param ingressClass           {@code --ingress-class}: the class name assumed when there is no IngressClass at all,
- *                               and accepted in the legacy {@code kubernetes.io/ingress.class} annotation
- * @param controllerName         the {@code spec.controller} of IngressClasses Kubeway implements
+ *                               accepted in the legacy {@code kubernetes.io/ingress.class} annotation, and claimed by
+ *                               name with {@code ingressClassByName}
+ * @param controllers            the {@code spec.controller}s of IngressClasses Kubeway implements: its own
+ *                               ({@link #CONTROLLER_NAME}) and those {@code --controller-class} adds
+ * @param ingressClassByName     {@code --ingress-class-by-name}: the IngressClass named {@code ingressClass} is
+ *                               Kubeway's whatever its controller (ingress-nginx's flag)
  * @param watchWithoutClass      {@code --watch-ingress-without-class}: also handle Ingresses without any class
  * @param defaultBackendService  {@code --default-backend-service}: serves what nothing else does (its first port),
  *                               instead of the built-in 404
@@ -23,7 +27,8 @@ import static java.util.Objects.requireNonNull;
  * @param https                  HTTPS listeners; the first one's port is where HTTP is redirected
  * @param nodeName               this node, for endpoint selection
  */
-public record IngressOptions(String ingressClass, String controllerName, boolean watchWithoutClass,
+public record IngressOptions(String ingressClass, List<String> controllers, boolean ingressClassByName,
+                             boolean watchWithoutClass,
                              @Nullable NamespacedName defaultBackendService, @Nullable NamespacedName publishService,
                              List<String> publishStatusAddresses, List<ListenKey> http, List<ListenKey> https,
                              String nodeName) {
@@ -32,10 +37,19 @@ public record IngressOptions(String ingressClass, String controllerName, boolean
 
     public IngressOptions {
         requireNonNull(ingressClass, "ingressClass");
-        requireNonNull(controllerName, "controllerName");
+        controllers = List.copyOf(controllers);
         publishStatusAddresses = List.copyOf(publishStatusAddresses);
         http = List.copyOf(http);
         https = List.copyOf(https);
         requireNonNull(nodeName, "nodeName");
+    }
+
+    /** One controller, no class by name. */
+    public IngressOptions(String ingressClass, String controllerName, boolean watchWithoutClass,
+                          @Nullable NamespacedName defaultBackendService, @Nullable NamespacedName publishService,
+                          List<String> publishStatusAddresses, List<ListenKey> http, List<ListenKey> https,
+                          String nodeName) {
+        this(ingressClass, List.of(controllerName), false, watchWithoutClass, defaultBackendService, publishService,
+                publishStatusAddresses, http, https, nodeName);
     }
 }

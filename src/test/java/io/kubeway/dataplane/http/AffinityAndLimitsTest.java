@@ -46,14 +46,19 @@ class AffinityAndLimitsTest {
         c.close();
     }
 
+    static EndpointAffinity.Cookie persistent(boolean changeOnFailure) {
+        return new EndpointAffinity.Cookie("INGRESSCOOKIE", "/", 0, 0, null, null, false, false, changeOnFailure,
+                EndpointAffinity.Cookie.Mode.PERSISTENT);
+    }
+
     @Test
     void cookieAffinityKeepsAClientOnItsBackend() throws IOException {
         Fwd route = Fwd.to(a.address(), b.address(), c.address());
-        route.affinity = new EndpointAffinity.Cookie("INGRESSCOOKIE", "/", 0);
+        route.affinity = persistent(false);
         f.hosts.put("sticky", route.router());
         RawHttp.Response first = RawHttp.once(key.socketAddress(), RawHttp.get("/", "sticky"));
         String setCookie = first.header("set-cookie");
-        assertThat(setCookie).startsWith("INGRESSCOOKIE=").endsWith("; Path=/; HttpOnly");
+        assertThat(setCookie).matches("INGRESSCOOKIE=[0-9a-f]{16}; Path=/; HttpOnly");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         String backend = first.json().get("backend").asString();
         for (int i = 0; i < 10; i++) {
@@ -66,6 +71,64 @@ class AffinityAndLimitsTest {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 6; i++) seen.add(RawHttp.once(key.socketAddress(), RawHttp.get("/", "sticky")).json().get("backend").asString());
         assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
+    }
+
+    @Test
+    void balancedCookieKeepsAClientOnItsBackendWithEveryAttribute() throws IOException {
+        Fwd route = Fwd.to(a.address(), b.address(), c.address());
+        route.affinity = new EndpointAffinity.Cookie("SESSION", "/app", 60, 3600, "sticky.example.com",
+                EndpointAffinity.Cookie.SameSite.NONE, true, true, false, EndpointAffinity.Cookie.Mode.BALANCED);
+        f.hosts.put("balanced", route.router());
+        String expires = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+                java.util.Locale.US).withZone(java.time.ZoneOffset.UTC).format(f.clock.instant().plusSeconds(3600));
+        String modern = "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/120.0.0.0 Safari/537.36";
+        String old = "User-Agent: Mozilla/5.0 (iPhone; CPU iPhone OS 12_0 like Mac OS X) AppleWebKit/602.1.50 "
+                + "(KHTML, like Gecko) CriOS/56.0.2924.75 Mobile/14E5239e Safari/602.1";
+        RawHttp.Response first = RawHttp.once(key.socketAddress(), RawHttp.get("/app", "balanced", modern));
+        String setCookie = first.header("set-cookie");
+        String attributes = "; Expires=" + expires + "; Max-Age=60; Domain=sticky.example.com; Path=/app; Secure; "
+                + "HttpOnly";
+        assertThat(setCookie).matches("SESSION=[0-9a-f]{16}" + java.util.regex.Pattern.quote(attributes
+                + "; SameSite=None"));
+        assertThat(RawHttp.once(key.socketAddress(), RawHttp.get("/app", "balanced", old)).header("set-cookie"))
+                .as("SameSite=None left out for a user agent that rejects it")
+                .matches("SESSION=[0-9a-f]{16}" + java.util.regex.Pattern.quote(attributes));
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String backend = first.json().get("backend").asString();
+        for (int i = 0; i < 6; i++) {
+            RawHttp.Response r = RawHttp.once(key.socketAddress(), RawHttp.get("/app", "balanced", "Cookie: " + cookie));
+            assertThat(r.json().get("backend").asString()).isEqualTo(backend);
+            assertThat(r.header("set-cookie")).isNull();
+        }
+    }
+
+    @Test
+    void aFailedCookieEndpointFailsTheRequestUnlessChangeOnFailure() throws IOException {
+        // An endpoint nobody listens on: connects are refused at once.
+        InetSocketAddress dead = new InetSocketAddress(ip("127.80.1.99"), a.address().getPort());
+        String setCookie = "INGRESSCOOKIE=" + EndpointIds.cookieValue(io.kubeway.dataplane.proxy.TestNet.endpoint(dead));
+        String cookie = "Cookie: " + setCookie; // a session the dead endpoint held
+
+        for (boolean change : new boolean[]{false, true}) {
+            Fwd route = Fwd.to(dead, b.address());
+            route.affinity = persistent(change);
+            f.hosts.put("dying", route.router());
+            RawHttp.Response r = RawHttp.once(key.socketAddress(), RawHttp.get("/", "dying", cookie));
+            if (!change) {
+                assertThat(r.status()).as("the cookie's endpoint failed: no other is tried").isEqualTo(502);
+                assertThat(r.header("set-cookie")).isNull();
+            } else {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.json().get("backend").asString()).isEqualTo("b");
+                String renewed = r.header("set-cookie");
+                assertThat(renewed).matches("INGRESSCOOKIE=[0-9a-f]{16}; Path=/; HttpOnly").doesNotStartWith(setCookie);
+                RawHttp.Response again = RawHttp.once(key.socketAddress(), RawHttp.get("/", "dying",
+                        "Cookie: " + renewed.substring(0, renewed.indexOf(';'))));
+                assertThat(again.json().get("backend").asString()).isEqualTo("b");
+                assertThat(again.header("set-cookie")).isNull();
+            }
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Endpoint choice (round robin, cookie and hash affinity, retry order) and rate limits, without sockets. */
 class BalancingTest {
-    final EndpointPicker picker = new EndpointPicker();
+    final EndpointPicker picker = new EndpointPicker(java.time.Clock.systemUTC());
 
     static HttpCluster cluster(int n) {
         List<Endpoint> eps = new ArrayList<>();
@@ -51,20 +51,21 @@ class BalancingTest {
     }
 
     @Test
-    void cookieAffinityFollowsTheCookieWhileItsEndpointExists() {
+    void persistentCookieAffinityFollowsTheCookieWhileItsEndpointExists() {
         HttpCluster c = cluster(4);
-        EndpointAffinity.Cookie affinity = new EndpointAffinity.Cookie("route", "/shop", 3600);
+        EndpointAffinity.Cookie affinity = new EndpointAffinity.Cookie("route", "/shop", 3600, 0, null, null, false,
+                false, false, EndpointAffinity.Cookie.Mode.PERSISTENT);
         Candidates first = picker.candidates(c, affinity, request(null));
         Endpoint chosen = first.next();
-        String setCookie = first.cookieToSet(chosen);
-        assertThat(setCookie).matches("route=[0-9a-f]{16}; Path=/shop; Max-Age=3600; HttpOnly");
+        String setCookie = first.cookieToSet();
+        assertThat(setCookie).matches("route=[0-9a-f]{16}; Max-Age=3600; Path=/shop; HttpOnly");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
 
         for (int i = 0; i < 10; i++) {
             Candidates again = picker.candidates(c, affinity, request("other=1; " + cookie));
             Endpoint e = again.next();
             assertThat(e).isEqualTo(chosen);
-            assertThat(again.cookieToSet(e)).isNull();
+            assertThat(again.cookieToSet()).isNull();
         }
         // The endpoint left: another is picked and the cookie replaced.
         List<Endpoint> rest = new ArrayList<>(c.endpoints());
@@ -73,7 +74,7 @@ class BalancingTest {
         Candidates moved = picker.candidates(shrunk, affinity, request(cookie));
         Endpoint e = moved.next();
         assertThat(e).isNotEqualTo(chosen);
-        assertThat(moved.cookieToSet(e)).startsWith("route=" + EndpointIds.cookieValue(e));
+        assertThat(moved.cookieToSet()).startsWith("route=" + EndpointIds.cookieValue(e));
     }
 
     @Test

@@ -48,9 +48,11 @@ class TlsTest {
         echo = EchoServer.start(new InetSocketAddress(ip("127.83.1.1"), 0), "echo");
         f = new ProxyFixture();
         Fwd route = Fwd.to(echo.address());
+        Fwd sticky = Fwd.to(echo.address());
+        sticky.affinity = new io.kubeway.state.http.RouteDecision.EndpointAffinity.Cookie("INGRESSCOOKIE", "/sticky", 0);
         router = r -> {
             lastRequest.set(r);
-            return route.build(r);
+            return r.path().startsWith("/sticky") ? sticky.build(r) : route.build(r);
         };
         https = ProxyFixture.key("127.83.0.1");
         assertThat(f.apply(List.of(), List.of(https), router, certificates(shop), fallback)).isEmpty();
@@ -92,6 +94,17 @@ class TlsTest {
                     .containsEntry("x-forwarded-port", Integer.toString(https.port()));
             assertThat(lastRequest.get().tls()).isTrue();
             assertThat(http.send(RawHttp.get("/", "shop.test")).status()).isEqualTo(200); // keep-alive over TLS
+        }
+    }
+
+    /** ingress-nginx marks the sticky cookie Secure when the request came over HTTPS ($https = on). */
+    @Test
+    void stickyCookieIsSecureOverHttps() throws IOException {
+        try (SSLSocket s = client.connect(https.socketAddress(), "shop.test", "http/1.1");
+             RawHttp http = new RawHttp(s)) {
+            RawHttp.Response r = http.send(RawHttp.get("/sticky", "shop.test"));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("set-cookie")).matches("INGRESSCOOKIE=[0-9a-f]{16}; Path=/sticky; Secure; HttpOnly");
         }
     }
 

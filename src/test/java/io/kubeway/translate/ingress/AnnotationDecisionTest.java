@@ -83,6 +83,41 @@ class AnnotationDecisionTest {
                 c("affinity cookie settings", Map.of(N + "affinity", "cookie", N + "session-cookie-name", "route",
                         N + "session-cookie-max-age", "3600", N + "session-cookie-path", "/app"), get,
                         "fwd default/web:80 /x?q=1 cookie=route,/app,3600"),
+                c("affinity cookie attributes", Map.of(N + "affinity", "cookie", N + "affinity-mode", "persistent",
+                        N + "session-cookie-expires", "7200", N + "session-cookie-domain", "example.com",
+                        N + "session-cookie-samesite", "none", N + "session-cookie-conditional-samesite-none", "true",
+                        N + "session-cookie-secure", "true", N + "session-cookie-change-on-failure", "true"), get,
+                        "fwd default/web:80 /x?q=1 cookie=INGRESSCOOKIE,/,0,expires=7200,domain=example.com,"
+                                + "samesite=None,conditional,secure,change-on-failure,persistent"),
+                c("affinity cookie: max-age and expires both", Map.of(N + "affinity", "cookie",
+                        N + "session-cookie-max-age", "60", N + "session-cookie-expires", "120",
+                        N + "session-cookie-samesite", "Strict", N + "affinity-mode", "balanced"), get,
+                        "fwd default/web:80 /x?q=1 cookie=INGRESSCOOKIE,/,60,expires=120,samesite=Strict"),
+                c("affinity cookie: bad values keep the defaults", Map.of(N + "affinity", "cookie",
+                        N + "affinity-mode", "sticky", N + "session-cookie-samesite", "sometimes",
+                        N + "session-cookie-secure", "yes", N + "session-cookie-domain", "a;b",
+                        N + "session-cookie-expires", "1d"), get, "fwd default/web:80 /x?q=1 cookie=INGRESSCOOKIE,/,0",
+                        "InvalidAnnotation: annotation " + N + "session-cookie-domain: invalid value \"a;b\": not a "
+                                + "domain name; ignored",
+                        "InvalidAnnotation: annotation " + N + "session-cookie-samesite: invalid value \"sometimes\": "
+                                + "must be None, Lax or Strict; ignored",
+                        "InvalidAnnotation: annotation " + N + "session-cookie-expires: invalid value \"1d\": must be "
+                                + "an integer; ignored",
+                        "InvalidAnnotation: annotation " + N + "session-cookie-secure: invalid value \"yes\": must be "
+                                + "\"true\" or \"false\"; ignored",
+                        "InvalidAnnotation: annotation " + N + "affinity-mode: invalid value \"sticky\": must be "
+                                + "balanced or persistent; ignored"),
+                c("conditional-samesite-none needs SameSite=None", Map.of(N + "affinity", "cookie",
+                        N + "session-cookie-samesite", "Lax", N + "session-cookie-conditional-samesite-none", "true"),
+                        get, "fwd default/web:80 /x?q=1 cookie=INGRESSCOOKIE,/,0,samesite=Lax",
+                        "InvalidAnnotation: annotation " + N + "session-cookie-conditional-samesite-none has no effect "
+                                + "without session-cookie-samesite: None; ignored"),
+                c("cookie attributes without affinity", Map.of(N + "session-cookie-samesite", "None",
+                        N + "affinity-mode", "persistent"), get, "fwd default/web:80 /x?q=1",
+                        "InvalidAnnotation: annotation " + N + "affinity-mode has no effect without affinity: cookie; "
+                                + "ignored",
+                        "InvalidAnnotation: annotation " + N + "session-cookie-samesite has no effect without affinity: "
+                                + "cookie; ignored"),
                 c("session cookie settings without affinity", Map.of(N + "session-cookie-name", "route"), get,
                         "fwd default/web:80 /x?q=1", "InvalidAnnotation: annotation " + N + "session-cookie-name has "
                                 + "no effect without affinity: cookie; ignored"),

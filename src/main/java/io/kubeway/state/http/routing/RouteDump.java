@@ -2,6 +2,7 @@ package io.kubeway.state.http.routing;
 
 import io.kubeway.state.http.BackendProtocol;
 import io.kubeway.state.http.HttpCluster;
+import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
 
@@ -98,10 +99,7 @@ final class RouteDump {
         if (p.xForwardedPrefix() != null) out.add("x-forwarded-prefix=" + p.xForwardedPrefix());
         if (p.maxBodyBytes() != d.maxBodyBytes()) out.add("max-body=" + p.maxBodyBytes());
         if (!p.timeouts().equals(d.timeouts())) out.add("timeouts=" + timeouts(p.timeouts()));
-        if (p.affinity() != null) {
-            out.add("affinity=cookie(" + p.affinity().name() + " path=" + p.affinity().path() + " max-age="
-                    + p.affinity().maxAgeSeconds() + ")");
-        }
+        if (p.affinity() != null) out.add(affinity(p.affinity()));
         if (p.hashBy() != null) out.add("hash-by=" + p.hashBy());
         if (p.rateLimit() != null) {
             RateLimit l = p.rateLimit();
@@ -109,6 +107,20 @@ final class RouteDump {
                     + (l.exemptCidrs().isEmpty() ? "" : " exempt=" + l.exemptCidrs()) + ")");
         }
         return out;
+    }
+
+    /** The sticky cookie; attributes left at their defaults are not shown. */
+    private static String affinity(EndpointAffinity.Cookie c) {
+        StringBuilder sb = new StringBuilder("affinity=cookie(").append(c.name()).append(" path=").append(c.path())
+                .append(" max-age=").append(c.maxAgeSeconds());
+        if (c.expiresSeconds() > 0) sb.append(" expires=").append(c.expiresSeconds());
+        if (c.domain() != null) sb.append(" domain=").append(c.domain());
+        if (c.sameSite() != null) sb.append(" samesite=").append(c.sameSite().text());
+        if (c.conditionalSameSiteNone()) sb.append(" conditional-samesite-none");
+        if (c.secure()) sb.append(" secure");
+        if (c.changeOnFailure()) sb.append(" change-on-failure");
+        if (c.mode() != EndpointAffinity.Cookie.Mode.BALANCED) sb.append(" mode=persistent");
+        return sb.append(')').toString();
     }
 
     private static String timeouts(Timeouts t) {
