@@ -167,11 +167,11 @@ class FailClosedIT {
                     .contains("\"backend\": \"vault-1\"");
         }
         assertThat(canaryReceived.get()).as("requests the canary's backend saw").isZero();
-        String message = "annotation " + N + "auth-type is not supported by kubeway; it restricts access, so requests "
+        String message = "annotation " + N + "auth-type needs " + N + "auth-secret; it restricts access, so requests "
                 + "are never sent to this canary's backend (fail closed) (" + h.manifests.resolve("canary.yaml") + ")";
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(h.events("canary"))
                 .extracting(Event::getReason, Event::getMessage)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("UnsupportedAnnotation", message)));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("InvalidAnnotation", message)));
     }
 
     /** One raw HTTP/1.1 exchange on a new connection; the whole answer (the request says Connection: close). */

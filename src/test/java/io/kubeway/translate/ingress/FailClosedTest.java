@@ -44,9 +44,11 @@ class FailClosedTest {
     static Stream<Case> cases() {
         return Stream.of(
                 c("auth-url", Map.of(N + "auth-url", "http://auth.example.com/check"), "503", unsupported("auth-url")),
-                c("basic auth", Map.of(N + "auth-type", "basic", N + "auth-secret", "users"), "503",
-                        unsupported("auth-secret"), unsupported("auth-type")),
-                c("digest auth", Map.of(N + "auth-type", "digest"), "503", unsupported("auth-type")),
+                c("basic auth with a missing Secret", Map.of(N + "auth-type", "basic", N + "auth-secret", "users"),
+                        "503", "InvalidAnnotation: annotation " + N + "auth-secret: secret default/users does not "
+                                + "exist" + CLOSED),
+                c("digest auth", Map.of(N + "auth-type", "digest"), "503", "UnsupportedAnnotation: annotation " + N
+                        + "auth-type: digest authentication is not supported by kubeway" + CLOSED),
                 c("client certificates", Map.of(N + "auth-tls-verify-client", "on", N + "auth-tls-secret",
                         "default/ca"), "503", unsupported("auth-tls-secret"), unsupported("auth-tls-verify-client")),
                 c("auth-snippet", Map.of("kubeway.io/auth-snippet", "x"), "503", "UnsupportedAnnotation: annotation "
@@ -80,9 +82,9 @@ class FailClosedTest {
                 new Case("a closed Ingress's app-root does not redirect", Map.of(N + "auth-url", "http://a",
                         N + "app-root", "/app"), Fixtures.req("/").withHeader("Host", "app.example.com"), "503",
                         List.of(unsupported("auth-url"))),
-                new Case("closed before a CORS preflight", Map.of(N + "auth-realm", "x", N + "enable-cors", "true"),
+                new Case("closed before a CORS preflight", Map.of(N + "auth-url", "x", N + "enable-cors", "true"),
                         Fixtures.req("/x").withMethod("OPTIONS").withHeader("Origin", "https://a.example.com"), "503",
-                        List.of(unsupported("auth-realm"))),
+                        List.of(unsupported("auth-url"))),
                 c("other annotations under the prefix are not restrictions", Map.of(N + "enable-opentelemetry",
                         "true"), "fwd default/web:80 /x", "UnsupportedAnnotation: annotation " + N
                         + "enable-opentelemetry is not supported by kubeway; ignored"));

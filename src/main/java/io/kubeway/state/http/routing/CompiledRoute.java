@@ -39,6 +39,8 @@ final class CompiledRoute {
     private final @Nullable CanaryRules canary;
     private final Respond forbidden;
     private final @Nullable Respond denied;
+    private final @Nullable BasicAuthCheck basicAuth;
+    private final boolean satisfyAny;
 
     CompiledRoute(Route route) {
         this.route = route;
@@ -67,6 +69,13 @@ final class CompiledRoute {
         this.canary = route.canary() == null ? null : new CanaryRules(route.canary());
         this.forbidden = new Respond(ingress, 403, Map.of(), "403 Forbidden");
         this.denied = p.denied() == null ? null : new Respond(ingress, 503, Map.of(), Target.UNAVAILABLE_BODY);
+        Auth auth = p.auth();
+        this.basicAuth = auth == null || auth.basic() == null ? null
+                : new BasicAuthCheck(ingress, auth.basic(), VerifiedCredentials.SHARED);
+        // nginx's satisfy any needs an access rule to pass: without source ranges, credentials are required.
+        // Only with an authentication to fall back on: a refused address is never let through without one.
+        this.satisfyAny = auth != null && auth.satisfyAny() && basicAuth != null
+                && (allow.length > 0 || deny.length > 0);
     }
 
     /** Whether the normalised path matches (exact and prefix case-sensitive, regex case-insensitive). */
@@ -80,15 +89,17 @@ final class CompiledRoute {
 
     /**
      * What to do with a request that selected this route. Order: a denied route's 503 before anything else (no
-     * redirect or CORS answer either: the route is closed), source ranges (403), fixed redirect, CORS preflight
-     * (204), HTTPS redirect (308), then the canary choice and the forward (or 404/503 when there is nothing to
-     * forward to).
+     * redirect or CORS answer either: the route is closed), source ranges (403; with {@code satisfy: any} and basic
+     * auth, a refused address may still authenticate), fixed redirect, CORS preflight (204), HTTPS redirect (308),
+     * basic auth (401), then the canary choice and the forward (or 404/503 when there is nothing to forward to).
      */
     RouteDecision decide(RequestView req, String path, boolean hostTls, RouteTable table) {
         if (denied != null) return denied;
+        boolean addressAllowed = true;
         if (allow.length > 0 || deny.length > 0) {
             InetAddress ip = req.clientIp();
-            if (inAny(deny, ip) || (allow.length > 0 && !inAny(allow, ip))) return forbidden;
+            addressAllowed = !inAny(deny, ip) && (allow.length == 0 || inAny(allow, ip));
+            if (!addressAllowed && !satisfyAny) return forbidden;
         }
         if (redirect != null) return redirect;
         Map<String, String> responseHeaders = Map.of();
@@ -104,6 +115,10 @@ final class CompiledRoute {
         if (!req.tls() && (forceSslRedirect || (sslRedirect && hostTls))) {
             String location = table.httpsLocation(req);
             if (location != null) return new Respond(route.ingress(), 308, Map.of("Location", location), "");
+        }
+        // nginx's access phase (auth_basic) runs after the rewrite phase's redirects and CORS preflight answer.
+        if (basicAuth != null && !(satisfyAny && addressAllowed) && !basicAuth.allows(req)) {
+            return basicAuth.unauthorized();
         }
         Target target = canary != null && canary.chosen(req, table.random()) ? canary.target : main;
         if (target.respond() != null) return target.respond();

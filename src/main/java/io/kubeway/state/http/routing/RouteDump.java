@@ -108,6 +108,14 @@ final class RouteDump {
             out.add("limit(rps=" + l.requestsPerSecond() + " burst=" + l.burst() + " connections=" + l.connections()
                     + (l.exemptCidrs().isEmpty() ? "" : " exempt=" + l.exemptCidrs()) + ")");
         }
+        if (p.auth() != null) {
+            Auth a = p.auth();
+            if (a.basic() != null) {
+                out.add("basic-auth(realm=\"" + a.basic().realm() + "\" users=" + new java.util.TreeSet<>(
+                        a.basic().users().keySet()) + ")");
+            }
+            if (a.satisfyAny()) out.add("satisfy=any");
+        }
         return out;
     }
 
