@@ -2,6 +2,7 @@ package io.kubeway.translate.ingress;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeway.core.NamespacedName;
+import io.kubeway.state.http.ExternalAuth;
 import io.kubeway.state.http.routing.Auth;
 import io.kubeway.state.http.routing.CidrBlock;
 import io.kubeway.state.http.routing.RoutePolicy;
@@ -23,12 +24,15 @@ import java.util.Set;
  *
  * <p>Honoured here: the source ranges (every entry must parse: a list with one bad entry closes, as ingress-nginx's
  * annotation validation denies the location), {@code satisfy} ({@code all} or {@code any}: with {@code any}, a
- * client the source ranges allow needs no credentials) and basic authentication ({@link BasicAuthAnnotations}).
+ * client the source ranges allow needs no credentials), basic authentication ({@link BasicAuthAnnotations}) and
+ * external authentication ({@link ExternalAuthAnnotations}; not its keepalive, cache and cookie annotations).
  */
 final class AccessRestrictions {
     /** Restricting annotations Kubeway implements; every other restricting name closes the routes. */
     static final Set<String> HONOURED = Set.of("whitelist-source-range", "allowlist-source-range",
-            "denylist-source-range", "satisfy", "auth-type", "auth-secret", "auth-secret-type", "auth-realm");
+            "denylist-source-range", "satisfy", "auth-type", "auth-secret", "auth-secret-type", "auth-realm",
+            "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers",
+            "auth-request-redirect");
     /** Switches that restrict only when on: {@code "false"} is an ordinary unsupported (ignored) annotation. */
     private static final Set<String> SWITCHES = Set.of("enable-modsecurity", "enable-owasp-core-rules");
 
@@ -60,7 +64,10 @@ final class AccessRestrictions {
         a.satisfy();
         a.sourceRanges(p);
         Auth.Basic basic = BasicAuthAnnotations.parse(r, namespace, secrets, a);
-        if (basic != null) p.auth(new Auth(basic, "any".equals(r.string("satisfy"))));
+        ExternalAuth external = ExternalAuthAnnotations.parse(r, a);
+        if (basic != null || external != null) {
+            p.auth(new Auth(basic, external, "any".equals(r.string("satisfy"))));
+        }
         if (!a.denials.isEmpty()) p.denied(String.join(", ", a.denials));
     }
 

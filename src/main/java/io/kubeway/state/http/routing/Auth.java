@@ -1,5 +1,6 @@
 package io.kubeway.state.http.routing;
 
+import io.kubeway.state.http.ExternalAuth;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Map;
@@ -10,10 +11,11 @@ import static java.util.Objects.requireNonNull;
  * A route's authentication (ingress-nginx's {@code auth-*} annotations that Kubeway honours).
  *
  * @param basic      HTTP basic authentication against htpasswd users, or null
+ * @param external   {@code auth-url}: a subrequest to an auth service, done by the HTTP engine, or null
  * @param satisfyAny ingress-nginx's {@code satisfy: any}: a client the source ranges allow needs no credentials
  *                   (nginx's {@code satisfy any}); without source ranges credentials are always required
  */
-public record Auth(@Nullable Basic basic, boolean satisfyAny) {
+public record Auth(@Nullable Basic basic, @Nullable ExternalAuth external, boolean satisfyAny) {
     /**
      * {@code auth-type: basic}: nginx's {@code auth_basic} with an htpasswd file.
      *

@@ -1,5 +1,6 @@
 package io.kubeway.state.http.routing;
 
+import io.kubeway.state.http.ExternalAuth;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
@@ -40,6 +41,7 @@ final class CompiledRoute {
     private final Respond forbidden;
     private final @Nullable Respond denied;
     private final @Nullable BasicAuthCheck basicAuth;
+    private final @Nullable ExternalAuth externalAuth;
     private final boolean satisfyAny;
 
     CompiledRoute(Route route) {
@@ -74,7 +76,8 @@ final class CompiledRoute {
                 : new BasicAuthCheck(ingress, auth.basic(), VerifiedCredentials.SHARED);
         // nginx's satisfy any needs an access rule to pass: without source ranges, credentials are required.
         // Only with an authentication to fall back on: a refused address is never let through without one.
-        this.satisfyAny = auth != null && auth.satisfyAny() && basicAuth != null
+        this.externalAuth = auth == null ? null : auth.external();
+        this.satisfyAny = auth != null && auth.satisfyAny() && (basicAuth != null || externalAuth != null)
                 && (allow.length > 0 || deny.length > 0);
     }
 
@@ -117,9 +120,8 @@ final class CompiledRoute {
             if (location != null) return new Respond(route.ingress(), 308, Map.of("Location", location), "");
         }
         // nginx's access phase (auth_basic) runs after the rewrite phase's redirects and CORS preflight answer.
-        if (basicAuth != null && !(satisfyAny && addressAllowed) && !basicAuth.allows(req)) {
-            return basicAuth.unauthorized();
-        }
+        boolean authenticate = !(satisfyAny && addressAllowed);
+        if (basicAuth != null && authenticate && !basicAuth.allows(req)) return basicAuth.unauthorized();
         Target target = canary != null && canary.chosen(req, table.random()) ? canary.target : main;
         if (target.respond() != null) return target.respond();
         RoutePolicy p = route.policy();
@@ -128,7 +130,8 @@ final class CompiledRoute {
         EndpointAffinity affinity = p.affinity() != null ? p.affinity()
                 : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
-                setRequestHeaders, responseHeaders, p.timeouts(), p.maxBodyBytes(), affinity, p.rateLimit());
+                setRequestHeaders, responseHeaders, p.timeouts(), p.maxBodyBytes(), affinity, p.rateLimit(),
+                authenticate ? externalAuth : null);
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {

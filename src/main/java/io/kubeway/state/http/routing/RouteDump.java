@@ -114,6 +114,12 @@ final class RouteDump {
                 out.add("basic-auth(realm=\"" + a.basic().realm() + "\" users=" + new java.util.TreeSet<>(
                         a.basic().users().keySet()) + ")");
             }
+            if (a.external() != null) {
+                var e = a.external();
+                out.add("auth-url=" + e.url() + (e.method() == null ? "" : " method=" + e.method())
+                        + (e.signin() == null ? "" : " signin=" + e.signin() + " (" + e.redirectParam() + ")")
+                        + (e.responseHeaders().isEmpty() ? "" : " response-headers=" + e.responseHeaders()));
+            }
             if (a.satisfyAny()) out.add("satisfy=any");
         }
         return out;
