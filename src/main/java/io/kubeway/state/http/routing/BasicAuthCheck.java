@@ -4,6 +4,8 @@ import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision.Respond;
 import org.jspecify.annotations.Nullable;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 
@@ -31,10 +33,10 @@ final class BasicAuthCheck {
         int colon = indexOf(credentials, (byte) ':');
         if (colon <= 0) return false;
         // nginx compares the user name byte for byte; htpasswd user names are read as UTF-8 by the translation.
-        String user = new String(credentials, 0, colon, java.nio.charset.StandardCharsets.UTF_8);
+        String user = new String(credentials, 0, colon, StandardCharsets.UTF_8);
         String hash = users.get(user);
         if (hash == null) return false;
-        byte[] password = java.util.Arrays.copyOfRange(credentials, colon + 1, credentials.length);
+        byte[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
         return verified.verify(user, hash, password);
     }
 

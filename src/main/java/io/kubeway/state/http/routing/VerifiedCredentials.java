@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * password sent: a wrong password (or a changed Secret) never finds a cached success, and the cache holds no
  * password. Bounded in size ({@link #MAX_ENTRIES}; when full, expired entries go, and if none has expired the
  * cache starts over) and in time. Only successes are cached: a wrong password costs a full check each time, as in
- * nginx; the route's rate limit bounds that.
+ * nginx (htpasswd's default bcrypt cost, 5, is about a millisecond).
  */
 final class VerifiedCredentials {
     /** How long a verified password is trusted without checking the hash again. */
