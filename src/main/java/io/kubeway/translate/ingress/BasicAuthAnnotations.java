@@ -95,8 +95,10 @@ final class BasicAuthAnnotations {
         users.forEach((user, hash) -> {
             if (!PasswordHashes.supported(hash)) {
                 r.warn(AnnotationReader.INVALID, "annotation " + r.key("auth-secret") + ": secret " + ref + ": the "
-                        + "password hash of user \"" + user + "\" is in a format kubeway cannot check (bcrypt, "
-                        + "$apr1$, $1$, $5$, $6$, {SHA}, {SSHA}, {PLAIN} or DES crypt); that user is always refused");
+                        + "password hash of user \"" + user + "\" is in a format kubeway cannot check (bcrypt up to "
+                        + "cost " + PasswordHashes.MAX_BCRYPT_COST + ", $apr1$, $1$, $5$ and $6$ up to "
+                        + PasswordHashes.MAX_SHA_CRYPT_ROUNDS + " rounds, {SHA}, {SSHA}, {PLAIN} or DES crypt); "
+                        + "that user is always refused");
             }
         });
         if (users.isEmpty()) {

@@ -162,8 +162,9 @@ class BasicAuthTest {
         IngressTranslation t = translate(Map.of(N + "auth-type", "basic", N + "auth-secret", "users"),
                 secret("default", "users", Map.of("auth", "eve:plaintext\n" + Htpasswd.line("-B", "alice", "pw"))));
         assertThat(problems(t)).containsExactly("InvalidAnnotation: annotation " + N + "auth-secret: secret "
-                + "default/users: the password hash of user \"eve\" is in a format kubeway cannot check (bcrypt, "
-                + "$apr1$, $1$, $5$, $6$, {SHA}, {SSHA}, {PLAIN} or DES crypt); that user is always refused");
+                + "default/users: the password hash of user \"eve\" is in a format kubeway cannot check (bcrypt up to "
+                + "cost 12, $apr1$, $1$, $5$ and $6$ up to 100000 rounds, {SHA}, {SSHA}, {PLAIN} or DES crypt); "
+                + "that user is always refused");
         assertThat(route(t, Fixtures.req("/x").withHeader("Authorization", basic("eve", "plaintext"))))
                 .startsWith("401");
         assertThat(route(t, Fixtures.req("/x").withHeader("Authorization", basic("alice", "pw")))).startsWith("fwd");

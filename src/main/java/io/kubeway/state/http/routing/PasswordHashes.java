@@ -21,20 +21,40 @@ import java.util.regex.Pattern;
  */
 public final class PasswordHashes {
     private static final Pattern DES = Pattern.compile("[./0-9A-Za-z]{13}");
+    private static final Pattern BCRYPT_COST = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$.*", Pattern.DOTALL);
+    private static final Pattern SHA_ROUNDS = Pattern.compile("\\$[56]\\$rounds=(\\d{1,10})\\$.*", Pattern.DOTALL);
+    /**
+     * The highest bcrypt cost checked (about 0.25 s of one core per check; htpasswd's default is 5). A check runs on
+     * the event loop of the request, as nginx runs it in its worker; a higher cost would let wrong passwords stall
+     * it, so such a user is always refused (reported at translation).
+     */
+    public static final int MAX_BCRYPT_COST = 12;
+    /** The most {@code $5$}/{@code $6$} rounds checked (htpasswd's default is 5,000); more: refused, as above. */
+    public static final int MAX_SHA_CRYPT_ROUNDS = 100_000;
 
     private PasswordHashes() {
     }
 
     /** Whether {@code hash} is in a format {@link #matches} can check (for a translation-time warning). */
     public static boolean supported(String hash) {
-        return hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$")
+        return withinCost(hash) && (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$")
                 || hash.startsWith("$apr1$") || hash.startsWith("$1$") || hash.startsWith("$5$")
                 || hash.startsWith("$6$") || hash.startsWith("{SHA}") || hash.startsWith("{SSHA}")
-                || hash.startsWith("{PLAIN}") || DES.matcher(hash).matches();
+                || hash.startsWith("{PLAIN}") || DES.matcher(hash).matches());
+    }
+
+    /** Whether the hash's work factor is within {@link #MAX_BCRYPT_COST} and {@link #MAX_SHA_CRYPT_ROUNDS}. */
+    static boolean withinCost(String hash) {
+        var bcrypt = BCRYPT_COST.matcher(hash);
+        if (bcrypt.matches()) return Integer.parseInt(bcrypt.group(1)) <= MAX_BCRYPT_COST;
+        var sha = SHA_ROUNDS.matcher(hash);
+        if (sha.matches()) return Long.parseLong(sha.group(1)) <= MAX_SHA_CRYPT_ROUNDS;
+        return true;
     }
 
     /** Whether {@code password} (the raw bytes the client sent) matches {@code hash}. */
     public static boolean matches(String hash, byte[] password) {
+        if (!withinCost(hash)) return false;
         try {
             if (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$")) {
                 // OpenBSDBCrypt rejects passwords over 72 bytes; bcrypt only ever reads 72 (as crypt() does).

@@ -71,4 +71,18 @@ class PasswordHashesTest {
         assertThat(PasswordHashes.matches(hash, b("pw"))).isFalse();
         assertThat(PasswordHashes.matches(hash, b(""))).isFalse();
     }
+
+    @Test
+    void workFactorsThatWouldStallAnEventLoopAreRefused() {
+        String cost13 = Htpasswd.hash("-B", "alice", "pw").replace("$2y$05$", "$2y$13$");
+        assertThat(PasswordHashes.supported(cost13)).isFalse();
+        assertThat(PasswordHashes.matches(cost13, b("pw"))).isFalse();
+        String rounds = Htpasswd.hash("-5", "alice", "pw");
+        assertThat(PasswordHashes.supported(rounds)).isTrue();
+        String many = "$6$rounds=100001$" + rounds.substring(3);
+        assertThat(PasswordHashes.supported(many)).isFalse();
+        assertThat(PasswordHashes.matches(many, b("pw"))).isFalse();
+        String allowed = "$6$rounds=6000$abcdefgh$";
+        assertThat(PasswordHashes.supported(allowed)).isTrue();
+    }
 }
