@@ -107,7 +107,7 @@ class FailClosedIT {
     @Test
     void unhonouredRestrictionsAnswer503AndNeverReachTheBackend() throws Exception {
         h.write("open.yaml", ingress("open", "open.example.com", ""));
-        h.write("guarded.yaml", ingress("guarded", "guarded.example.com", N + "auth-url: http://auth.example.com/"));
+        h.write("guarded.yaml", ingress("guarded", "guarded.example.com", N + "auth-cache-key: $remote_user"));
         h.write("typo.yaml", ingress("typo", "typo.example.com", N + "whitelist-source-range: \"127.0.0.1, 127.0.0.300\""));
         h.start();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
@@ -124,7 +124,7 @@ class FailClosedIT {
         }
         assertThat(received.get()).as("requests the backend saw through the closed Ingresses").isEqualTo(before);
 
-        String guarded = "annotation " + N + "auth-url is not supported by kubeway; it restricts access, so this "
+        String guarded = "annotation " + N + "auth-cache-key is not supported by kubeway; it restricts access, so this "
                 + "Ingress's routes answer 503 (fail closed) (" + h.manifests.resolve("guarded.yaml") + ")";
         String typo = "annotation " + N + "whitelist-source-range: invalid value \"127.0.0.300\": not a CIDR or IP "
                 + "address; it restricts access, so this Ingress's routes answer 503 (fail closed) ("
@@ -167,11 +167,11 @@ class FailClosedIT {
                     .contains("\"backend\": \"vault-1\"");
         }
         assertThat(canaryReceived.get()).as("requests the canary's backend saw").isZero();
-        String message = "annotation " + N + "auth-type is not supported by kubeway; it restricts access, so requests "
+        String message = "annotation " + N + "auth-type needs " + N + "auth-secret; it restricts access, so requests "
                 + "are never sent to this canary's backend (fail closed) (" + h.manifests.resolve("canary.yaml") + ")";
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(h.events("canary"))
                 .extracting(Event::getReason, Event::getMessage)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("UnsupportedAnnotation", message)));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("InvalidAnnotation", message)));
     }
 
     /** One raw HTTP/1.1 exchange on a new connection; the whole answer (the request says Connection: close). */

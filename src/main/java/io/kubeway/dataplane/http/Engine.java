@@ -7,7 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import org.jspecify.annotations.Nullable;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,6 +38,7 @@ final class Engine {
     private final HttpDecoderConfig upstreamDecoder;
     private volatile Router router = HttpState.EMPTY.router();
     private volatile boolean closed;
+    private volatile @Nullable AddressResolverGroup<InetSocketAddress> authResolver;
 
     Engine(HttpEngineConfig config, Transport transport, MeterRegistry registry, Clock clock) {
         this.config = config;
@@ -125,9 +131,24 @@ final class Engine {
         return upstreams.computeIfAbsent(loop, l -> new LoopUpstreams(l, this));
     }
 
+    /** The non-blocking DNS resolver for auth-url hosts (from /etc/resolv.conf), made on first use. */
+    AddressResolverGroup<InetSocketAddress> authResolver() {
+        AddressResolverGroup<InetSocketAddress> r = authResolver;
+        if (r != null) return r;
+        synchronized (this) {
+            if (authResolver == null) {
+                authResolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                        .datagramChannelType(transport.datagramChannel()).socketChannelType(transport.socketChannel()));
+            }
+            return authResolver;
+        }
+    }
+
     /** Closes every pooled backend connection (on each pool's own event loop). */
     void close() {
         closed = true;
+        AddressResolverGroup<InetSocketAddress> r = authResolver;
+        if (r != null) r.close();
         upstreams.forEach((loop, u) -> {
             if (!loop.isShuttingDown()) loop.execute(u::close);
         });

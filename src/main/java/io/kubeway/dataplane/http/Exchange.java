@@ -4,6 +4,7 @@ import io.kubeway.core.IpLiterals;
 import io.kubeway.dataplane.PeerLog;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.ExternalAuth;
 import io.kubeway.state.http.RouteDecision;
 import io.kubeway.state.http.RouteDecision.Forward;
 import io.netty.channel.Channel;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,10 +46,13 @@ import java.util.Map;
 final class Exchange {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
-    private enum Phase { ROUTING, CONNECTING, PROXYING, DISCARDING, DONE }
+    private enum Phase { ROUTING, AUTHORIZING, CONNECTING, PROXYING, DISCARDING, DONE }
 
     /** The most request body read and dropped after a local answer before the connection is closed instead. */
     static final long DISCARD_LIMIT = 1 << 20;
+    /** The statuses nginx's {@code add_header} (without {@code always}) applies to. */
+    private static final java.util.Set<Integer> ADD_HEADER_STATUSES = java.util.Set.of(200, 201, 204, 206, 301, 302,
+            303, 304, 307, 308);
 
     private final ProxyHandler client;
     private final Engine engine;
@@ -76,6 +81,9 @@ final class Exchange {
     /** A connect in flight (cancelled if the client goes away), and whether this waits for a connect slot. */
     private @Nullable Future<UpstreamLink> pendingConnect;
     private boolean waitingForSlot;
+    /** The auth-url subrequest in flight (cancelled if the client goes away), and its answer's cookies. */
+    private @Nullable Future<ExternalAuthCall.Answer> pendingAuth;
+    private List<String> authCookies = List.of();
 
     private boolean requestComplete;
     private boolean responseStarted;
@@ -165,12 +173,74 @@ final class Exchange {
             respondLocal(500, Map.of(), LocalResponses.errorBody(500), false);
             return;
         }
+        if (f.externalAuth() != null) {
+            authorize(f, f.externalAuth());
+            return;
+        }
+        proceed(f, null);
+    }
+
+    /**
+     * Asks the auth service ({@code auth-url}) first; the request body waits in the client connection meanwhile. A
+     * 2xx answer proceeds, 401 and 403 go back to the client (401 as a redirect to {@code auth-signin} when set),
+     * anything else, a failure or a timeout is 500. The call counts against the listener's connect cap.
+     */
+    private void authorize(Forward f, ExternalAuth spec) {
+        phase = Phase.AUTHORIZING;
+        ClientConnection conn = client.connection();
+        if (!conn.listener().startConnect()) {
+            fail(503, "too many backend connects in flight on this listener", false);
+            return;
+        }
+        String host = hostHeader != null ? hostHeader : view.host();
+        String scheme = view.tls() ? "https" : "http";
+        Future<ExternalAuthCall.Answer> call = ExternalAuthCall.send(engine, loop, spec, ExternalAuthCall.head(spec,
+                request, conn, view.clientIp(), host, requestId, scheme + "://" + host + originalUri), f.timeouts());
+        pendingAuth = call;
+        call.addListener((Future<ExternalAuthCall.Answer> done) -> {
+            pendingAuth = null;
+            conn.listener().connectDone();
+            if (phase != Phase.AUTHORIZING) return; // the client went away
+            if (!done.isSuccess()) {
+                PeerLog.warn(log, "auth-url {} of {} failed: {}; 500", spec.url(), ingress, done.cause().toString());
+                fail(500, "auth-url failed", false);
+                return;
+            }
+            ExternalAuthCall.Answer a = done.getNow();
+            int code = a.status();
+            if (code >= 200 && code < 300) {
+                authCookies = a.headers().getAll(HttpHeaderNames.SET_COOKIE);
+                proceed(f, a.headers());
+            } else if (code == 401 && spec.signin() != null) {
+                respondLocal(302, Map.of("Location", SigninUrl.build(spec, scheme, host, originalUri)),
+                        LocalResponses.errorBody(302), false);
+            } else if (code == 401 || code == 403) {
+                String challenge = a.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
+                respondLocal(code, code == 401 && challenge != null ? Map.of("WWW-Authenticate", challenge)
+                        : Map.of(), LocalResponses.errorBody(code), false);
+            } else {
+                PeerLog.warn(log, "auth-url {} of {} answered {}; 500", spec.url(), ingress, code);
+                fail(500, "auth-url answered " + code, false);
+            }
+        });
+    }
+
+    /** The forward after authorization; {@code authAnswer} holds the auth service's headers, or is null. */
+    private void proceed(Forward f, @Nullable HttpHeaders authAnswer) {
         BackendProtocol protocol = f.cluster().protocol();
         websocket = !client.http2() && UpstreamHeads.isWebSocket(request)
                 && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS);
         expectContinue = UpstreamHeads.expectsContinue(request);
         upstreamHead = UpstreamHeads.build(request, target, client.connection(), view.clientIp(), websocket, hostHeader,
                 requestId, f.setRequestHeaders(), f.upstreamPath());
+        if (authAnswer != null) {
+            // nginx's auth_request_set + proxy_set_header: a header the answer lacks is sent empty, i.e. not at all.
+            for (String name : f.externalAuth().responseHeaders()) {
+                String v = authAnswer.get(name);
+                if (v != null) upstreamHead.headers().set(name, v);
+                else upstreamHead.headers().remove(name);
+            }
+        }
         candidates = engine.picker().candidates(f.cluster(), f.affinity(), view);
         connect(candidates.next(), false);
     }
@@ -357,6 +427,8 @@ final class Exchange {
         }
         Future<UpstreamLink> connecting = pendingConnect;
         if (connecting != null) connecting.cancel(false);
+        Future<ExternalAuthCall.Answer> authorizing = pendingAuth;
+        if (authorizing != null) authorizing.cancel(false);
         releaseUpstream(false);
         permit.release();
         record();
@@ -436,6 +508,10 @@ final class Exchange {
         upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
         keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(), client.http2(),
                 request.method(), request.protocolVersion(), requestComplete && client.keepAliveAllowed(clientKeepAlive));
+        // ingress-nginx: add_header Set-Cookie $auth_cookie (the auth answer's), on nginx's add_header statuses.
+        if (!authCookies.isEmpty() && ADD_HEADER_STATUSES.contains(status)) {
+            r.headers().add(HttpHeaderNames.SET_COOKIE, authCookies);
+        }
     }
 
     void upstreamReadComplete() {

@@ -46,10 +46,11 @@ final class SecretReferences {
 
     private static void reference(String ns, String value, Set<NamespacedName> out) {
         int slash = value.indexOf('/');
-        if (value.isEmpty() || slash == 0 || slash == value.length() - 1 || value.indexOf('/', slash + 1) >= 0) {
+        if (value.isEmpty() || slash == value.length() - 1 || value.indexOf('/', slash + 1) >= 0) {
             return; // not a Secret name; the Ingress translation reports the bad annotation
         }
-        out.add(slash < 0 ? new NamespacedName(ns, value)
+        // "name" and "/name" are the Ingress's own namespace, as the translation reads them
+        out.add(slash <= 0 ? new NamespacedName(ns, value.substring(slash + 1))
                 : new NamespacedName(value.substring(0, slash), value.substring(slash + 1)));
     }
 }

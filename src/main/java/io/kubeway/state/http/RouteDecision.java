@@ -27,7 +27,9 @@ public sealed interface RouteDecision {
             Timeouts timeouts,
             /* 0: no limit; over it: 413 */ long maxBodyBytes,
             /* endpoint choice: null for round robin */ EndpointAffinity affinity,
-            /* null for no limit */ RateLimit rateLimit) implements RouteDecision {
+            /* null for no limit */ RateLimit rateLimit,
+            /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth)
+            implements RouteDecision {
         public Forward {
             setRequestHeaders = Map.copyOf(setRequestHeaders);
             addResponseHeaders = Map.copyOf(addResponseHeaders);

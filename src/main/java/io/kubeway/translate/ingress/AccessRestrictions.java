@@ -1,11 +1,16 @@
 package io.kubeway.translate.ingress;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.state.http.ExternalAuth;
+import io.kubeway.state.http.routing.Auth;
 import io.kubeway.state.http.routing.CidrBlock;
 import io.kubeway.state.http.routing.RoutePolicy;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,13 +23,16 @@ import java.util.Set;
  * restriction would expose exactly what the annotation protects.
  *
  * <p>Honoured here: the source ranges (every entry must parse: a list with one bad entry closes, as ingress-nginx's
- * annotation validation denies the location) and {@code satisfy} ({@code all} or {@code any}; it only changes how
- * authentication combines with the source ranges, and every authentication annotation closes the routes today).
+ * annotation validation denies the location), {@code satisfy} ({@code all} or {@code any}: with {@code any}, a
+ * client the source ranges allow needs no credentials), basic authentication ({@link BasicAuthAnnotations}) and
+ * external authentication ({@link ExternalAuthAnnotations}; not its keepalive, cache and cookie annotations).
  */
 final class AccessRestrictions {
     /** Restricting annotations Kubeway implements; every other restricting name closes the routes. */
     static final Set<String> HONOURED = Set.of("whitelist-source-range", "allowlist-source-range",
-            "denylist-source-range", "satisfy");
+            "denylist-source-range", "satisfy", "auth-type", "auth-secret", "auth-secret-type", "auth-realm",
+            "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers",
+            "auth-request-redirect");
     /** Switches that restrict only when on: {@code "false"} is an ordinary unsupported (ignored) annotation. */
     private static final Set<String> SWITCHES = Set.of("enable-modsecurity", "enable-owasp-core-rules");
 
@@ -49,11 +57,17 @@ final class AccessRestrictions {
      * Sets the source ranges and, when a restriction cannot be honoured, {@link RoutePolicy#denied}; reports each
      * such annotation once. A canary's message says that its backend is never used instead (see {@link HostTable}).
      */
-    static void apply(AnnotationReader r, boolean canary, RoutePolicy.Builder p) {
+    static void apply(AnnotationReader r, boolean canary, String namespace, Map<NamespacedName, Secret> secrets,
+                      RoutePolicy.Builder p) {
         AccessRestrictions a = new AccessRestrictions(r, canary);
         a.unsupported();
         a.satisfy();
         a.sourceRanges(p);
+        Auth.Basic basic = BasicAuthAnnotations.parse(r, namespace, secrets, a);
+        ExternalAuth external = ExternalAuthAnnotations.parse(r, a);
+        if (basic != null || external != null) {
+            p.auth(new Auth(basic, external, "any".equals(r.string("satisfy"))));
+        }
         if (!a.denials.isEmpty()) p.denied(String.join(", ", a.denials));
     }
 
@@ -117,12 +131,12 @@ final class AccessRestrictions {
         return bad ? null : out;
     }
 
-    private void invalid(String name, String value, String why) {
+    void invalid(String name, String value, String why) {
         close(AnnotationReader.INVALID, name, "annotation " + r.key(name) + ": invalid value \"" + value + "\": "
                 + why, "invalid value");
     }
 
-    private void close(String reason, String name, String message, String denial) {
+    void close(String reason, String name, String message, String denial) {
         r.warn(reason, message + closed);
         String d = r.key(name) + ": " + denial;
         if (!denials.contains(d)) denials.add(d);

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -144,9 +145,14 @@ final class HostTable {
         RoutePolicy c = canary.annotations().policy();
         RoutePolicy m = main.annotations().policy();
         if (c.denied() != null) return "canary closed: " + c.denied();
-        if (Set.copyOf(c.allowSourceRanges()).equals(Set.copyOf(m.allowSourceRanges()))
-                && Set.copyOf(c.denySourceRanges()).equals(Set.copyOf(m.denySourceRanges()))) {
-            return null;
+        boolean sameRanges = Set.copyOf(c.allowSourceRanges()).equals(Set.copyOf(m.allowSourceRanges()))
+                && Set.copyOf(c.denySourceRanges()).equals(Set.copyOf(m.denySourceRanges()));
+        if (sameRanges && Objects.equals(c.auth(), m.auth())) return null;
+        if (sameRanges) {
+            canary.warn(AnnotationReader.UNSUPPORTED, what + ": the canary's authentication differs from that of "
+                    + "Ingress " + main.name() + ", and a canary takes its main Ingress's access rules (as in "
+                    + "ingress-nginx); requests are never sent to this canary's backend (fail closed)");
+            return "canary closed: authentication differs from " + main.name();
         }
         canary.warn(AnnotationReader.UNSUPPORTED, what + ": the canary's source ranges differ from those of "
                 + "Ingress " + main.name() + ", and a canary takes its main Ingress's access rules (as in "
@@ -167,7 +173,7 @@ final class HostTable {
      * {@code --default-backend-service}); it runs under the network and transport parts of the policy of the
      * Ingress it comes from (or of the host's oldest Ingress): denied (an access restriction Kubeway cannot honour
      * closes it too, as ingress-nginx applies that Ingress's annotations to the server's root location), HTTPS
-     * redirect, source ranges, body limit, timeouts.
+     * redirect, source ranges, authentication, body limit, timeouts.
      */
     List<VirtualHost> build(Predicate<String> tls, Backend serviceDefault) {
         List<VirtualHost> out = new ArrayList<>();
@@ -190,7 +196,7 @@ final class HostTable {
     static RoutePolicy fallbackPolicy(RoutePolicy p) {
         return RoutePolicy.builder().denied(p.denied()).sslRedirect(p.sslRedirect()).forceSslRedirect(p.forceSslRedirect())
                 .allowSourceRanges(p.allowSourceRanges()).denySourceRanges(p.denySourceRanges())
-                .maxBodyBytes(p.maxBodyBytes()).timeouts(p.timeouts()).build();
+                .maxBodyBytes(p.maxBodyBytes()).timeouts(p.timeouts()).auth(p.auth()).build();
     }
 
     private static @Nullable PathMatch match(IngressEntry e, HTTPIngressPath p) {

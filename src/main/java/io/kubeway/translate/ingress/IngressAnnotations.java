@@ -1,5 +1,7 @@
 package io.kubeway.translate.ingress;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.kubeway.core.NamespacedName;
 import io.kubeway.state.http.BackendProtocol;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -63,8 +66,11 @@ final class IngressAnnotations {
     private IngressAnnotations() {
     }
 
-    /** Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters. */
-    static Parsed parse(AnnotationReader r, String scope) {
+    /**
+     * Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters; {@code secrets} are
+     * every Secret by name, for {@code auth-secret}.
+     */
+    static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
                 || AccessRestrictions.restricting(name));
         CanarySpec canary = canary(r);
@@ -80,7 +86,7 @@ final class IngressAnnotations {
                 .rateLimit(rateLimit(r, scope));
         Long body = r.size("proxy-body-size");
         if (body != null) p.maxBodyBytes(body);
-        AccessRestrictions.apply(r, canary != null, p);
+        AccessRestrictions.apply(r, canary != null, scope.substring(0, scope.indexOf('/')), secrets, p);
         AffinityAnnotations.Spec cookie = AffinityAnnotations.parse(r);
         String hashBy = hashBy(r);
         if (cookie != null && hashBy != null) {

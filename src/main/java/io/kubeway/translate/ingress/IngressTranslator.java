@@ -1,8 +1,10 @@
 package io.kubeway.translate.ingress;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.kubeway.core.FieldError;
+import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
 import io.kubeway.source.ClusterSnapshot;
@@ -16,7 +18,9 @@ import io.kubeway.state.http.routing.RouteTable;
 import io.kubeway.state.http.routing.VirtualHost;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pure translation from Ingresses (with their classes, Secrets, Services and endpoints) to the HTTP data
@@ -46,6 +50,8 @@ public final class IngressTranslator {
         IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
         BackendResolver backends = new BackendResolver(in.services(), in.slicesByService(), o.nodeName());
 
+        Map<NamespacedName, Secret> secrets = new HashMap<>();
+        for (ClusterSnapshot.Sourced<Secret> s : in.secrets()) secrets.put(NamespacedName.of(s.object()), s.object());
         List<IngressEntry> entries = new ArrayList<>();
         List<Ingress> handled = new ArrayList<>();
         List<Ingress> others = new ArrayList<>();
@@ -63,7 +69,8 @@ public final class IngressTranslator {
             ObjectRef ref = ObjectRef.of(ing);
             AnnotationReader reader = new AnnotationReader(ing.getMetadata().getAnnotations(), ref, s.source(),
                     problems);
-            IngressAnnotations.Parsed parsed = IngressAnnotations.parse(reader, ref.namespace() + "/" + ref.name());
+            IngressAnnotations.Parsed parsed = IngressAnnotations.parse(reader, ref.namespace() + "/" + ref.name(),
+                    secrets);
             handled.add(ing);
             entries.add(new IngressEntry(ing, s.source(), parsed, problems));
         }

@@ -88,7 +88,8 @@ public final class TlsSecrets {
         return new Result.Invalid("secret " + name + ": " + why);
     }
 
-    private static byte[] value(Secret s, String key) {
+    /** A key's bytes ({@code stringData} wins over {@code data}), or null when absent. */
+    static byte[] value(Secret s, String key) {
         Map<String, String> stringData = s.getStringData();
         if (stringData != null && stringData.get(key) != null) {
             return stringData.get(key).getBytes(StandardCharsets.UTF_8);

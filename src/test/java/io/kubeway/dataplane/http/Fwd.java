@@ -3,6 +3,7 @@ package io.kubeway.dataplane.http;
 import io.kubeway.dataplane.proxy.TestNet;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.ExternalAuth;
 import io.kubeway.state.http.HttpCluster;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision;
@@ -32,6 +33,7 @@ final class Fwd {
     long maxBodyBytes;
     EndpointAffinity affinity;
     RateLimit rateLimit;
+    ExternalAuth externalAuth;
 
     static Fwd to(InetSocketAddress... endpoints) {
         return to(BackendProtocol.HTTP, endpoints);
@@ -56,7 +58,7 @@ final class Fwd {
     Forward build(RequestView req) {
         String up = upstreamPath != null ? upstreamPath : req.path() + (req.query() == null ? "" : "?" + req.query());
         return new Forward(ingress, host, path, cluster, up, setRequestHeaders, addResponseHeaders, timeouts,
-                maxBodyBytes, affinity, rateLimit);
+                maxBodyBytes, affinity, rateLimit, externalAuth);
     }
 
     Router router() {

@@ -43,10 +43,12 @@ class FailClosedTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                c("auth-url", Map.of(N + "auth-url", "http://auth.example.com/check"), "503", unsupported("auth-url")),
-                c("basic auth", Map.of(N + "auth-type", "basic", N + "auth-secret", "users"), "503",
-                        unsupported("auth-secret"), unsupported("auth-type")),
-                c("digest auth", Map.of(N + "auth-type", "digest"), "503", unsupported("auth-type")),
+                c("auth-keepalive", Map.of(N + "auth-keepalive", "10"), "503", unsupported("auth-keepalive")),
+                c("basic auth with a missing Secret", Map.of(N + "auth-type", "basic", N + "auth-secret", "users"),
+                        "503", "InvalidAnnotation: annotation " + N + "auth-secret: secret default/users does not "
+                                + "exist" + CLOSED),
+                c("digest auth", Map.of(N + "auth-type", "digest"), "503", "UnsupportedAnnotation: annotation " + N
+                        + "auth-type: digest authentication is not supported by kubeway" + CLOSED),
                 c("client certificates", Map.of(N + "auth-tls-verify-client", "on", N + "auth-tls-secret",
                         "default/ca"), "503", unsupported("auth-tls-secret"), unsupported("auth-tls-verify-client")),
                 c("auth-snippet", Map.of("kubeway.io/auth-snippet", "x"), "503", "UnsupportedAnnotation: annotation "
@@ -75,14 +77,14 @@ class FailClosedTest {
                         + "the first)" + CLOSED),
                 c("allow and white lists that agree", Map.of(N + "allowlist-source-range", "192.0.2.0/24",
                         N + "whitelist-source-range", "192.0.2.0/24"), "fwd default/web:80 /x"),
-                c("closed before a redirect", Map.of(N + "auth-url", "http://a", N + "permanent-redirect",
-                        "https://elsewhere.example.com"), "503", unsupported("auth-url")),
-                new Case("a closed Ingress's app-root does not redirect", Map.of(N + "auth-url", "http://a",
+                c("closed before a redirect", Map.of(N + "auth-cache-key", "$remote_user", N + "permanent-redirect",
+                        "https://elsewhere.example.com"), "503", unsupported("auth-cache-key")),
+                new Case("a closed Ingress's app-root does not redirect", Map.of(N + "auth-cache-key", "$remote_user",
                         N + "app-root", "/app"), Fixtures.req("/").withHeader("Host", "app.example.com"), "503",
-                        List.of(unsupported("auth-url"))),
-                new Case("closed before a CORS preflight", Map.of(N + "auth-realm", "x", N + "enable-cors", "true"),
+                        List.of(unsupported("auth-cache-key"))),
+                new Case("closed before a CORS preflight", Map.of(N + "auth-cache-key", "x", N + "enable-cors", "true"),
                         Fixtures.req("/x").withMethod("OPTIONS").withHeader("Origin", "https://a.example.com"), "503",
-                        List.of(unsupported("auth-realm"))),
+                        List.of(unsupported("auth-cache-key"))),
                 c("other annotations under the prefix are not restrictions", Map.of(N + "enable-opentelemetry",
                         "true"), "fwd default/web:80 /x", "UnsupportedAnnotation: annotation " + N
                         + "enable-opentelemetry is not supported by kubeway; ignored"));

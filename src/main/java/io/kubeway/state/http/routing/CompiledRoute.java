@@ -1,5 +1,6 @@
 package io.kubeway.state.http.routing;
 
+import io.kubeway.state.http.ExternalAuth;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
@@ -39,6 +40,9 @@ final class CompiledRoute {
     private final @Nullable CanaryRules canary;
     private final Respond forbidden;
     private final @Nullable Respond denied;
+    private final @Nullable BasicAuthCheck basicAuth;
+    private final @Nullable ExternalAuth externalAuth;
+    private final boolean satisfyAny;
 
     CompiledRoute(Route route) {
         this.route = route;
@@ -67,6 +71,14 @@ final class CompiledRoute {
         this.canary = route.canary() == null ? null : new CanaryRules(route.canary());
         this.forbidden = new Respond(ingress, 403, Map.of(), "403 Forbidden");
         this.denied = p.denied() == null ? null : new Respond(ingress, 503, Map.of(), Target.UNAVAILABLE_BODY);
+        Auth auth = p.auth();
+        this.basicAuth = auth == null || auth.basic() == null ? null
+                : new BasicAuthCheck(ingress, auth.basic(), VerifiedCredentials.SHARED);
+        // nginx's satisfy any needs an access rule to pass: without source ranges, credentials are required.
+        // Only with an authentication to fall back on: a refused address is never let through without one.
+        this.externalAuth = auth == null ? null : auth.external();
+        this.satisfyAny = auth != null && auth.satisfyAny() && (basicAuth != null || externalAuth != null)
+                && (allow.length > 0 || deny.length > 0);
     }
 
     /** Whether the normalised path matches (exact and prefix case-sensitive, regex case-insensitive). */
@@ -80,15 +92,17 @@ final class CompiledRoute {
 
     /**
      * What to do with a request that selected this route. Order: a denied route's 503 before anything else (no
-     * redirect or CORS answer either: the route is closed), source ranges (403), fixed redirect, CORS preflight
-     * (204), HTTPS redirect (308), then the canary choice and the forward (or 404/503 when there is nothing to
-     * forward to).
+     * redirect or CORS answer either: the route is closed), source ranges (403; with {@code satisfy: any} and basic
+     * auth, a refused address may still authenticate), fixed redirect, CORS preflight (204), HTTPS redirect (308),
+     * basic auth (401), then the canary choice and the forward (or 404/503 when there is nothing to forward to).
      */
     RouteDecision decide(RequestView req, String path, boolean hostTls, RouteTable table) {
         if (denied != null) return denied;
+        boolean addressAllowed = true;
         if (allow.length > 0 || deny.length > 0) {
             InetAddress ip = req.clientIp();
-            if (inAny(deny, ip) || (allow.length > 0 && !inAny(allow, ip))) return forbidden;
+            addressAllowed = !inAny(deny, ip) && (allow.length == 0 || inAny(allow, ip));
+            if (!addressAllowed && !satisfyAny) return forbidden;
         }
         if (redirect != null) return redirect;
         Map<String, String> responseHeaders = Map.of();
@@ -105,6 +119,9 @@ final class CompiledRoute {
             String location = table.httpsLocation(req);
             if (location != null) return new Respond(route.ingress(), 308, Map.of("Location", location), "");
         }
+        // nginx's access phase (auth_basic) runs after the rewrite phase's redirects and CORS preflight answer.
+        boolean authenticate = !(satisfyAny && addressAllowed);
+        if (basicAuth != null && authenticate && !basicAuth.allows(req)) return basicAuth.unauthorized();
         Target target = canary != null && canary.chosen(req, table.random()) ? canary.target : main;
         if (target.respond() != null) return target.respond();
         RoutePolicy p = route.policy();
@@ -113,7 +130,8 @@ final class CompiledRoute {
         EndpointAffinity affinity = p.affinity() != null ? p.affinity()
                 : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
-                setRequestHeaders, responseHeaders, p.timeouts(), p.maxBodyBytes(), affinity, p.rateLimit());
+                setRequestHeaders, responseHeaders, p.timeouts(), p.maxBodyBytes(), affinity, p.rateLimit(),
+                authenticate ? externalAuth : null);
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {

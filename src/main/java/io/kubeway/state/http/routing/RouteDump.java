@@ -106,6 +106,20 @@ final class RouteDump {
             out.add("limit(rps=" + l.requestsPerSecond() + " burst=" + l.burst() + " connections=" + l.connections()
                     + (l.exemptCidrs().isEmpty() ? "" : " exempt=" + l.exemptCidrs()) + ")");
         }
+        if (p.auth() != null) {
+            Auth a = p.auth();
+            if (a.basic() != null) {
+                out.add("basic-auth(realm=\"" + a.basic().realm() + "\" users=" + new java.util.TreeSet<>(
+                        a.basic().users().keySet()) + ")");
+            }
+            if (a.external() != null) {
+                var e = a.external();
+                out.add("auth-url=" + e.url() + (e.method() == null ? "" : " method=" + e.method())
+                        + (e.signin() == null ? "" : " signin=" + e.signin() + " (" + e.redirectParam() + ")")
+                        + (e.responseHeaders().isEmpty() ? "" : " response-headers=" + e.responseHeaders()));
+            }
+            if (a.satisfyAny()) out.add("satisfy=any");
+        }
         return out;
     }
 

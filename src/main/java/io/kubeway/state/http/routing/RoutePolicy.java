@@ -26,12 +26,13 @@ import static java.util.Objects.requireNonNull;
  * @param xForwardedPrefix  value of the {@code X-Forwarded-Prefix} request header
  * @param maxBodyBytes      request body limit, 0 for none
  * @param hashBy            upstream-hash-by template ({@link HashKey}), exclusive with {@code affinity}
+ * @param auth              authentication (basic auth, satisfy), or null for none
  */
 public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, List<String> allowSourceRanges, List<String> denySourceRanges,
                           @Nullable Cors cors, boolean sslRedirect, boolean forceSslRedirect,
                           @Nullable String rewriteTarget, @Nullable String xForwardedPrefix, long maxBodyBytes,
                           Timeouts timeouts, EndpointAffinity.@Nullable Cookie affinity, @Nullable String hashBy,
-                          @Nullable RateLimit rateLimit) {
+                          @Nullable RateLimit rateLimit, @Nullable Auth auth) {
     /** ingress-nginx's {@code proxy-body-size} default, 1m. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     /** No annotations: HTTPS redirect for TLS hosts, 1 MiB bodies, default timeouts. */
@@ -56,7 +57,7 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
                 .denySourceRanges(denySourceRanges).cors(cors).sslRedirect(sslRedirect)
                 .forceSslRedirect(forceSslRedirect).rewriteTarget(rewriteTarget).xForwardedPrefix(xForwardedPrefix)
                 .maxBodyBytes(maxBodyBytes).timeouts(timeouts).affinity(affinity).hashBy(hashBy)
-                .rateLimit(rateLimit);
+                .rateLimit(rateLimit).auth(auth);
     }
 
     /** Builds a {@link RoutePolicy}; starts from the defaults. */
@@ -75,6 +76,7 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
         private EndpointAffinity.@Nullable Cookie affinity;
         private @Nullable String hashBy;
         private @Nullable RateLimit rateLimit;
+        private @Nullable Auth auth;
 
         private Builder() {
         }
@@ -149,10 +151,15 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
             return this;
         }
 
+        public Builder auth(@Nullable Auth v) {
+            auth = v;
+            return this;
+        }
+
         public RoutePolicy build() {
             return new RoutePolicy(denied, redirect, allowSourceRanges, denySourceRanges, cors, sslRedirect,
                     forceSslRedirect, rewriteTarget, xForwardedPrefix, maxBodyBytes, timeouts, affinity, hashBy,
-                    rateLimit);
+                    rateLimit, auth);
         }
     }
 }

@@ -1,0 +1,153 @@
+package io.kubeway.dataplane.http;
+
+import io.kubeway.state.http.ExternalAuth;
+import io.kubeway.state.http.Timeouts;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One external-auth subrequest ({@code auth-url}), as ingress-nginx's auth location sends it: the original method
+ * (or {@code auth-method}) and headers, no body, plus {@code X-Original-URL}, {@code X-Original-Method},
+ * {@code X-Auth-Request-Redirect}, {@code X-Sent-From} and the X-Forwarded-* set; {@code Host} is the auth
+ * service's. A new connection on the client's event loop each time (no keepalive), the name resolved by Netty's
+ * non-blocking DNS resolver, the whole call bounded by the route's connect plus read timeout, the answer's body
+ * bounded by {@link #MAX_ANSWER_BYTES} and dropped. The answer is only a status and headers.
+ */
+final class ExternalAuthCall {
+    /** The largest auth answer body read (and dropped); a larger one fails the call (500). */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+    /** The auth service's answer. */
+    record Answer(int status, HttpHeaders headers) {
+    }
+
+    private ExternalAuthCall() {
+    }
+
+    /**
+     * The subrequest's head, built from the client's request before its headers are rewritten for the backend.
+     *
+     * @param originalUrl {@code $scheme://$http_host$request_uri}
+     */
+    static FullHttpRequest head(ExternalAuth spec, HttpRequest req, ClientConnection conn, InetAddress clientIp,
+                                String hostHeader, String requestId, String originalUrl) {
+        HttpHeaders h = new DefaultHttpHeaders().add(req.headers());
+        Forwarding.stripHopByHop(h, false);
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        h.remove(HttpHeaderNames.EXPECT);
+        Forwarding.addForwarded(h, conn.peer(), conn.peerTrusted(), clientIp, conn.tls(), hostHeader,
+                conn.localPort(), requestId);
+        h.set(HttpHeaderNames.HOST, spec.authority());
+        h.set("X-Original-URL", originalUrl);
+        h.set("X-Original-Method", req.method().name());
+        h.set("X-Sent-From", "nginx-ingress-controller");
+        h.set("X-Auth-Request-Redirect", spec.requestRedirect() != null ? spec.requestRedirect() : req.uri());
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpMethod method = spec.method() != null ? HttpMethod.valueOf(spec.method()) : req.method();
+        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, spec.pathAndQuery());
+        out.headers().set(h);
+        return out;
+    }
+
+    /** Sends {@code head} to the auth service; the future completes on {@code loop}. */
+    static Future<Answer> send(Engine engine, EventLoop loop, ExternalAuth spec, FullHttpRequest head,
+                               Timeouts timeouts) {
+        Promise<Answer> answer = loop.newPromise();
+        long connectMillis = Math.clamp(timeouts.connect().toMillis(), 1, 3_600_000);
+        Bootstrap b = new Bootstrap().group(loop).channel(engine.transport().socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectMillis)
+                .resolver(engine.authResolver())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (spec.tls()) {
+                            ch.pipeline().addLast("tls", engine.upstreamTls(false).newHandler(ch.alloc(),
+                                    spec.host(), spec.port()));
+                        }
+                        ch.pipeline().addLast("codec", new HttpClientCodec(engine.upstreamDecoderConfig(), false,
+                                false));
+                        ch.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_ANSWER_BYTES));
+                        ch.pipeline().addLast("answer", new SimpleChannelInboundHandler<FullHttpResponse>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+                                if (r.decoderResult().isFailure()) {
+                                    answer.tryFailure(r.decoderResult().cause());
+                                } else {
+                                    answer.trySuccess(new Answer(r.status().code(), r.headers().copy()));
+                                }
+                                ctx.close();
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                answer.tryFailure(new ClosedChannelException());
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                answer.tryFailure(cause);
+                                ctx.close();
+                            }
+                        });
+                    }
+                });
+        byte[] ip = NetUtil.createByteArrayFromIpAddressString(spec.host());
+        InetSocketAddress to;
+        try {
+            to = ip != null ? new InetSocketAddress(InetAddress.getByAddress(ip), spec.port())
+                    : InetSocketAddress.createUnresolved(spec.host(), spec.port());
+        } catch (java.net.UnknownHostException e) { // not for a literal's bytes
+            head.release();
+            answer.tryFailure(e);
+            return answer;
+        }
+        ChannelFuture connect = b.connect(to);
+        connect.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                f.channel().writeAndFlush(head);
+            } else {
+                head.release();
+                answer.tryFailure(f.cause());
+            }
+        });
+        long totalMillis = connectMillis + Math.clamp(timeouts.read().toMillis(), 1, 3_600_000);
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            answer.tryFailure(new TimeoutException("no answer from " + spec.url() + " within " + totalMillis + " ms"));
+        }, totalMillis, TimeUnit.MILLISECONDS);
+        answer.addListener(done -> {
+            timer.cancel(false);
+            connect.channel().close();
+        });
+        return answer;
+    }
+}

@@ -1,0 +1,231 @@
+package io.kubeway.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kubeway.IngressSettings;
+import io.kubeway.core.IpLiterals;
+import io.kubeway.testing.FreePorts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static io.kubeway.it.Harness.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * External authentication with real traffic: an oauth2-proxy-like auth server started by the test decides by the
+ * session cookie and records what it receives; the backend records what reaches it. 2xx lets the request through
+ * with the auth answer's headers, 401 redirects to the sign-in URL with {@code rd} (or passes through without
+ * one), 403 passes through, 5xx and a timeout are 500.
+ */
+class ExternalAuthIT {
+    static final String IP = "127.0.148.1";
+    static final String BACKEND_IP = "127.0.148.2";
+    static final String AUTH_IP = "127.0.148.3";
+
+    @TempDir
+    Path tmp;
+    Harness h;
+    HttpServer backend;
+    HttpServer auth;
+    ExecutorService authThreads;
+    int http;
+    final List<Map<String, String>> authSaw = new CopyOnWriteArrayList<>();
+    final List<String> authMethods = new CopyOnWriteArrayList<>();
+    final List<String> authBodies = new CopyOnWriteArrayList<>();
+    final List<Map<String, String>> backendSaw = new CopyOnWriteArrayList<>();
+    final List<String> backendBodies = new CopyOnWriteArrayList<>();
+
+    private static Map<String, String> headers(HttpExchange e) {
+        Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        e.getRequestHeaders().forEach((k, v) -> out.put(k, String.join(",", v)));
+        return out;
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        http = FreePorts.first(FreePorts.range(1));
+        h = new Harness(tmp, "127.149.0.0/16", "127.150.0.0/24");
+        h.ingress = IngressSettings.defaults(new InetSocketAddress(IpLiterals.of(IP), http), null);
+        backend = HttpServer.create(new InetSocketAddress(IpLiterals.of(BACKEND_IP), 8080), 16);
+        backend.createContext("/", e -> {
+            backendSaw.add(headers(e));
+            backendBodies.add(new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] body = "{\"backend\": \"app-1\"}".getBytes(StandardCharsets.UTF_8);
+            e.sendResponseHeaders(200, body.length);
+            e.getResponseBody().write(body);
+            e.close();
+        });
+        backend.start();
+        auth = HttpServer.create(new InetSocketAddress(IpLiterals.of(AUTH_IP), 4180), 16);
+        authThreads = Executors.newCachedThreadPool();
+        auth.setExecutor(authThreads);
+        auth.createContext("/oauth2/auth", e -> {
+            Map<String, String> seen = headers(e);
+            authSaw.add(seen);
+            authMethods.add(e.getRequestMethod());
+            authBodies.add(new String(e.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String cookie = seen.getOrDefault("Cookie", "");
+            int status;
+            if (cookie.contains("session=good")) {
+                e.getResponseHeaders().add("X-Auth-Request-User", "alice");
+                e.getResponseHeaders().add("Set-Cookie", "session=good; Path=/; HttpOnly");
+                status = 202;
+            } else if (cookie.contains("session=forbidden")) {
+                status = 403;
+            } else if (cookie.contains("session=broken")) {
+                status = 502;
+            } else if (cookie.contains("session=slow")) {
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                status = 202;
+            } else {
+                e.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"oauth2\"");
+                status = 401;
+            }
+            e.sendResponseHeaders(status, -1);
+            e.close();
+        });
+        auth.start();
+        String authUrl = "http://" + AUTH_IP + ":4180/oauth2/auth?check=1";
+        h.write("app.yaml", pod("app-1", "{app: app}", BACKEND_IP, "[{name: http, containerPort: 8080}]", true)
+                + """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: app}
+                spec:
+                  selector: {app: app}
+                  ports: [{name: http, port: 80, targetPort: http}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: app
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "%s"
+                    nginx.ingress.kubernetes.io/auth-signin: https://auth.example.com/oauth2/start
+                    nginx.ingress.kubernetes.io/auth-response-headers: X-Auth-Request-User, X-Auth-Request-Email
+                    nginx.ingress.kubernetes.io/proxy-connect-timeout: "1"
+                    nginx.ingress.kubernetes.io/proxy-read-timeout: "1"
+                spec:
+                  rules:
+                  - host: app.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: api
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "%s"
+                    nginx.ingress.kubernetes.io/auth-method: GET
+                    nginx.ingress.kubernetes.io/auth-request-redirect: https://api.example.com/landing
+                spec:
+                  rules:
+                  - host: api.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                """.formatted(authUrl, authUrl));
+        h.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (h != null) h.close();
+        if (backend != null) backend.stop(0);
+        if (auth != null) auth.stop(0);
+        if (authThreads != null) authThreads.shutdownNow();
+    }
+
+    /** One request on a new connection; the whole answer. */
+    private String send(String method, String host, String uri, String headers, String body) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(IpLiterals.of(IP), http), 2000);
+            socket.setSoTimeout(10_000);
+            String req = method + " " + uri + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n" + headers
+                    + (body.isEmpty() ? "" : "Content-Length: " + body.length() + "\r\n") + "\r\n" + body;
+            socket.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theAuthServiceDecidesAndGetsTheOriginalRequestsHeaders() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "app.example.com", "/", "", "")).startsWith("HTTP/1.1 302"));
+        authSaw.clear();
+        authMethods.clear();
+        authBodies.clear();
+
+        // Signed in: through, with the auth answer's header, its cookie, and the body intact.
+        String ok = send("POST", "app.example.com", "/docs/a?x=1&y=2", "Cookie: session=good\r\n"
+                + "X-Auth-Request-Email: spoofed@example.com\r\nX-Auth-Request-User: mallory\r\n", "payload=1");
+        assertThat(ok).startsWith("HTTP/1.1 200").contains("app-1");
+        assertThat(ok.toLowerCase(java.util.Locale.ROOT)).as("the auth answer's cookie")
+                .contains("set-cookie: session=good; path=/; httponly");
+        assertThat(backendSaw).hasSize(1);
+        assertThat(backendSaw.get(0)).containsEntry("X-Auth-Request-User", "alice")
+                .doesNotContainKey("X-Auth-Request-Email");
+        assertThat(backendBodies).containsExactly("payload=1");
+
+        assertThat(authSaw).hasSize(1);
+        Map<String, String> a = authSaw.get(0);
+        assertThat(authMethods).containsExactly("POST");
+        assertThat(authBodies).containsExactly("");
+        assertThat(a).containsEntry("Host", AUTH_IP)
+                .containsEntry("X-Original-URL", "http://app.example.com/docs/a?x=1&y=2")
+                .containsEntry("X-Original-Method", "POST")
+                .containsEntry("X-Auth-Request-Redirect", "/docs/a?x=1&y=2")
+                .containsEntry("X-Forwarded-Host", "app.example.com")
+                .containsEntry("X-Forwarded-Proto", "http")
+                .containsEntry("X-Forwarded-For", "127.0.0.1")
+                .containsEntry("X-Real-IP", "127.0.0.1")
+                .containsEntry("X-Sent-From", "nginx-ingress-controller")
+                .containsEntry("Cookie", "session=good")
+                .containsKey("X-Request-ID")
+                .doesNotContainKey("Content-Length");
+
+        // Not signed in: the redirect to sign in, with rd as ingress-nginx builds it; the backend sees nothing.
+        String signin = send("GET", "app.example.com", "/docs/a?x=1", "", "");
+        assertThat(signin).startsWith("HTTP/1.1 302")
+                .contains("Location: https://auth.example.com/oauth2/start?rd=http://app.example.com%2Fdocs%2Fa%3Fx%3D1");
+        assertThat(send("GET", "app.example.com", "/", "Cookie: session=forbidden\r\n", "")).startsWith("HTTP/1.1 403");
+        assertThat(send("GET", "app.example.com", "/", "Cookie: session=broken\r\n", "")).startsWith("HTTP/1.1 500");
+        assertThat(send("GET", "app.example.com", "/", "Cookie: session=slow\r\n", ""))
+                .as("no answer within the connect + read timeouts").startsWith("HTTP/1.1 500");
+        assertThat(backendSaw).as("refused requests never reach the backend").hasSize(1);
+
+        // No auth-signin: 401 goes back with the auth service's challenge; auth-method and auth-request-redirect.
+        authSaw.clear();
+        authMethods.clear();
+        String denied = send("POST", "api.example.com", "/v1", "", "data");
+        assertThat(denied).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer realm=\"oauth2\"");
+        assertThat(authMethods).containsExactly("GET");
+        assertThat(authSaw.get(0)).containsEntry("X-Original-Method", "POST")
+                .containsEntry("X-Auth-Request-Redirect", "https://api.example.com/landing");
+        assertThat(send("POST", "api.example.com", "/v1", "Cookie: session=good\r\n", "data"))
+                .startsWith("HTTP/1.1 200");
+        assertThat(backendBodies).containsExactly("payload=1", "data");
+    }
+}
