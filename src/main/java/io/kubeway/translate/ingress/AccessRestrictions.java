@@ -1,5 +1,8 @@
 package io.kubeway.translate.ingress;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.routing.CidrBlock;
 import io.kubeway.state.http.routing.RoutePolicy;
 
@@ -7,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fail-closed rule for ingress-nginx's access-restricting annotations: every {@code auth-*} (basic, digest and
@@ -17,14 +23,16 @@ import java.util.Set;
  * backend (ingress-nginx's denied location), with a Warning naming the annotation. Serving the route without the
  * restriction would expose exactly what the annotation protects.
  *
- * <p>Honoured here: the source ranges (every entry must parse: a list with one bad entry closes, as ingress-nginx's
+ * <p>Client certificates ({@code auth-tls-*}) are honoured by {@link ClientCertAnnotations}; their bad values close
+ * the routes the same way. Honoured here: the source ranges (every entry must parse: a list with one bad entry closes, as ingress-nginx's
  * annotation validation denies the location) and {@code satisfy} ({@code all} or {@code any}; it only changes how
  * authentication combines with the source ranges, and every authentication annotation closes the routes today).
  */
 final class AccessRestrictions {
     /** Restricting annotations Kubeway implements; every other restricting name closes the routes. */
     static final Set<String> HONOURED = Set.of("whitelist-source-range", "allowlist-source-range",
-            "denylist-source-range", "satisfy");
+            "denylist-source-range", "satisfy", "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth",
+            "auth-tls-error-page", "auth-tls-pass-certificate-to-upstream", "auth-tls-match-cn");
     /** Switches that restrict only when on: {@code "false"} is an ordinary unsupported (ignored) annotation. */
     private static final Set<String> SWITCHES = Set.of("enable-modsecurity", "enable-owasp-core-rules");
 
@@ -50,11 +58,34 @@ final class AccessRestrictions {
      * such annotation once. A canary's message says that its backend is never used instead (see {@link HostTable}).
      */
     static void apply(AnnotationReader r, boolean canary, RoutePolicy.Builder p) {
+        apply(r, canary, p, "", nn -> null);
+    }
+
+    /**
+     * As {@link #apply(AnnotationReader, boolean, RoutePolicy.Builder)}, and reads the client-certificate
+     * annotations ({@link ClientCertAnnotations}) of an Ingress of {@code namespace}.
+     *
+     * @return the Ingress's client authentication, or null (none, or its routes are closed)
+     */
+    static @Nullable ClientAuth apply(AnnotationReader r, boolean canary, RoutePolicy.Builder p, String namespace,
+                                      Function<NamespacedName, @Nullable Secret> secrets) {
         AccessRestrictions a = new AccessRestrictions(r, canary);
         a.unsupported();
         a.satisfy();
         a.sourceRanges(p);
+        ClientAuth clientAuth = ClientCertAnnotations.read(r, namespace, secrets, new ClientCertAnnotations.Closer() {
+            @Override
+            public void invalid(String name, String value, String why) {
+                a.invalid(name, value, why);
+            }
+
+            @Override
+            public void close(String reason, String name, String message, String denial) {
+                a.close(reason, name, message, denial);
+            }
+        });
         if (!a.denials.isEmpty()) p.denied(String.join(", ", a.denials));
+        return a.denials.isEmpty() ? clientAuth : null;
     }
 
     private void unsupported() {

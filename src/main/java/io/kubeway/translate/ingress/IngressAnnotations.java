@@ -1,6 +1,7 @@
 package io.kubeway.translate.ingress;
 
 import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
 import io.kubeway.state.http.routing.CidrBlock;
@@ -62,7 +63,7 @@ final class IngressAnnotations {
      * @param regex  use-regex, or a rewrite-target (ingress-nginx switches the paths to regexes for both)
      */
     record Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
-                  @Nullable CanarySpec canary, @Nullable CookieSpec cookie) {
+                  @Nullable CanarySpec canary, @Nullable CookieSpec cookie, @Nullable ClientAuth clientAuth) {
     }
 
     private IngressAnnotations() {
@@ -70,6 +71,15 @@ final class IngressAnnotations {
 
     /** Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters. */
     static Parsed parse(AnnotationReader r, String scope) {
+        return parse(r, scope, nn -> null);
+    }
+
+    /**
+     * Parses the annotations; {@code scope} ({@code ns/name}) names the rate limits' counters, {@code secrets}
+     * resolves {@code auth-tls-secret}.
+     */
+    static Parsed parse(AnnotationReader r, String scope,
+                        java.util.function.Function<io.kubeway.core.NamespacedName, io.fabric8.kubernetes.api.model.@Nullable Secret> secrets) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AccessRestrictions.restricting(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
@@ -84,7 +94,8 @@ final class IngressAnnotations {
                 .rateLimit(rateLimit(r, scope));
         Long body = r.size("proxy-body-size");
         if (body != null) p.maxBodyBytes(body);
-        AccessRestrictions.apply(r, canary != null, p);
+        ClientAuth clientAuth = AccessRestrictions.apply(r, canary != null, p, scope.substring(0, scope.indexOf('/')),
+                secrets);
         CookieSpec cookie = cookie(r);
         String hashBy = hashBy(r);
         if (cookie != null && hashBy != null) {
@@ -94,7 +105,7 @@ final class IngressAnnotations {
             p.hashBy(hashBy);
         }
         boolean regex = r.bool("use-regex", false) || rewrite != null;
-        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary, cookie);
+        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary, cookie, clientAuth);
     }
 
     private static @Nullable String rewriteTarget(AnnotationReader r) {

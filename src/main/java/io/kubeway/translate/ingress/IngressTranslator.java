@@ -40,12 +40,37 @@ public final class IngressTranslator {
     private IngressTranslator() {
     }
 
+    /**
+     * The policy of an Ingress's defaultBackend as the catch-all route: closed when the Ingress asks for client
+     * certificates, which need a server name (hosts nobody names have none of their own).
+     */
+    private static RoutePolicy catchAll(IngressEntry e) {
+        RoutePolicy p = e.annotations().policy();
+        if (e.annotations().clientAuth() == null) return p;
+        e.warn(AnnotationReader.UNSUPPORTED, "client certificates (auth-tls-*) need a host: this Ingress's "
+                + "defaultBackend, serving hosts nobody names, answers 503 (fail closed)");
+        return p.toBuilder().denied("auth-tls-secret: default backend without host").build();
+    }
+
+    /** The hosts whose handshake asks for a client certificate, by name (the data plane's SNI table). */
+    private static java.util.Map<String, io.kubeway.state.http.ClientAuth> clientAuthByName(List<VirtualHost> hosts) {
+        java.util.Map<String, io.kubeway.state.http.ClientAuth> out = new java.util.TreeMap<>();
+        for (VirtualHost vh : hosts) {
+            if (vh.clientAuth() != null && vh.clientAuth().verify() != io.kubeway.state.http.ClientAuth.Verify.OFF) {
+                out.put(vh.host(), vh.clientAuth());
+            }
+        }
+        return out;
+    }
+
     public static IngressTranslation translate(IngressInput in) {
         IngressOptions o = in.options();
         List<Problem> problems = new ArrayList<>();
         IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
         BackendResolver backends = new BackendResolver(in.services(), in.slicesByService(), o.nodeName());
 
+        java.util.Map<io.kubeway.core.NamespacedName, io.fabric8.kubernetes.api.model.Secret> secrets = new java.util.HashMap<>();
+        in.secrets().forEach(s -> secrets.put(io.kubeway.core.NamespacedName.of(s.object()), s.object()));
         List<IngressEntry> entries = new ArrayList<>();
         List<Ingress> handled = new ArrayList<>();
         List<Ingress> others = new ArrayList<>();
@@ -63,7 +88,8 @@ public final class IngressTranslator {
             ObjectRef ref = ObjectRef.of(ing);
             AnnotationReader reader = new AnnotationReader(ing.getMetadata().getAnnotations(), ref, s.source(),
                     problems);
-            IngressAnnotations.Parsed parsed = IngressAnnotations.parse(reader, ref.namespace() + "/" + ref.name());
+            IngressAnnotations.Parsed parsed = IngressAnnotations.parse(reader, ref.namespace() + "/" + ref.name(),
+                    secrets::get);
             handled.add(ing);
             entries.add(new IngressEntry(ing, s.source(), parsed, problems));
         }
@@ -87,12 +113,13 @@ public final class IngressTranslator {
                 Problem.warning(ObjectRef.of("Service", o.defaultBackendService()), null, reason, message)));
         Route defaultRoute = byAge.stream().filter(e -> e.defaultBackend() != null).findFirst()
                 .map(e -> new Route(e.name(), "", PathMatch.prefix("/"), e.defaultBackend(), null,
-                        HostTable.fallbackPolicy(e.annotations().policy())))
+                        HostTable.fallbackPolicy(catchAll(e))))
                 .orElse(new Route("-", "", PathMatch.prefix("/"), serviceDefault, null, RoutePolicy.DEFAULT));
         List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault);
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
         RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort));
-        HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate());
+        HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
+                clientAuthByName(virtualHosts));
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();

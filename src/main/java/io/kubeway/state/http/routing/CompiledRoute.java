@@ -39,9 +39,16 @@ final class CompiledRoute {
     private final @Nullable CanaryRules canary;
     private final Respond forbidden;
     private final @Nullable Respond denied;
+    private final @Nullable ClientCertChecks certs;
 
     CompiledRoute(Route route) {
+        this(route, null);
+    }
+
+    /** @param certs the client-certificate checks of the route's host, or null */
+    CompiledRoute(Route route, @Nullable ClientCertChecks certs) {
         this.route = route;
+        this.certs = certs;
         PathMatch m = route.match();
         this.kind = m.kind();
         this.key = kind == PathMatch.Kind.PREFIX ? m.prefixKey() : m.path();
@@ -81,7 +88,7 @@ final class CompiledRoute {
     /**
      * What to do with a request that selected this route. Order: a denied route's 503 before anything else (no
      * redirect or CORS answer either: the route is closed), source ranges (403), fixed redirect, CORS preflight
-     * (204), HTTPS redirect (308), then the canary choice and the forward (or 404/503 when there is nothing to
+     * (204), HTTPS redirect (308), client certificate over plain HTTP, then the canary choice and the forward (or 404/503 when there is nothing to
      * forward to).
      */
     RouteDecision decide(RequestView req, String path, boolean hostTls, RouteTable table) {
@@ -105,6 +112,10 @@ final class CompiledRoute {
             String location = table.httpsLocation(req);
             if (location != null) return new Respond(route.ingress(), 308, Map.of("Location", location), "");
         }
+        if (certs != null && !req.tls()) {
+            Respond refused = certs.plainHttp(req);
+            if (refused != null) return refused;
+        }
         Target target = canary != null && canary.chosen(req, table.random()) ? canary.target : main;
         if (target.respond() != null) return target.respond();
         RoutePolicy p = route.policy();
@@ -113,7 +124,7 @@ final class CompiledRoute {
         EndpointAffinity affinity = p.affinity() != null ? p.affinity()
                 : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
-                setRequestHeaders, responseHeaders, p.timeouts(), p.maxBodyBytes(), affinity, p.rateLimit());
+                certs == null ? setRequestHeaders : certs.headers(req, setRequestHeaders), responseHeaders, p.timeouts(), p.maxBodyBytes(), affinity, p.rateLimit());
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {
