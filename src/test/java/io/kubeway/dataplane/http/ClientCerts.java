@@ -29,19 +29,23 @@ final class ClientCerts {
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".crt",
                 "-days", "2", "-subj", "/CN=" + name, "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        write(name + ".cnf", "[ ca ]\ndefault_ca = d\n[ d ]\ndatabase = " + name + ".index\ncrlnumber = " + name
-                + ".crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\n");
+        write(name + ".cnf", cnf(name));
         write(name + ".index", "");
         write(name + ".crlnumber", "01\n");
         return dir.resolve(name + ".crt");
+    }
+
+    private static String cnf(String name) {
+        return "[ ca ]\ndefault_ca = d\n[ d ]\ndatabase = " + name + ".index\ncrlnumber = " + name
+                + ".crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\nnew_certs_dir = .\nserial = " + name
+                + ".srl\npolicy = p\n[ p ]\ncommonName = supplied\n";
     }
 
     /** An intermediate CA {@code name} signed by {@code issuer}. */
     Path intermediate(String name, String issuer) {
         write(name + ".ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
         sign(name, "/CN=" + name, issuer, name + ".ext", "-days", "2");
-        write(name + ".cnf", "[ ca ]\ndefault_ca = d\n[ d ]\ndatabase = " + name + ".index\ncrlnumber = " + name
-                + ".crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\n");
+        write(name + ".cnf", cnf(name));
         write(name + ".index", "");
         write(name + ".crlnumber", "01\n");
         return dir.resolve(name + ".crt");
@@ -59,9 +63,9 @@ final class ClientCerts {
         write(name + ".ext", "basicConstraints=CA:FALSE\n");
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj",
                 "/CN=" + name);
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", issuer + ".crt", "-CAkey", issuer + ".key",
-                "-CAcreateserial", "-out", name + ".crt", "-extfile", name + ".ext", "-not_before", "20200101000000Z",
-                "-not_after", "20200102000000Z");
+        openssl("ca", "-config", issuer + ".cnf", "-batch", "-notext", "-keyfile", issuer + ".key", "-cert",
+                issuer + ".crt", "-in", name + ".csr", "-out", name + ".crt", "-extfile", name + ".ext",
+                "-startdate", "20200101000000Z", "-enddate", "20200102000000Z");
         return dir.resolve(name + ".crt");
     }
 
