@@ -226,7 +226,7 @@ final class HostTable {
                 // The host would have had client certificates (a server-wide setting in ingress-nginx) but they
                 // could not be set up: nothing on the host is served without them.
                 String why = "auth-tls-*: client certificates of the host failed (" + failed.name() + ")";
-                h.ingresses.stream().distinct().forEach(i -> i.warn(AnnotationReader.INVALID, "client certificates "
+                h.ingresses.stream().distinct().filter(i -> i != failed).forEach(i -> i.warn(AnnotationReader.INVALID, "client certificates "
                         + "of host \"" + h.host + "\" (Ingress " + failed.name() + ") cannot be set up, so every route "
                         + "of the host answers 503 (fail closed)"));
                 routes = routes.stream().map(r -> new Route(r.ingress(), r.host(), r.match(), r.backend(),

@@ -66,9 +66,14 @@ final class Fixtures {
 
     /** Translates Ingresses next to {@code web} and its endpoints. */
     static IngressTranslation translate(List<Ingress> ingresses) {
+        return translate(ingresses, List.of());
+    }
+
+    /** Translates Ingresses next to {@code web}, its endpoints and {@code secrets}. */
+    static IngressTranslation translate(List<Ingress> ingresses, List<io.fabric8.kubernetes.api.model.Secret> secrets) {
         return IngressTranslator.translate(new IngressInput(
                 ingresses.stream().map(i -> new ClusterSnapshot.Sourced<>(i, "test.yaml")).toList(), List.of(),
-                List.of(), List.of(web()), Map.of(new NamespacedName("default", "web"), List.of(webSlice())),
+                secrets.stream().map(s -> new ClusterSnapshot.Sourced<>(s, "test.yaml")).toList(), List.of(web()), Map.of(new NamespacedName("default", "web"), List.of(webSlice())),
                 DEFAULT_CERT, options()));
     }
 
