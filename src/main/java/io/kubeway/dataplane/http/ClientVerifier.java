@@ -37,12 +37,13 @@ import java.util.Set;
  * certificate (or none), as nginx's does, and the verdict goes to the router, which answers per request (400, or a
  * pass with {@code ssl-client-verify: FAILED:...}).
  *
- * <p>The chain: the client's certificate, then issuers found among the certificates the client sent and the
- * bundle's, up to a self-signed certificate of the bundle (OpenSSL trusts only a bundle's roots as anchors; its
- * intermediates help build the chain). At most {@code depth} intermediates. Then the JDK's PKIX validation of that
- * path (validity, signatures, CA constraints) with, when the Secret has {@code ca.crl}, a CRL for every certificate
- * of the path (OpenSSL's {@code CRL_CHECK_ALL}; never fetched from the network), and OpenSSL's purpose check for a
- * TLS client (extended key usage, when present, includes clientAuth). Failures read as OpenSSL's messages.
+ * <p>The chain: the client's certificate, then issuers found among the certificates the client sent (by name;
+ * at most {@link #MAX_CHAIN} are looked at) and the bundle's, up to a self-signed certificate of the bundle
+ * (OpenSSL trusts only a bundle's roots as anchors; its intermediates help build the chain), with at most
+ * {@code depth} intermediates. Then the JDK's PKIX validation of that path (validity, signatures, CA constraints)
+ * with, when the Secret has {@code ca.crl}, a CRL for every certificate of the path (OpenSSL's
+ * {@code CRL_CHECK_ALL}; never fetched from the network), and OpenSSL's purpose check for a TLS client (an extended
+ * key usage, when present, names clientAuth). Failures read as OpenSSL's messages.
  */
 final class ClientVerifier {
     /** The most certificates looked at while building a chain (a client may send any number). */
@@ -125,18 +126,20 @@ final class ClientVerifier {
                 return new Failure(path.size() == 1 ? "self-signed certificate"
                         : "self-signed certificate in certificate chain", true);
             }
-            X509Certificate next = issuerIn(sent.subList(1, sent.size()), top);
+            // The client's certificates are matched by name only: their signatures are checked once, on the final
+            // path, so a client sending many look-alikes costs no signature checks.
+            X509Certificate next = namedIssuerIn(sent.subList(1, sent.size()), top);
             if (next == null) {
                 next = issuerIn(intermediates, top);
                 if (next != null) fromBundle = true;
             }
-            if (next == null || path.contains(next) || path.size() >= MAX_CHAIN) {
+            if (next == null || path.contains(next)) {
                 return new Failure(fromBundle ? "unable to get issuer certificate"
                         : "unable to get local issuer certificate", true);
             }
             path.add(next);
+            if (path.size() - 1 > auth.depth()) return new Failure("certificate chain too long", false);
         }
-        if (path.size() - 1 > auth.depth()) return new Failure("certificate chain too long", false);
         try {
             anchor.checkValidity(now);
         } catch (CertificateException e) {
@@ -198,6 +201,14 @@ final class ClientVerifier {
         }
     }
 
+    private static @Nullable X509Certificate namedIssuerIn(List<X509Certificate> candidates, X509Certificate child) {
+        for (X509Certificate c : candidates) {
+            if (c.getSubjectX500Principal().equals(child.getIssuerX500Principal())) return c;
+        }
+        return null;
+    }
+
+    /** A candidate named as the child's issuer whose key verifies the child's signature (bundle certificates). */
     private static @Nullable X509Certificate issuerIn(List<X509Certificate> candidates, X509Certificate child) {
         for (X509Certificate c : candidates) {
             if (!c.getSubjectX500Principal().equals(child.getIssuerX500Principal())) continue;

@@ -105,6 +105,7 @@ class ClientCertTest {
         hosts.put("d0.test", auth(ca, crl, ClientAuth.Verify.ON, 0, null, false, null));
         hosts.put("plain.test", null);
         hosts.keySet().forEach(h -> certs.put(h, cert));
+        hosts.put("nocert.test", on); // no certificate of its own: the default one, and still asks for a client's
         assertThat(f.proxy.apply(state(hosts, certs, fallback))).isEmpty();
         assertThat(f.proxy.certificateProblems()).isEmpty();
     }
@@ -189,6 +190,14 @@ class ClientCertTest {
         assertThat(d0.status()).isEqualTo(400);
         assertThat(d0.body()).contains("The SSL certificate error");
         assertThat(curl("d0.test", "alice").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aHostWithoutItsOwnCertificateAsksWithTheDefaultOne() {
+        Answer a = curl("nocert.test", "alice", "-k");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(sslHeaders(a)).containsEntry("ssl-client-verify", "SUCCESS");
+        assertThat(curl("nocert.test", null, "-k").status()).isEqualTo(400);
     }
 
     @Test

@@ -32,13 +32,14 @@ final class ClientCerts {
         write(name + ".cnf", cnf(name));
         write(name + ".index", "");
         write(name + ".crlnumber", "01\n");
+        write(name + ".ca-serial", "7E570001\n"); // apart from the random serials of openssl x509
         return dir.resolve(name + ".crt");
     }
 
     private static String cnf(String name) {
         return "[ ca ]\ndefault_ca = d\n[ d ]\ndatabase = " + name + ".index\ncrlnumber = " + name
                 + ".crlnumber\ndefault_md = sha256\ndefault_crl_days = 2\nnew_certs_dir = .\nserial = " + name
-                + ".srl\npolicy = p\n[ p ]\ncommonName = supplied\n";
+                + ".ca-serial\npolicy = p\n[ p ]\ncommonName = supplied\n";
     }
 
     /** An intermediate CA {@code name} signed by {@code issuer}. */
@@ -48,6 +49,7 @@ final class ClientCerts {
         write(name + ".cnf", cnf(name));
         write(name + ".index", "");
         write(name + ".crlnumber", "01\n");
+        write(name + ".ca-serial", "7E570001\n");
         return dir.resolve(name + ".crt");
     }
 
