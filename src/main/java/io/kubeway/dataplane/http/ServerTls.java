@@ -96,6 +96,7 @@ final class ServerTls implements Mapping<String, SslContext> {
             TlsCertificate cert = lookup(certs, sni);
             if (cert == null) cert = defaultCertificate;
             ClientAuth auth = lookup(auths, sni);
+            if (auth != null && auth.verify() == ClientAuth.Verify.OFF) auth = null; // asks for nothing
             if (cert == null) {
                 failures.put(sni, "no certificate");
                 continue;

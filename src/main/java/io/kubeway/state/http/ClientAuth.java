@@ -47,6 +47,12 @@ public record ClientAuth(String secret, String caPem, @Nullable String crlPem, V
         if (depth < 0) throw new IllegalArgumentException("depth " + depth);
     }
 
+    /**
+     * Asks for nothing: in an SNI table, a host of its own without client authentication under a wildcard host that
+     * has it ({@code a.foo.com} under {@code *.foo.com}).
+     */
+    public static final ClientAuth NONE = new ClientAuth("-", "", null, Verify.OFF, 1, null, false, null);
+
     /** Whether a connection verified under {@code other} was verified exactly as this policy would verify it. */
     public boolean verifiesLike(@Nullable ClientAuth other) {
         return other == this || other != null && verify == other.verify && depth == other.depth

@@ -14,7 +14,8 @@ import static java.util.Objects.requireNonNull;
  * @param certificates by SNI name: exact host ({@code foo.com}) or wildcard ({@code *.foo.com}, one label)
  * @param defaultCertificate for unknown names and clients without SNI; null only when there is no HTTPS listener
  * @param clientAuth   by SNI name (exact host or one-label wildcard, as {@code certificates}): the hosts whose
- *                     handshake asks for a client certificate ({@link ClientAuth.Verify#OFF} never listed)
+ *                     handshake asks for a client certificate; an entry with {@link ClientAuth.Verify#OFF}
+ *                     ({@link ClientAuth#NONE}) asks for none, for an exact host under a wildcard that asks
  */
 public record HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
                         Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,

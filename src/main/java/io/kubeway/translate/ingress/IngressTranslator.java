@@ -52,12 +52,23 @@ public final class IngressTranslator {
         return p.toBuilder().denied("auth-tls-secret: default backend without host").build();
     }
 
-    /** The hosts whose handshake asks for a client certificate, by name (the data plane's SNI table). */
+    /**
+     * The hosts whose handshake asks for a client certificate, by name (the data plane's SNI table), and
+     * {@link io.kubeway.state.http.ClientAuth#NONE} for an exact host without it under a wildcard host with it (the
+     * router picks the exact host, so its handshake must not ask).
+     */
     private static java.util.Map<String, io.kubeway.state.http.ClientAuth> clientAuthByName(List<VirtualHost> hosts) {
         java.util.Map<String, io.kubeway.state.http.ClientAuth> out = new java.util.TreeMap<>();
         for (VirtualHost vh : hosts) {
             if (vh.clientAuth() != null && vh.clientAuth().verify() != io.kubeway.state.http.ClientAuth.Verify.OFF) {
                 out.put(vh.host(), vh.clientAuth());
+            }
+        }
+        for (VirtualHost vh : hosts) {
+            int dot = vh.host().indexOf('.');
+            if (!out.containsKey(vh.host()) && dot > 0 && !vh.host().startsWith("*.")
+                    && out.containsKey("*" + vh.host().substring(dot))) {
+                out.put(vh.host(), io.kubeway.state.http.ClientAuth.NONE);
             }
         }
         return out;

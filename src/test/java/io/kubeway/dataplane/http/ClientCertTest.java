@@ -201,6 +201,19 @@ class ClientCertTest {
     }
 
     @Test
+    void anExactHostWithoutClientAuthUnderAWildcardWithItNeverAsks() {
+        ServerTls tls = new ServerTls();
+        TlsCertificate wild = serverCerts.issue("demo/wild", TestCerts.Key.EC_SEC1, "*.wild.test");
+        assertThat(tls.update(Map.of("*.wild.test", wild), fallback, Map.of("*.wild.test", on,
+                "open.wild.test", ClientAuth.NONE))).isEmpty();
+        assertThat(tls.entry("a.wild.test").verifier()).isNotNull();
+        assertThat(tls.entry("open.wild.test").verifier()).isNull();
+        assertThat(tls.entry("open.wild.test").context()).isNotSameAs(tls.entry("a.wild.test").context());
+        assertThat(tls.entry("other.test").verifier()).isNull();
+        assertThat(tls.entry(null).verifier()).isNull();
+    }
+
+    @Test
     void onRefusesMissingUntrustedRevokedExpiredAndWrongPurpose() {
         Answer none = curl("mtls.test", null);
         assertThat(none.status()).isEqualTo(400);

@@ -184,6 +184,16 @@ class ClientCertTranslationTest {
     }
 
     @Test
+    void anExactHostUnderAWildcardWithClientCertificatesAsksForNone() {
+        IngressTranslation t = Fixtures.translate(List.of(ingress("wild", "*.example.com", valid()),
+                ingress("open", "open.example.com", Map.of())), SECRETS);
+        assertThat(t.http().clientAuth().get("*.example.com").verify()).isEqualTo(ClientAuth.Verify.ON);
+        assertThat(t.http().clientAuth().get("open.example.com")).isSameAs(ClientAuth.NONE);
+        assertThat(render(t, FakeRequest.get("open.example.com", "/x").overTls())).startsWith("fwd");
+        assertThat(render(t, FakeRequest.get("a.example.com", "/x").overTls())).isEqualTo("400");
+    }
+
+    @Test
     void rulesWithoutHostAreClosed() {
         IngressTranslation t = Fixtures.translate(List.of(ingress("app", "", valid())), SECRETS);
         assertThat(render(t, FakeRequest.get("anything.example.com", "/x").overTls())).isEqualTo("503");
