@@ -5,14 +5,13 @@ import io.kubeway.core.NamespacedName;
 import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.routing.CidrBlock;
 import io.kubeway.state.http.routing.RoutePolicy;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * The fail-closed rule for ingress-nginx's access-restricting annotations: every {@code auth-*} (basic, digest and

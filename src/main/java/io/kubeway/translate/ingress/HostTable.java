@@ -204,6 +204,10 @@ final class HostTable {
      * Ingress it comes from (or of the host's oldest Ingress): denied (an access restriction Kubeway cannot honour
      * closes it too, as ingress-nginx applies that Ingress's annotations to the server's root location), HTTPS
      * redirect, source ranges, body limit, timeouts.
+     *
+     * <p>A host's client certificates ({@link VirtualHost#clientAuth}) are those of its oldest Ingress with valid
+     * {@code auth-tls-*}; routes of an Ingress asking for others are closed, and when an Ingress asked but its
+     * annotations failed and no other sets them up, every route of the host is closed.
      */
     List<VirtualHost> build(Predicate<String> tls, Backend serviceDefault) {
         List<VirtualHost> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.kubeway.translate.ingress;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.kubeway.core.NamespacedName;
 import io.kubeway.state.http.BackendProtocol;
 import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.RouteDecision.RateLimit;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -79,7 +82,7 @@ final class IngressAnnotations {
      * resolves {@code auth-tls-secret}.
      */
     static Parsed parse(AnnotationReader r, String scope,
-                        java.util.function.Function<io.kubeway.core.NamespacedName, io.fabric8.kubernetes.api.model.@Nullable Secret> secrets) {
+                        Function<NamespacedName, @Nullable Secret> secrets) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AccessRestrictions.restricting(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);

@@ -1,11 +1,14 @@
 package io.kubeway.translate.ingress;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.kubeway.core.FieldError;
+import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
 import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.routing.Backend;
 import io.kubeway.state.http.routing.PathMatch;
@@ -16,7 +19,10 @@ import io.kubeway.state.http.routing.RouteTable;
 import io.kubeway.state.http.routing.VirtualHost;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The pure translation from Ingresses (with their classes, Secrets, Services and endpoints) to the HTTP data
@@ -29,7 +35,9 @@ import java.util.List;
  *   <li>Read each one's annotations ({@link IngressAnnotations}) and resolve its backends
  *       ({@link BackendResolver}).</li>
  *   <li>Merge the rules by host, oldest Ingress first ({@link HostTable}), then attach canaries; assign TLS
- *       certificates per host ({@link TlsAssignment}).</li>
+ *       certificates per host ({@link TlsAssignment}); client certificates ({@code auth-tls-*}) per host, from the
+ *       host's oldest Ingress that asks for them ({@link HostTable#build}), and by server name for the
+ *       handshakes.</li>
  *   <li>The default route, for hosts nobody names and paths the rules without host do not match: the
  *       {@code defaultBackend} of the oldest Ingress that has one, else {@code --default-backend-service}, else
  *       the built-in 404.</li>
@@ -54,13 +62,13 @@ public final class IngressTranslator {
 
     /**
      * The hosts whose handshake asks for a client certificate, by name (the data plane's SNI table), and
-     * {@link io.kubeway.state.http.ClientAuth#NONE} for an exact host without it under a wildcard host with it (the
+     * {@link ClientAuth#NONE} for an exact host without it under a wildcard host with it (the
      * router picks the exact host, so its handshake must not ask).
      */
-    private static java.util.Map<String, io.kubeway.state.http.ClientAuth> clientAuthByName(List<VirtualHost> hosts) {
-        java.util.Map<String, io.kubeway.state.http.ClientAuth> out = new java.util.TreeMap<>();
+    private static Map<String, ClientAuth> clientAuthByName(List<VirtualHost> hosts) {
+        Map<String, ClientAuth> out = new TreeMap<>();
         for (VirtualHost vh : hosts) {
-            if (vh.clientAuth() != null && vh.clientAuth().verify() != io.kubeway.state.http.ClientAuth.Verify.OFF) {
+            if (vh.clientAuth() != null && vh.clientAuth().verify() != ClientAuth.Verify.OFF) {
                 out.put(vh.host(), vh.clientAuth());
             }
         }
@@ -68,7 +76,7 @@ public final class IngressTranslator {
             int dot = vh.host().indexOf('.');
             if (!out.containsKey(vh.host()) && dot > 0 && !vh.host().startsWith("*.")
                     && out.containsKey("*" + vh.host().substring(dot))) {
-                out.put(vh.host(), io.kubeway.state.http.ClientAuth.NONE);
+                out.put(vh.host(), ClientAuth.NONE);
             }
         }
         return out;
@@ -80,8 +88,8 @@ public final class IngressTranslator {
         IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
         BackendResolver backends = new BackendResolver(in.services(), in.slicesByService(), o.nodeName());
 
-        java.util.Map<io.kubeway.core.NamespacedName, io.fabric8.kubernetes.api.model.Secret> secrets = new java.util.HashMap<>();
-        in.secrets().forEach(s -> secrets.put(io.kubeway.core.NamespacedName.of(s.object()), s.object()));
+        Map<NamespacedName, Secret> secrets = new HashMap<>();
+        in.secrets().forEach(s -> secrets.put(NamespacedName.of(s.object()), s.object()));
         List<IngressEntry> entries = new ArrayList<>();
         List<Ingress> handled = new ArrayList<>();
         List<Ingress> others = new ArrayList<>();
