@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.state.http.ClientCertificate;
 import org.jspecify.annotations.Nullable;
 
 import java.net.InetAddress;
@@ -25,6 +26,12 @@ final class ClientConnection {
     private final HttpListener listener;
     /** Backend connects in flight for this connection's requests. */
     int connecting;
+    /** TLS: the server name of the handshake (null: none sent), set before the first request. */
+    @Nullable String serverName;
+    /** TLS: the verifier of the handshake's server name, when it asked for a client certificate. */
+    @Nullable ClientVerifier verifier;
+    /** TLS: the client certificate's verdict, set once the handshake is done when {@link #verifier} is set. */
+    @Nullable ClientCertificate clientCertificate;
     private @Nullable ArrayDeque<Exchange> waiting;
 
     ClientConnection(InetAddress peer, boolean peerTrusted, boolean tls, int localPort, HttpListener listener) {

@@ -76,7 +76,8 @@ public final class HttpDataplane implements AutoCloseable {
             Set<String> live = state.router().ingresses();
             if (live != null) engine.meters().retainIngresses(live);
         }
-        certificateProblems = engine.serverTls().update(state.certificates(), state.defaultCertificate());
+        certificateProblems = engine.serverTls().update(state.certificates(), state.defaultCertificate(),
+                state.clientAuth());
         engine.picker().trim();
 
         SortedMap<ListenKey, String> failures = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.state.http.ClientCertificate;
 import io.kubeway.state.http.RequestView;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -21,6 +22,8 @@ final class NettyRequestView implements RequestView {
     private final HttpHeaders headers;
     private final InetAddress clientIp;
     private final boolean tls;
+    private @Nullable String serverName;
+    private @Nullable ClientCertificate clientCertificate;
     private @Nullable Map<String, String> cookies;
 
     NettyRequestView(String host, String path, @Nullable String query, String method, HttpHeaders headers,
@@ -45,8 +48,11 @@ final class NettyRequestView implements RequestView {
         InetAddress clientIp = Forwarding.clientIp(conn.peer(), xff, trusted);
         boolean tls = conn.tls()
                 || conn.peerTrusted() && "https".equalsIgnoreCase(req.headers().get(Forwarding.X_FORWARDED_PROTO));
-        return new NettyRequestView(hostOf(authority), target.path(), target.query(), req.method().name(), req.headers(),
-                clientIp, tls);
+        NettyRequestView v = new NettyRequestView(hostOf(authority), target.path(), target.query(), req.method().name(),
+                req.headers(), clientIp, tls);
+        v.serverName = conn.serverName;
+        v.clientCertificate = conn.clientCertificate;
+        return v;
     }
 
     /** A Host header value (or authority) without its port and trailing dot, lower-case; "" for null. */
@@ -103,6 +109,16 @@ final class NettyRequestView implements RequestView {
     @Override
     public boolean tls() {
         return tls;
+    }
+
+    @Override
+    public @Nullable String serverName() {
+        return serverName;
+    }
+
+    @Override
+    public @Nullable ClientCertificate clientCertificate() {
+        return clientCertificate;
     }
 
     /** {@code a=1; b="2"} → {a=1, b=2}; the first of repeated names wins, as browsers send the most specific first. */

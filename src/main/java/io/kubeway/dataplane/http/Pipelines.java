@@ -18,6 +18,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,7 +59,7 @@ final class Pipelines {
         if (conn.tls()) {
             long timeoutMillis = engine.config().requestHeaderTimeout().toMillis();
             p.addLast("start", new StartReading());
-            p.addLast("sni", new SniHandler(engine.serverTls(), MAX_CLIENT_HELLO, timeoutMillis));
+            p.addLast("sni", new Sni(conn, engine.serverTls(), timeoutMillis));
             p.addLast("alpn", new Alpn(conn, engine));
         } else {
             p.addLast("sniff", new PrefaceSniffer(conn, engine));
@@ -107,6 +109,11 @@ final class Pipelines {
 
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            ClientVerifier verifier = conn.verifier;
+            if (verifier != null) {
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                conn.clientCertificate = verifier.verify(tls.engine().getSession());
+            }
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 http2(ctx.channel(), conn, engine);
             } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
@@ -127,6 +134,35 @@ final class Pipelines {
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
             PeerLog.fault(log, ctx.channel() + " TLS handshake", cause);
             ctx.close();
+        }
+    }
+
+    /**
+     * Picks the context by the ClientHello's server name ({@link ServerTls#entry}, looked up once) and notes on the
+     * connection the name and, when that name asks for a client certificate, its verifier.
+     */
+    private static final class Sni extends SniHandler {
+        private final ClientConnection conn;
+        private final ServerTls tls;
+        private ServerTls.@Nullable Entry entry;
+
+        Sni(ClientConnection conn, ServerTls tls, long timeoutMillis) {
+            super(tls, MAX_CLIENT_HELLO, timeoutMillis);
+            this.conn = conn;
+            this.tls = tls;
+        }
+
+        @Override
+        protected io.netty.util.concurrent.Future<SslContext> lookup(ChannelHandlerContext ctx, String hostname) {
+            entry = tls.entry(hostname);
+            return ctx.executor().newSucceededFuture(entry == null ? null : entry.context());
+        }
+
+        @Override
+        protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context) throws Exception {
+            conn.serverName = hostname == null || hostname.isEmpty() ? null : ServerTls.normalize(hostname);
+            conn.verifier = entry == null ? null : entry.verifier();
+            super.replaceHandler(ctx, hostname, context);
         }
     }
 

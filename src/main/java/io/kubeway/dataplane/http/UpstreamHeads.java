@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 import java.net.InetAddress;
 import java.util.Map;
@@ -16,9 +17,16 @@ import java.util.Map;
  * replaces it), X-Forwarded-* and X-Real-IP and X-Request-ID added, then the route's own headers; the target
  * is the route's upstream path; always HTTP/1.1. {@code Expect} is removed: the proxy answers
  * {@code 100 Continue} itself once the backend is connected (as Envoy does), so a backend that ignores Expect
- * cannot leave the client waiting.
+ * cannot leave the client waiting. The client-certificate headers ({@code ssl-client-verify}, {@code
+ * ssl-client-subject-dn}, {@code ssl-client-issuer-dn}, {@code ssl-client-cert}) are only ever the proxy's: a
+ * client's own are removed on every route (four hash lookups), so a backend that trusts them, even one also reachable
+ * through a host without client authentication, never sees a forged one.
  */
 final class UpstreamHeads {
+    private static final AsciiString[] CLIENT_CERT_HEADERS = {AsciiString.cached("ssl-client-verify"),
+            AsciiString.cached("ssl-client-subject-dn"), AsciiString.cached("ssl-client-issuer-dn"),
+            AsciiString.cached("ssl-client-cert")};
+
     private UpstreamHeads() {
     }
 
@@ -46,6 +54,7 @@ final class UpstreamHeads {
         if (target.authority() != null) h.set(HttpHeaderNames.HOST, target.authority());
         Forwarding.addForwarded(h, conn.peer(), conn.peerTrusted(), clientIp, conn.tls(), originalHost, conn.localPort(),
                 requestId);
+        for (AsciiString name : CLIENT_CERT_HEADERS) h.remove(name);
         setHeaders.forEach(h::set);
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), upstreamPath, h);
     }

@@ -13,9 +13,13 @@ import static java.util.Objects.requireNonNull;
  *
  * @param certificates by SNI name: exact host ({@code foo.com}) or wildcard ({@code *.foo.com}, one label)
  * @param defaultCertificate for unknown names and clients without SNI; null only when there is no HTTPS listener
+ * @param clientAuth   by SNI name (exact host or one-label wildcard, as {@code certificates}): the hosts whose
+ *                     handshake asks for a client certificate; an entry with {@link ClientAuth.Verify#OFF}
+ *                     ({@link ClientAuth#NONE}) asks for none, for an exact host under a wildcard that asks
  */
 public record HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
-                        Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate) {
+                        Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
+                        Map<String, ClientAuth> clientAuth) {
     /** Nothing to serve. */
     public static final HttpState EMPTY = new HttpState(List.of(), List.of(),
             r -> new RouteDecision.Respond("-", 404, Map.of(), "default backend - 404"), Map.of(), null);
@@ -25,5 +29,12 @@ public record HttpState(List<ListenKey> http, List<ListenKey> https, Router rout
         https = List.copyOf(https);
         requireNonNull(router, "router");
         certificates = Map.copyOf(certificates);
+        clientAuth = Map.copyOf(clientAuth);
+    }
+
+    /** No client-certificate authentication anywhere. */
+    public HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
+                     Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate) {
+        this(http, https, router, certificates, defaultCertificate, Map.of());
     }
 }

@@ -1,5 +1,7 @@
 package io.kubeway.state.http;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.InetAddress;
 
 /**
@@ -30,4 +32,20 @@ public interface RequestView {
 
     /** Whether the request arrived over TLS (or, from a trusted proxy, X-Forwarded-Proto was https). */
     boolean tls();
+
+    /**
+     * The TLS server name (SNI) the client's handshake named, lower-case without a trailing dot; null over plain
+     * HTTP or when the client sent none.
+     */
+    default @Nullable String serverName() {
+        return null;
+    }
+
+    /**
+     * The connection's client certificate, as verified for the server name of its handshake; null when that name
+     * asked for no certificate (plain HTTP, a host without client authentication).
+     */
+    default @Nullable ClientCertificate clientCertificate() {
+        return null;
+    }
 }

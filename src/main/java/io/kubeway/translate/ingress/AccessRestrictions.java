@@ -4,14 +4,17 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.state.http.ExternalAuth;
 import io.kubeway.state.http.routing.Auth;
+import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.routing.CidrBlock;
 import io.kubeway.state.http.routing.RoutePolicy;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The fail-closed rule for ingress-nginx's access-restricting annotations: every {@code auth-*} (basic, digest and
@@ -26,13 +29,16 @@ import java.util.Set;
  * annotation validation denies the location), {@code satisfy} ({@code all} or {@code any}: with {@code any}, a
  * client the source ranges allow needs no credentials), basic authentication ({@link BasicAuthAnnotations}) and
  * external authentication ({@link ExternalAuthAnnotations}; not its keepalive, cache and cookie annotations).
+ * Client certificates ({@code auth-tls-*}) are honoured by {@link ClientCertAnnotations}, checked before and
+ * regardless of {@code satisfy}, as in nginx; their bad values close the routes the same way.
  */
 final class AccessRestrictions {
     /** Restricting annotations Kubeway implements; every other restricting name closes the routes. */
     static final Set<String> HONOURED = Set.of("whitelist-source-range", "allowlist-source-range",
             "denylist-source-range", "satisfy", "auth-type", "auth-secret", "auth-secret-type", "auth-realm",
             "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers",
-            "auth-request-redirect");
+            "auth-request-redirect", "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth",
+            "auth-tls-error-page", "auth-tls-pass-certificate-to-upstream", "auth-tls-match-cn");
     /** Switches that restrict only when on: {@code "false"} is an ordinary unsupported (ignored) annotation. */
     private static final Set<String> SWITCHES = Set.of("enable-modsecurity", "enable-owasp-core-rules");
 
@@ -57,8 +63,14 @@ final class AccessRestrictions {
      * Sets the source ranges and, when a restriction cannot be honoured, {@link RoutePolicy#denied}; reports each
      * such annotation once. A canary's message says that its backend is never used instead (see {@link HostTable}).
      */
-    static void apply(AnnotationReader r, boolean canary, String namespace, Map<NamespacedName, Secret> secrets,
-                      RoutePolicy.Builder p) {
+    /**
+     * As above, and reads the authentication annotations of an Ingress of {@code namespace} ({@code secrets} holds
+     * every Secret by name): basic and external auth go into the policy, client certificates are returned.
+     *
+     * @return the Ingress's client authentication, or null (none, or its routes are closed)
+     */
+    static @Nullable ClientAuth apply(AnnotationReader r, boolean canary, String namespace,
+                                      Map<NamespacedName, Secret> secrets, RoutePolicy.Builder p) {
         AccessRestrictions a = new AccessRestrictions(r, canary);
         a.unsupported();
         a.satisfy();
@@ -68,7 +80,19 @@ final class AccessRestrictions {
         if (basic != null || external != null) {
             p.auth(new Auth(basic, external, "any".equals(r.string("satisfy"))));
         }
+        ClientAuth clientAuth = ClientCertAnnotations.read(r, namespace, secrets::get, new ClientCertAnnotations.Closer() {
+            @Override
+            public void invalid(String name, String value, String why) {
+                a.invalid(name, value, why);
+            }
+
+            @Override
+            public void close(String reason, String name, String message, String denial) {
+                a.close(reason, name, message, denial);
+            }
+        });
         if (!a.denials.isEmpty()) p.denied(String.join(", ", a.denials));
+        return a.denials.isEmpty() ? clientAuth : null;
     }
 
     private void unsupported() {

@@ -2,6 +2,8 @@ package io.kubeway.translate.ingress;
 
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.kubeway.state.http.ClientAuth;
+import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import io.kubeway.state.http.routing.Backend;
 import io.kubeway.state.http.routing.Canary;
 import io.kubeway.state.http.routing.PathMatch;
@@ -93,10 +95,37 @@ final class HostTable {
                     continue;
                 }
                 Backend backend = backends.resolve(e.namespace(), p.getBackend(), a.protocol(), e::warn);
-                Route route = new Route(e.name(), str(rule.getHost()), match, backend, null, policy(a, match));
+                RoutePolicy policy = policy(a, match);
+                if (host.isEmpty() && a.clientAuth() != null) policy = withoutHost(e, policy);
+                Route route = new Route(e.name(), str(rule.getHost()), match, backend, null, policy);
                 h.routes.put(key, new RouteDraft(e, route, p.getPathType(), specPath(p)));
             }
         }
+    }
+
+    /**
+     * A route of the rules without host of an Ingress with client certificates: closed. A client certificate is
+     * asked for by TLS server name, and those rules have none (ingress-nginx would put them on its default server).
+     */
+    private static RoutePolicy withoutHost(IngressEntry e, RoutePolicy p) {
+        e.warn(AnnotationReader.UNSUPPORTED, "client certificates (auth-tls-*) need a host: the rules without host "
+                + "answer 503 (fail closed)");
+        return p.toBuilder().denied("auth-tls-secret: rules without host").build();
+    }
+
+    /**
+     * A route of {@code e} on a host whose client authentication is another Ingress's: closed unless {@code e}
+     * asks for none or for the same (ingress-nginx configures the server from the first Ingress and ignores the
+     * others' auth-tls silently).
+     */
+    private static RoutePolicy clientAuthOf(IngressEntry e, @Nullable IngressEntry hostOwner, String host,
+                                            RoutePolicy p) {
+        ClientAuth asked = e.annotations().clientAuth();
+        if (asked == null || hostOwner == null || asked.equals(hostOwner.annotations().clientAuth())) return p;
+        e.warn("Conflict", "client certificates of host \"" + host + "\" are already configured by Ingress "
+                + hostOwner.name() + " (" + hostOwner.annotations().clientAuth() + "); this Ingress's differ, so its "
+                + "routes there answer 503 (fail closed)");
+        return p.toBuilder().denied("auth-tls-*: differs from " + hostOwner.name()).build();
     }
 
     /** Attaches a canary Ingress's paths to the matching routes; call after every non-canary Ingress. */
@@ -145,6 +174,13 @@ final class HostTable {
         RoutePolicy c = canary.annotations().policy();
         RoutePolicy m = main.annotations().policy();
         if (c.denied() != null) return "canary closed: " + c.denied();
+        ClientAuth ca = canary.annotations().clientAuth();
+        if (ca != null && !ca.equals(main.annotations().clientAuth())) {
+            canary.warn(AnnotationReader.UNSUPPORTED, what + ": the canary's client certificates (auth-tls-*) differ "
+                    + "from those of Ingress " + main.name() + ", and a canary takes its main Ingress's access rules; "
+                    + "requests are never sent to this canary's backend (fail closed)");
+            return "canary closed: client certificates differ from " + main.name();
+        }
         boolean sameRanges = Set.copyOf(c.allowSourceRanges()).equals(Set.copyOf(m.allowSourceRanges()))
                 && Set.copyOf(c.denySourceRanges()).equals(Set.copyOf(m.denySourceRanges()));
         if (sameRanges && Objects.equals(c.auth(), m.auth())) return null;
@@ -174,22 +210,51 @@ final class HostTable {
      * Ingress it comes from (or of the host's oldest Ingress): denied (an access restriction Kubeway cannot honour
      * closes it too, as ingress-nginx applies that Ingress's annotations to the server's root location), HTTPS
      * redirect, source ranges, authentication, body limit, timeouts.
+     *
+     * <p>A host's client certificates ({@link VirtualHost#clientAuth}) are those of its oldest Ingress with valid
+     * {@code auth-tls-*}; routes of an Ingress asking for others are closed, and when an Ingress asked but its
+     * annotations failed and no other sets them up, every route of the host is closed.
      */
     List<VirtualHost> build(Predicate<String> tls, Backend serviceDefault) {
         List<VirtualHost> out = new ArrayList<>();
         for (HostDraft h : hosts.values()) {
+            // ingress-nginx: the server's client authentication is that of its oldest Ingress that has one
+            IngressEntry authOwner = h.host.isEmpty() ? null : h.ingresses.stream()
+                    .filter(i -> i.annotations().clientAuth() != null).findFirst().orElse(null);
             IngressEntry owner = h.ingresses.stream().filter(i -> i.defaultBackend() != null).findFirst().orElse(null);
             Route fallback = owner != null
                     ? new Route(owner.name(), h.host, PathMatch.prefix("/"), owner.defaultBackend(), null,
-                    fallbackPolicy(owner.annotations().policy()))
+                    fallbackPolicy(clientAuthOf(owner, authOwner, h.host, owner.annotations().policy())))
                     : new Route("-", h.host, PathMatch.prefix("/"), serviceDefault, null,
                     fallbackPolicy(h.ingresses.get(0).annotations().policy()));
-            List<Route> routes = h.routes.values().stream().map(r -> r.canary == null ? r.route
-                    : new Route(r.route.ingress(), r.route.host(), r.route.match(), r.route.backend(), r.canary,
-                    r.route.policy())).toList();
-            out.add(new VirtualHost(h.host, tls.test(h.host), h.appRoot, routes, fallback));
+            List<Route> routes = h.routes.values().stream().map(r -> new Route(r.route.ingress(), r.route.host(),
+                    r.route.match(), r.route.backend(), r.canary,
+                    clientAuthOf(r.owner, authOwner, h.host, r.route.policy()))).toList();
+            IngressEntry failed = authOwner != null || h.host.isEmpty() ? null : h.ingresses.stream()
+                    .filter(i -> i.annotations().clientAuth() == null && asksClientAuth(i)).findFirst().orElse(null);
+            if (failed != null) {
+                // The host would have had client certificates (a server-wide setting in ingress-nginx) but they
+                // could not be set up: nothing on the host is served without them.
+                String why = "auth-tls-*: client certificates of the host failed (" + failed.name() + ")";
+                h.ingresses.stream().distinct().filter(i -> i != failed).forEach(i -> i.warn(AnnotationReader.INVALID, "client certificates "
+                        + "of host \"" + h.host + "\" (Ingress " + failed.name() + ") cannot be set up, so every route "
+                        + "of the host answers 503 (fail closed)"));
+                routes = routes.stream().map(r -> new Route(r.ingress(), r.host(), r.match(), r.backend(),
+                        r.canary(), r.policy().toBuilder().denied(why).build())).toList();
+                fallback = new Route(fallback.ingress(), fallback.host(), fallback.match(), fallback.backend(), null,
+                        fallback.policy().toBuilder().denied(why).build());
+            }
+            out.add(new VirtualHost(h.host, tls.test(h.host), h.appRoot, routes, fallback,
+                    authOwner == null ? null : authOwner.annotations().clientAuth()));
         }
         return out;
+    }
+
+    /** Whether an Ingress has any client-certificate annotation (valid or not). */
+    static boolean asksClientAuth(IngressEntry e) {
+        java.util.Map<String, String> a = e.ingress().getMetadata().getAnnotations();
+        return a != null && a.keySet().stream().anyMatch(k -> k.startsWith(AnnotationReader.NGINX + "auth-tls-")
+                || k.startsWith(AnnotationReader.KUBEWAY + "auth-tls-"));
     }
 
     /** The part of a policy that applies to requests no path matched. */

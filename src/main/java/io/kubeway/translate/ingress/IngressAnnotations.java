@@ -3,6 +3,7 @@ package io.kubeway.translate.ingress;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
 import io.kubeway.state.http.routing.CidrBlock;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -60,10 +62,15 @@ final class IngressAnnotations {
      * @param regex  use-regex, or a rewrite-target (ingress-nginx switches the paths to regexes for both)
      */
     record Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
-                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie) {
+                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie, @Nullable ClientAuth clientAuth) {
     }
 
     private IngressAnnotations() {
+    }
+
+    /** Parses the annotations of an Ingress whose Secrets are not needed (tests). */
+    static Parsed parse(AnnotationReader r, String scope) {
+        return parse(r, scope, Map.of());
     }
 
     /**
@@ -86,7 +93,8 @@ final class IngressAnnotations {
                 .rateLimit(rateLimit(r, scope));
         Long body = r.size("proxy-body-size");
         if (body != null) p.maxBodyBytes(body);
-        AccessRestrictions.apply(r, canary != null, scope.substring(0, scope.indexOf('/')), secrets, p);
+        ClientAuth clientAuth = AccessRestrictions.apply(r, canary != null, scope.substring(0, scope.indexOf('/')),
+                secrets, p);
         AffinityAnnotations.Spec cookie = AffinityAnnotations.parse(r);
         String hashBy = hashBy(r);
         if (cookie != null && hashBy != null) {
@@ -96,7 +104,7 @@ final class IngressAnnotations {
             p.hashBy(hashBy);
         }
         boolean regex = r.bool("use-regex", false) || rewrite != null;
-        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary, cookie);
+        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary, cookie, clientAuth);
     }
 
     private static @Nullable String rewriteTarget(AnnotationReader r) {

@@ -8,6 +8,7 @@ import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
 import io.kubeway.source.ClusterSnapshot;
+import io.kubeway.state.http.ClientAuth;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.routing.Backend;
 import io.kubeway.state.http.routing.PathMatch;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The pure translation from Ingresses (with their classes, Secrets, Services and endpoints) to the HTTP data
@@ -33,7 +35,9 @@ import java.util.Map;
  *   <li>Read each one's annotations ({@link IngressAnnotations}) and resolve its backends
  *       ({@link BackendResolver}).</li>
  *   <li>Merge the rules by host, oldest Ingress first ({@link HostTable}), then attach canaries; assign TLS
- *       certificates per host ({@link TlsAssignment}).</li>
+ *       certificates per host ({@link TlsAssignment}); client certificates ({@code auth-tls-*}) per host, from the
+ *       host's oldest Ingress that asks for them ({@link HostTable#build}), and by server name for the
+ *       handshakes.</li>
  *   <li>The default route, for hosts nobody names and paths the rules without host do not match: the
  *       {@code defaultBackend} of the oldest Ingress that has one, else {@code --default-backend-service}, else
  *       the built-in 404.</li>
@@ -42,6 +46,40 @@ import java.util.Map;
  */
 public final class IngressTranslator {
     private IngressTranslator() {
+    }
+
+    /**
+     * The policy of an Ingress's defaultBackend as the catch-all route: closed when the Ingress asks for client
+     * certificates, which need a server name (hosts nobody names have none of their own).
+     */
+    private static RoutePolicy catchAll(IngressEntry e) {
+        RoutePolicy p = e.annotations().policy();
+        if (e.annotations().clientAuth() == null) return p;
+        e.warn(AnnotationReader.UNSUPPORTED, "client certificates (auth-tls-*) need a host: this Ingress's "
+                + "defaultBackend, serving hosts nobody names, answers 503 (fail closed)");
+        return p.toBuilder().denied("auth-tls-secret: default backend without host").build();
+    }
+
+    /**
+     * The hosts whose handshake asks for a client certificate, by name (the data plane's SNI table), and
+     * {@link ClientAuth#NONE} for an exact host without it under a wildcard host with it (the
+     * router picks the exact host, so its handshake must not ask).
+     */
+    private static Map<String, ClientAuth> clientAuthByName(List<VirtualHost> hosts) {
+        Map<String, ClientAuth> out = new TreeMap<>();
+        for (VirtualHost vh : hosts) {
+            if (vh.clientAuth() != null && vh.clientAuth().verify() != ClientAuth.Verify.OFF) {
+                out.put(vh.host(), vh.clientAuth());
+            }
+        }
+        for (VirtualHost vh : hosts) {
+            int dot = vh.host().indexOf('.');
+            if (!out.containsKey(vh.host()) && dot > 0 && !vh.host().startsWith("*.")
+                    && out.containsKey("*" + vh.host().substring(dot))) {
+                out.put(vh.host(), ClientAuth.NONE);
+            }
+        }
+        return out;
     }
 
     public static IngressTranslation translate(IngressInput in) {
@@ -94,12 +132,13 @@ public final class IngressTranslator {
                 Problem.warning(ObjectRef.of("Service", o.defaultBackendService()), null, reason, message)));
         Route defaultRoute = byAge.stream().filter(e -> e.defaultBackend() != null).findFirst()
                 .map(e -> new Route(e.name(), "", PathMatch.prefix("/"), e.defaultBackend(), null,
-                        HostTable.fallbackPolicy(e.annotations().policy())))
+                        HostTable.fallbackPolicy(catchAll(e))))
                 .orElse(new Route("-", "", PathMatch.prefix("/"), serviceDefault, null, RoutePolicy.DEFAULT));
         List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault);
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
         RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort));
-        HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate());
+        HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
+                clientAuthByName(virtualHosts));
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();

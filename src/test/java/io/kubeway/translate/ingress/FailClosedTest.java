@@ -49,8 +49,9 @@ class FailClosedTest {
                                 + "exist" + CLOSED),
                 c("digest auth", Map.of(N + "auth-type", "digest"), "503", "UnsupportedAnnotation: annotation " + N
                         + "auth-type: digest authentication is not supported by kubeway" + CLOSED),
-                c("client certificates", Map.of(N + "auth-tls-verify-client", "on", N + "auth-tls-secret",
-                        "default/ca"), "503", unsupported("auth-tls-secret"), unsupported("auth-tls-verify-client")),
+                c("client certificates without their Secret", Map.of(N + "auth-tls-verify-client", "on",
+                        N + "auth-tls-secret", "default/ca"), "503", "SecretNotFound: annotation " + N
+                        + "auth-tls-secret: secret default/ca not found" + CLOSED),
                 c("auth-snippet", Map.of("kubeway.io/auth-snippet", "x"), "503", "UnsupportedAnnotation: annotation "
                         + "kubeway.io/auth-snippet is not supported by kubeway" + CLOSED),
                 c("ModSecurity", Map.of(N + "enable-modsecurity", "true"), "503", unsupported("enable-modsecurity")),

@@ -26,16 +26,19 @@ final class CompiledHost {
 
     final VirtualHost host;
     final CompiledRoute fallback;
+    /** The host's client-certificate checks, or null. */
+    final @Nullable ClientCertChecks certs;
     private final CompiledRoute[] ordered;
     private final boolean hasRegex;
     private final Map<String, CompiledRoute> exact;
     private final CompiledRoute[] prefixes;
 
-    CompiledHost(VirtualHost host, CompiledRoute fallback) {
+    CompiledHost(VirtualHost host, CompiledRoute fallback, @Nullable ClientCertChecks certs) {
         this.host = host;
         this.fallback = fallback;
+        this.certs = certs;
         List<CompiledRoute> routes = new ArrayList<>();
-        for (Route r : host.routes()) routes.add(new CompiledRoute(r));
+        for (Route r : host.routes()) routes.add(new CompiledRoute(r, certs));
         routes.sort(PRECEDENCE); // stable: equal routes keep the given order, so the first given wins
         this.ordered = routes.toArray(CompiledRoute[]::new);
         this.hasRegex = routes.stream().anyMatch(r -> r.kind == PathMatch.Kind.REGEX);

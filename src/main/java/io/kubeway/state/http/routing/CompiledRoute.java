@@ -43,9 +43,16 @@ final class CompiledRoute {
     private final @Nullable BasicAuthCheck basicAuth;
     private final @Nullable ExternalAuth externalAuth;
     private final boolean satisfyAny;
+    private final @Nullable ClientCertChecks certs;
 
     CompiledRoute(Route route) {
+        this(route, null);
+    }
+
+    /** @param certs the client-certificate checks of the route's host, or null */
+    CompiledRoute(Route route, @Nullable ClientCertChecks certs) {
         this.route = route;
+        this.certs = certs;
         PathMatch m = route.match();
         this.kind = m.kind();
         this.key = kind == PathMatch.Kind.PREFIX ? m.prefixKey() : m.path();
@@ -94,7 +101,8 @@ final class CompiledRoute {
      * What to do with a request that selected this route. Order: a denied route's 503 before anything else (no
      * redirect or CORS answer either: the route is closed), source ranges (403; with {@code satisfy: any} and basic
      * auth, a refused address may still authenticate), fixed redirect, CORS preflight (204), HTTPS redirect (308),
-     * basic auth (401), then the canary choice and the forward (or 404/503 when there is nothing to forward to).
+     * client certificate over plain HTTP, basic auth (401), then the canary choice and the forward (or 404/503 when
+     * there is nothing to forward to).
      */
     RouteDecision decide(RequestView req, String path, boolean hostTls, RouteTable table) {
         if (denied != null) return denied;
@@ -119,6 +127,10 @@ final class CompiledRoute {
             String location = table.httpsLocation(req);
             if (location != null) return new Respond(route.ingress(), 308, Map.of("Location", location), "");
         }
+        if (certs != null && !req.tls()) {
+            Respond refused = certs.plainHttp(req);
+            if (refused != null) return refused;
+        }
         // nginx's access phase (auth_basic) runs after the rewrite phase's redirects and CORS preflight answer.
         boolean authenticate = !(satisfyAny && addressAllowed);
         if (basicAuth != null && authenticate && !basicAuth.allows(req)) return basicAuth.unauthorized();
@@ -130,8 +142,8 @@ final class CompiledRoute {
         EndpointAffinity affinity = p.affinity() != null ? p.affinity()
                 : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
-                setRequestHeaders, responseHeaders, p.timeouts(), p.maxBodyBytes(), affinity, p.rateLimit(),
-                authenticate ? externalAuth : null);
+                certs == null ? setRequestHeaders : certs.headers(req, setRequestHeaders), responseHeaders, p.timeouts(),
+                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null);
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {

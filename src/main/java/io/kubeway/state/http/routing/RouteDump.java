@@ -38,6 +38,7 @@ final class RouteDump {
         if (vh.appRoot() != null) {
             sb.append(" app-root=").append(vh.appRoot().path()).append(" (").append(vh.appRoot().ingress()).append(')');
         }
+        if (vh.clientAuth() != null) sb.append(" client-auth=").append(vh.clientAuth());
         sb.append('\n');
         for (CompiledRoute r : h.ordered()) {
             sb.append("  ").append(r.route.match());

@@ -34,6 +34,8 @@ import static java.util.Objects.requireNonNull;
  *       {@linkplain VirtualHost#fallback fallback} answers (its default backend, usually 404); the request never
  *       moves on to a wildcard host or the rules without host, exactly like an nginx {@code server} whose
  *       locations do not match.</li>
+ *   <li>Client certificates ({@link ClientCertChecks}) of a host with {@link VirtualHost#clientAuth}: over TLS
+ *       checked before anything else, as nginx does; over plain HTTP after the route's HTTPS redirect.</li>
  *   <li>{@code app-root}: a request for exactly {@code /} on a host with one is redirected (302) first.</li>
  *   <li>The route's policy then decides (see {@link CompiledRoute#decide}).</li>
  * </ol>
@@ -68,8 +70,9 @@ public final class RouteTable implements Router {
         CompiledHost any = null;
         for (VirtualHost vh : config.hosts()) {
             // The rules without host are nginx's default server: what they do not match gets the default route.
-            CompiledRoute fallback = vh.host().isEmpty() ? defaultRoute : new CompiledRoute(vh.fallback());
-            CompiledHost h = new CompiledHost(vh, fallback);
+            ClientCertChecks certs = vh.clientAuth() == null ? null : new ClientCertChecks(vh.clientAuth());
+            CompiledRoute fallback = vh.host().isEmpty() ? defaultRoute : new CompiledRoute(vh.fallback(), certs);
+            CompiledHost h = new CompiledHost(vh, fallback, certs);
             if (vh.host().isEmpty()) {
                 any = h;
             } else if (vh.host().startsWith("*.")) {
@@ -108,8 +111,13 @@ public final class RouteTable implements Router {
     public RouteDecision route(RequestView request) {
         String path = RequestPaths.normalize(request.path());
         if (path == null) return BAD_REQUEST;
-        CompiledHost host = findHost(hostKey(request.host()));
+        String hostKey = hostKey(request.host());
+        CompiledHost host = findHost(hostKey);
         if (host == null) return defaultRoute.decide(request, path, false, this);
+        if (host.certs != null && request.tls()) { // nginx checks the certificate before anything else
+            Respond refused = host.certs.beforeRouting(request, hostKey);
+            if (refused != null) return refused;
+        }
         VirtualHost.AppRoot appRoot = host.host.appRoot();
         if (appRoot != null && path.equals("/")) return appRootRedirect(appRoot, request);
         CompiledRoute route = host.match(path);

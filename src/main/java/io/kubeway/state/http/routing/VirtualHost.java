@@ -1,5 +1,6 @@
 package io.kubeway.state.http.routing;
 
+import io.kubeway.state.http.ClientAuth;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
@@ -18,8 +19,11 @@ import static java.util.Objects.requireNonNull;
  * @param fallback for requests whose path matches no route: the host's default backend. As in ingress-nginx,
  *                 such requests never fall through to a wildcard host or to the rules without host. Ignored
  *                 for host {@code ""}: what the rules without host do not match gets the table's default route.
+ * @param clientAuth the host's client-certificate authentication, or null (never for host {@code ""}: a client
+ *                 certificate belongs to a TLS server name)
  */
-public record VirtualHost(String host, boolean tls, @Nullable AppRoot appRoot, List<Route> routes, Route fallback) {
+public record VirtualHost(String host, boolean tls, @Nullable AppRoot appRoot, List<Route> routes, Route fallback,
+                          @Nullable ClientAuth clientAuth) {
     /** ingress-nginx's {@code app-root}: {@code /} answers 302 to {@code path}. */
     public record AppRoot(String ingress, String path) {
         public AppRoot {
@@ -34,5 +38,11 @@ public record VirtualHost(String host, boolean tls, @Nullable AppRoot appRoot, L
         if (host.startsWith("*") && !host.startsWith("*.")) throw new IllegalArgumentException("host " + host);
         routes = List.copyOf(routes);
         requireNonNull(fallback, "fallback");
+        if (clientAuth != null && host.isEmpty()) throw new IllegalArgumentException("client auth without host");
+    }
+
+    /** A host without client-certificate authentication. */
+    public VirtualHost(String host, boolean tls, @Nullable AppRoot appRoot, List<Route> routes, Route fallback) {
+        this(host, tls, appRoot, routes, fallback, null);
     }
 }
