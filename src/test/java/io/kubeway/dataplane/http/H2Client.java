@@ -112,11 +112,20 @@ final class H2Client implements AutoCloseable {
         return s;
     }
 
-    /** Sends a request and waits for the whole response. */
+    /**
+     * Sends a request and waits for the whole response. A server may answer in full, and close the stream, before the
+     * request body is sent (a gRPC trailers-only error does): the body's write then fails, and the response counts.
+     */
     Response exchange(Http2Headers request, byte[] body) throws InterruptedException {
         Stream s = open();
         s.headers(request, body == null);
-        if (body != null) s.data(body, true);
+        if (body != null) {
+            io.netty.channel.ChannelFuture sent = s.channel.writeAndFlush(
+                    new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true)).awaitUninterruptibly();
+            if (!sent.isSuccess() && !(sent.cause() instanceof java.nio.channels.ClosedChannelException)) {
+                throw new IllegalStateException("sending the request body failed", sent.cause());
+            }
+        }
         return s.response();
     }
 
