@@ -138,7 +138,7 @@ public final class IngressTranslator {
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
         RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort));
         HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
-                clientAuthByName(virtualHosts));
+                clientAuthByName(virtualHosts), PassthroughHosts.collect(byAge, o.sslPassthrough(), backends));
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
