@@ -149,6 +149,12 @@ final class Engine {
         return upstreamTls.context(h2);
     }
 
+    /** The TLS handler of a new backend connection with {@code tls}'s settings (null: ingress-nginx's defaults). */
+    io.netty.handler.ssl.SslHandler upstreamTls(boolean h2, io.kubeway.state.http.@Nullable BackendTls tls,
+                                                io.netty.buffer.ByteBufAllocator alloc) {
+        return upstreamTls.handler(h2, tls, alloc);
+    }
+
     /** The backend pools of {@code loop}, created on first use. */
     LoopUpstreams upstreams(EventLoop loop) {
         LoopUpstreams u = upstreams.get(loop);

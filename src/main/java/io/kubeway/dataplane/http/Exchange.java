@@ -254,7 +254,7 @@ final class Exchange {
     private void connect(Endpoint ep, boolean fresh) {
         phase = Phase.CONNECTING;
         endpoint = ep;
-        PoolKey key = PoolKey.of(ep, forward.cluster().protocol());
+        PoolKey key = PoolKey.of(ep, forward.cluster());
         if (!fresh && !key.http2()) {
             H1Link idle = engine.upstreams(loop).pooled(key);
             if (idle != null) {
@@ -285,7 +285,7 @@ final class Exchange {
         }
         conn.connecting++;
         Endpoint ep = endpoint;
-        Future<UpstreamLink> f = engine.upstreams(loop).connect(ep, PoolKey.of(ep, forward.cluster().protocol()),
+        Future<UpstreamLink> f = engine.upstreams(loop).connect(ep, PoolKey.of(ep, forward.cluster()),
                 forward.timeouts());
         pendingConnect = f;
         f.addListener((Future<UpstreamLink> done) -> {
@@ -311,6 +311,7 @@ final class Exchange {
     private void connectFailed(Endpoint ep, Throwable cause) {
         if (phase != Phase.CONNECTING) return; // cancelled: the client is gone
         log.debug("{} -> {}: connect failed: {}", forward.cluster().name(), ep, cause.toString());
+        if (forward.cluster().tls() != null) BackendTlsFailures.report(forward.cluster(), ep, cause);
         Endpoint next = candidates.next();
         if (next != null) connect(next, false);
         else fail(502, "no endpoint of " + forward.cluster().name() + " accepted a connection", false);
@@ -506,6 +507,7 @@ final class Exchange {
         status = upstreamStatus = r.status().code();
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
+        if (forward.proxyRedirect() != null) LocationRewrite.apply(r.headers(), forward.proxyRedirect());
         keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(), client.http2(),
                 request.method(), request.protocolVersion(), requestComplete && client.keepAliveAllowed(clientKeepAlive));
         // ingress-nginx: add_header Set-Cookie $auth_cookie (the auth answer's), on nginx's add_header statuses.

@@ -28,11 +28,21 @@ public sealed interface RouteDecision {
             /* 0: no limit; over it: 413 */ long maxBodyBytes,
             /* endpoint choice: null for round robin */ EndpointAffinity affinity,
             /* null for no limit */ RateLimit rateLimit,
-            /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth)
+            /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth,
+            /* proxy-redirect-from/-to: Location and Refresh rewriting; null for none */ ProxyRedirect proxyRedirect)
             implements RouteDecision {
         public Forward {
             setRequestHeaders = Map.copyOf(setRequestHeaders);
             addResponseHeaders = Map.copyOf(addResponseHeaders);
+        }
+
+        /** Without proxy-redirect. */
+        public Forward(String ingress, String host, String path, HttpCluster cluster, String upstreamPath,
+                       Map<String, String> setRequestHeaders, Map<String, String> addResponseHeaders,
+                       Timeouts timeouts, long maxBodyBytes, EndpointAffinity affinity, RateLimit rateLimit,
+                       ExternalAuth externalAuth) {
+            this(ingress, host, path, cluster, upstreamPath, setRequestHeaders, addResponseHeaders, timeouts,
+                    maxBodyBytes, affinity, rateLimit, externalAuth, null);
         }
     }
 

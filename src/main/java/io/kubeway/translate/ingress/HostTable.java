@@ -94,7 +94,7 @@ final class HostTable {
                             + (existing.owner == e ? " (an earlier path of it)" : "") + "; ignored here");
                     continue;
                 }
-                Backend backend = backends.resolve(e.namespace(), p.getBackend(), a.protocol(), e::warn);
+                Backend backend = backends.resolve(e.namespace(), p.getBackend(), a.protocol(), a.upstream(), e::warn);
                 RoutePolicy policy = policy(a, match);
                 if (host.isEmpty() && a.clientAuth() != null) policy = withoutHost(e, policy);
                 Route route = new Route(e.name(), str(rule.getHost()), match, backend, null, policy);
@@ -154,7 +154,7 @@ final class HostTable {
                     continue;
                 }
                 Backend backend = backends.resolve(e.namespace(), p.getBackend(),
-                        target.owner.annotations().protocol(), e::warn);
+                        target.owner.annotations().protocol(), target.owner.annotations().upstream(), e::warn);
                 String closed = closedCanary(e, target.owner, what);
                 if (closed != null) backend = new Backend.Unavailable(closed);
                 target.canaryOwner = e;

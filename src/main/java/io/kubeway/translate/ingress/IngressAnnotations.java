@@ -63,7 +63,13 @@ final class IngressAnnotations {
      * @param regex  use-regex, or a rewrite-target (ingress-nginx switches the paths to regexes for both)
      */
     record Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
-                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie, @Nullable ClientAuth clientAuth) {
+                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie, @Nullable ClientAuth clientAuth,
+                  UpstreamAnnotations.Upstream upstream) {
+        /** Without upstream settings (tests). */
+        Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
+               @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie, @Nullable ClientAuth clientAuth) {
+            this(policy, regex, protocol, appRoot, canary, cookie, clientAuth, UpstreamAnnotations.Upstream.DEFAULT);
+        }
     }
 
     private IngressAnnotations() {
@@ -80,7 +86,8 @@ final class IngressAnnotations {
      */
     static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
-                || AccessRestrictions.restricting(name));
+                || AccessRestrictions.restricting(name) || UpstreamAnnotations.NAMES.contains(name)
+                || BackendTlsAnnotations.NAMES.contains(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
         RoutePolicy.Builder p = RoutePolicy.builder()
@@ -105,7 +112,10 @@ final class IngressAnnotations {
             p.hashBy(hashBy);
         }
         boolean regex = r.bool("use-regex", false) || rewrite != null;
-        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary, cookie, clientAuth);
+        BackendProtocol protocol = protocol(r);
+        UpstreamAnnotations.Upstream upstream = UpstreamAnnotations.parse(r, scope.substring(0, scope.indexOf('/')),
+                secrets, protocol, p);
+        return new Parsed(p.build(), regex, protocol, appRoot(r), canary, cookie, clientAuth, upstream);
     }
 
     private static @Nullable String rewriteTarget(AnnotationReader r) {

@@ -120,7 +120,7 @@ public final class IngressTranslator {
             if (e.canary()) continue;
             if (e.ingress().getSpec().getDefaultBackend() != null) {
                 e.defaultBackend(backends.resolve(e.namespace(), e.ingress().getSpec().getDefaultBackend(),
-                        e.annotations().protocol(), e::warn));
+                        e.annotations().protocol(), e.annotations().upstream(), e::warn));
             }
             hosts.add(e);
             tls.add(e, HostTable.ruleHosts(e));

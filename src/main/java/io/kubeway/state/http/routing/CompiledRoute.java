@@ -71,8 +71,7 @@ final class CompiledRoute {
         this.forceSslRedirect = p.forceSslRedirect() && !acme;
         this.rewrite = p.rewriteTarget() == null ? null
                 : new Rewrite(regex != null ? regex : PathMatch.compile(m.path()), p.rewriteTarget());
-        this.setRequestHeaders = p.xForwardedPrefix() == null ? Map.of()
-                : Map.of("X-Forwarded-Prefix", p.xForwardedPrefix());
+        this.setRequestHeaders = requestHeaders(p);
         this.hashKey = p.hashBy() == null ? null : HashKey.parse(p.hashBy());
         this.main = Target.of(ingress, route.backend());
         this.canary = route.canary() == null ? null : new CanaryRules(route.canary());
@@ -86,6 +85,15 @@ final class CompiledRoute {
         this.externalAuth = auth == null ? null : auth.external();
         this.satisfyAny = auth != null && auth.satisfyAny() && (basicAuth != null || externalAuth != null)
                 && (allow.length > 0 || deny.length > 0);
+    }
+
+    /** x-forwarded-prefix, and upstream-vhost as the Host header (nginx's {@code proxy_set_header Host}). */
+    private static Map<String, String> requestHeaders(RoutePolicy p) {
+        if (p.upstreamVhost() == null) {
+            return p.xForwardedPrefix() == null ? Map.of() : Map.of("X-Forwarded-Prefix", p.xForwardedPrefix());
+        }
+        return p.xForwardedPrefix() == null ? Map.of("Host", p.upstreamVhost())
+                : Map.of("X-Forwarded-Prefix", p.xForwardedPrefix(), "Host", p.upstreamVhost());
     }
 
     /** Whether the normalised path matches (exact and prefix case-sensitive, regex case-insensitive). */
@@ -143,7 +151,7 @@ final class CompiledRoute {
                 : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
                 certs == null ? setRequestHeaders : certs.headers(req, setRequestHeaders), responseHeaders, p.timeouts(),
-                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null);
+                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null, p.proxyRedirect());
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {
