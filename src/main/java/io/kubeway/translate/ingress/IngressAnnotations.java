@@ -42,7 +42,7 @@ final class IngressAnnotations {
             "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers",
             "cors-max-age", "limit-rps", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
             "upstream-hash-by", "x-forwarded-prefix",
-            PassthroughHosts.ANNOTATION);
+            PassthroughHosts.ANNOTATION, ServerAliases.ANNOTATION);
 
     private static final List<String> CANARY_RULES = List.of("canary-weight", "canary-weight-total",
             "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie");
