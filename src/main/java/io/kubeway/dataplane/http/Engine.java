@@ -36,6 +36,7 @@ final class Engine {
     private final RateLimiter limiter = new RateLimiter();
     private final ServerTls serverTls = new ServerTls();
     private final UpstreamTls upstreamTls = new UpstreamTls();
+    private final PasswordChecks passwordChecks = new PasswordChecks();
     private final ConcurrentHashMap<EventLoop, LoopUpstreams> upstreams = new ConcurrentHashMap<>();
     private final HttpDecoderConfig serverDecoder;
     private final HttpDecoderConfig upstreamDecoder;
@@ -176,9 +177,15 @@ final class Engine {
         }
     }
 
+    /** The threads that check costly basic-auth passwords. */
+    PasswordChecks passwordChecks() {
+        return passwordChecks;
+    }
+
     /** Closes every pooled backend connection (on each pool's own event loop). */
     void close() {
         closed = true;
+        passwordChecks.close();
         AddressResolverGroup<InetSocketAddress> r = authResolver;
         if (r != null) r.close();
         upstreams.forEach((loop, u) -> {

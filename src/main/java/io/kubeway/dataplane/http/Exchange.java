@@ -141,10 +141,40 @@ final class Exchange {
             return;
         }
         ingress = decision.ingress() == null ? "-" : decision.ingress();
+        carryOut(decision);
+    }
+
+    private void carryOut(RouteDecision decision) {
         switch (decision) {
             case RouteDecision.Respond r -> respondLocal(r.status(), r.headers(), r.body() == null ? "" : r.body(), false);
             case Forward f -> forward(f);
+            case RouteDecision.Authenticate a -> checkPassword(a);
         }
+    }
+
+    /**
+     * A costly basic-auth password check, on the engine's password threads ({@link PasswordChecks}); the request body
+     * waits in the client connection meanwhile. Full queue: 503.
+     */
+    private void checkPassword(RouteDecision.Authenticate a) {
+        phase = Phase.AUTHORIZING;
+        Future<Boolean> check = engine.passwordChecks().submit(a.check(), loop);
+        if (check == null) {
+            PeerLog.warn(log, "{}: password checks queued at the limit ({}), 503 for {} {}", ingress,
+                    PasswordChecks.QUEUE, request.method(), originalUri);
+            fail(503, "password checks queued at the limit", false);
+            return;
+        }
+        check.addListener((Future<Boolean> done) -> {
+            if (phase != Phase.AUTHORIZING) return; // the client went away
+            phase = Phase.ROUTING;
+            if (!done.isSuccess()) {
+                log.warn("password check of {} failed: {}", ingress, done.cause().toString());
+                fail(500, "password check failed", false);
+            } else {
+                carryOut(done.getNow() ? a.then() : a.unauthorized());
+            }
+        });
     }
 
     private void forward(Forward f) {

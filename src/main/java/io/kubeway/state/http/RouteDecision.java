@@ -46,6 +46,25 @@ public sealed interface RouteDecision {
         }
     }
 
+    /**
+     * Basic authentication whose password needs a costly hash check: the engine runs {@code check} off the event
+     * loop (bounded; when full, 503), then carries out {@code then} if it passes, else answers {@code unauthorized}.
+     * Credentials verified recently never get here: the router decides those itself.
+     */
+    record Authenticate(RouteDecision then, Respond unauthorized, PasswordCheck check) implements RouteDecision {
+        public Authenticate {
+            requireNonNull(then, "then");
+            requireNonNull(unauthorized, "unauthorized");
+            requireNonNull(check, "check");
+            if (then instanceof Authenticate) throw new IllegalArgumentException("nested Authenticate");
+        }
+
+        @Override
+        public String ingress() {
+            return then.ingress();
+        }
+    }
+
     /** Answer directly (redirects, 403 from source-range rules, CORS preflight, 404 default backend, 503 ...). */
     record Respond(String ingress, int status, Map<String, String> headers, String body) implements RouteDecision {
         public Respond {

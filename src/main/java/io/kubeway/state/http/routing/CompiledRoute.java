@@ -1,6 +1,7 @@
 package io.kubeway.state.http.routing;
 
 import io.kubeway.state.http.ExternalAuth;
+import io.kubeway.state.http.PasswordCheck;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
@@ -141,7 +142,15 @@ final class CompiledRoute {
         }
         // nginx's access phase (auth_basic) runs after the rewrite phase's redirects and CORS preflight answer.
         boolean authenticate = !(satisfyAny && addressAllowed);
-        if (basicAuth != null && authenticate && !basicAuth.allows(req)) return basicAuth.unauthorized();
+        PasswordCheck pending = basicAuth != null && authenticate ? basicAuth.check(req) : null;
+        if (pending == BasicAuthCheck.DENY) return basicAuth.unauthorized();
+        RouteDecision d = forwardOrRespond(req, path, responseHeaders, authenticate, table);
+        // a costly hash is checked by the engine, off its event loop, before it carries out the decision
+        return pending == null ? d : new RouteDecision.Authenticate(d, basicAuth.unauthorized(), pending);
+    }
+
+    private RouteDecision forwardOrRespond(RequestView req, String path, Map<String, String> responseHeaders,
+                                           boolean authenticate, RouteTable table) {
         Target target = canary != null && canary.chosen(req, table.random()) ? canary.target : main;
         if (target.respond() != null) return target.respond();
         RoutePolicy p = route.policy();
