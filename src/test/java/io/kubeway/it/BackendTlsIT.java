@@ -94,7 +94,7 @@ class BackendTlsIT {
         yaml.append(ingress("verified", "good", "backend-client", "on", "backend.internal", "on"));
         yaml.append(ingress("rogue", "rogue", "backend-client", "on", "backend.internal", "on"));
         yaml.append(ingress("wrong-name", "good", "backend-client", "on", "other.internal", "off"));
-        yaml.append(ingress("no-client-cert", "good", null, "off", null, "on"));
+        yaml.append(ingress("no-client-cert", "good", null, "off", "backend.internal", "on"));
         yaml.append(ingress("missing", "good", "no-such-secret", "on", "backend.internal", "on"));
         h.write("app.yaml", yaml.toString());
         h.start();

@@ -23,7 +23,9 @@ final class BackendTlsFailures {
         Throwable c = cause;
         while (c != null && !(c instanceof SSLException)) c = c.getCause();
         if (c == null) return;
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         PeerLog.warn(log, "{} -> {}: backend TLS failed ({}): {}; 502", cluster.name(), ep, cluster.tls(),
-                c.getMessage());
+                root == c ? c.getMessage() : c.getMessage() + ": " + root.getMessage());
     }
 }
