@@ -41,6 +41,7 @@ final class PassthroughHosts {
     static Map<String, HttpCluster> collect(List<IngressEntry> byAge, boolean enabled, BackendResolver backends) {
         Map<String, HttpCluster> out = new TreeMap<>();
         Map<String, String> owners = new LinkedHashMap<>();
+        Map<String, String> restricted = enabled ? restrictedHosts(byAge) : Map.of();
         for (IngressEntry e : byAge) {
             AnnotationReader r = e.reader();
             if (!r.has(ANNOTATION) || !r.bool(ANNOTATION, false)) continue;
@@ -96,6 +97,14 @@ final class PassthroughHosts {
                             + "whose backend the passthrough connections could go to; not passed through");
                     continue;
                 }
+                String restrictedBy = restricted.get(host);
+                if (restrictedBy != null) {
+                    e.warn(AnnotationReader.UNSUPPORTED, "annotation " + key + ": host \"" + host + "\" has access "
+                            + "restrictions (Ingress " + restrictedBy + "), which a passed-through connection would "
+                            + "bypass; not passed through, TLS is terminated by kubeway and the restrictions apply "
+                            + "(fail closed)");
+                    continue;
+                }
                 String owner = owners.get(host);
                 if (owner != null) {
                     e.warn("Conflict", "host \"" + host + "\" is already passed through by Ingress " + owner
@@ -110,5 +119,27 @@ final class PassthroughHosts {
             }
         }
         return out;
+    }
+
+    /** Hosts with a rule of an Ingress that restricts access, each with the first such Ingress. */
+    private static Map<String, String> restrictedHosts(List<IngressEntry> byAge) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (IngressEntry e : byAge) {
+            var a = e.ingress().getMetadata().getAnnotations();
+            if (a == null || a.keySet().stream().noneMatch(k -> restrictingKey(k))) continue;
+            List<IngressRule> rules = e.ingress().getSpec().getRules() == null ? List.of()
+                    : e.ingress().getSpec().getRules();
+            for (IngressRule rule : rules) {
+                if (rule.getHost() != null) out.putIfAbsent(rule.getHost().toLowerCase(Locale.ROOT), e.name());
+            }
+        }
+        return out;
+    }
+
+    private static boolean restrictingKey(String key) {
+        for (String prefix : List.of(AnnotationReader.NGINX, AnnotationReader.KUBEWAY)) {
+            if (key.startsWith(prefix) && AccessRestrictions.restricting(key.substring(prefix.length()))) return true;
+        }
+        return false;
     }
 }

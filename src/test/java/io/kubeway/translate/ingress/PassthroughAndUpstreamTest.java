@@ -70,6 +70,16 @@ class PassthroughAndUpstreamTest {
     }
 
     @Test
+    void anotherIngressRestrictingTheHostKeepsItTerminated() {
+        IngressTranslation t = translate(true, List.of(
+                annotated("a", "app.example.com", "/", Map.of(N + "ssl-passthrough", "true")),
+                annotated("bbbb", "app.example.com", "/admin", Map.of(N + "whitelist-source-range", "10.0.0.0/8"))));
+        assertThat(t.http().passthrough()).isEmpty();
+        assertThat(problems(t)).anySatisfy(p -> assertThat(p).startsWith("a ").contains("Ingress default/bbbb")
+                .contains("fail closed"));
+    }
+
+    @Test
     void wildcardHostsOtherPathsAndASecondClaimAreReported() {
         IngressTranslation t = translate(true, List.of(
                 annotated("a", "app.example.com", "/", Map.of(N + "ssl-passthrough", "true")),
