@@ -23,14 +23,32 @@ import static java.util.Objects.requireNonNull;
  *                               e.g. {@code k8s.io/ingress-nginx} to take over ingress-nginx's classes)
  * @param ingressClassByName     the IngressClass named {@code ingressClass} is served whatever its controller
  *                               ({@code --ingress-class-by-name})
+ * @param sslPassthrough         honour the {@code ssl-passthrough} annotation ({@code --enable-ssl-passthrough})
  */
 public record IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
                               InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
                               List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
                               boolean underscoresInHeaders, List<String> controllerClasses,
-                              boolean ingressClassByName) {
+                              boolean ingressClassByName, boolean sslPassthrough) {
     /** The controller name in IngressClass {@code spec.controller}. */
     public static final String CONTROLLER = "kubeway.io/ingress-controller";
+
+    /** Without TLS passthrough. */
+    public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
+                           InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
+                           List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
+                           boolean underscoresInHeaders, List<String> controllerClasses, boolean ingressClassByName) {
+        this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
+                publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders, controllerClasses,
+                ingressClassByName, false);
+    }
+
+    /** The same settings with {@code --enable-ssl-passthrough} as given. */
+    public IngressSettings withSslPassthrough(boolean on) {
+        return new IngressSettings(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService,
+                publishService, publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders,
+                controllerClasses, ingressClassByName, on);
+    }
 
     /** Header names with underscores dropped (the default). */
     public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,

@@ -191,7 +191,7 @@ public final class KubewayServer implements AutoCloseable {
                 : List.of(new ListenKey(in.httpsAddress().getAddress(), in.httpsAddress().getPort(), Protocol.TCP));
         return new IngressOptions(in.ingressClass(), in.controllers(), in.ingressClassByName(), in.watchWithoutClass(),
                 namespacedName(in.defaultBackendService()), namespacedName(in.publishService()),
-                in.publishStatusAddresses(), http, https, o.nodeName());
+                in.publishStatusAddresses(), http, https, o.nodeName(), in.sslPassthrough());
     }
 
     private static NamespacedName namespacedName(String s) {

@@ -99,6 +99,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Also serve the IngressClass named --ingress-class, whatever its controller.")
     boolean ingressClassByName;
 
+    @Option(names = "--enable-ssl-passthrough",
+            description = "Honour the ssl-passthrough annotation: TLS connections for its hosts are relayed by SNI, "
+                    + "without termination, to the Service's endpoints (ingress-nginx's flag).")
+    boolean enableSslPassthrough;
+
     @Option(names = "--watch-ingress-without-class", description = "Also handle Ingresses that name no class.")
     boolean watchIngressWithoutClass;
 
@@ -220,7 +225,7 @@ final class RunCommand implements Callable<Integer> {
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort("--ingress-http-address", ingressHttpAddress),
                         optionalHostPort("--ingress-https-address", ingressHttpsAddress), defaultBackendService, publishService,
                         publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders,
-                        controllerClasses(), ingressClassByName), limits(), parseSize(maxManifestSize), cluster);
+                        controllerClasses(), ingressClassByName, enableSslPassthrough), limits(), parseSize(maxManifestSize), cluster);
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);

@@ -26,6 +26,8 @@ public final class DecisionText {
         return switch (d) {
             case Respond r -> r.status() + (r.headers().isEmpty() ? "" : " " + new TreeMap<>(r.headers()));
             case Forward f -> forward(f, cluster.apply(f));
+            // the engine's off-loop password check, done here
+            case RouteDecision.Authenticate a -> render(a.check().verify() ? a.then() : a.unauthorized(), cluster);
         };
     }
 

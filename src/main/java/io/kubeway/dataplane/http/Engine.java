@@ -1,8 +1,10 @@
 package io.kubeway.dataplane.http;
 
 import io.kubeway.dataplane.proxy.transport.Transport;
+import io.kubeway.state.http.HttpCluster;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.Router;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -14,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,10 +36,15 @@ final class Engine {
     private final RateLimiter limiter = new RateLimiter();
     private final ServerTls serverTls = new ServerTls();
     private final UpstreamTls upstreamTls = new UpstreamTls();
+    private final PasswordChecks passwordChecks = new PasswordChecks();
     private final ConcurrentHashMap<EventLoop, LoopUpstreams> upstreams = new ConcurrentHashMap<>();
     private final HttpDecoderConfig serverDecoder;
     private final HttpDecoderConfig upstreamDecoder;
     private volatile Router router = HttpState.EMPTY.router();
+    /** ssl-passthrough hosts by exact server name; empty (the common case) costs a handshake one empty-map lookup. */
+    private volatile Map<String, HttpCluster> passthrough = Map.of();
+    private final Counter passthroughIn;
+    private final Counter passthroughOut;
     private volatile boolean closed;
     private volatile @Nullable AddressResolverGroup<InetSocketAddress> authResolver;
 
@@ -48,6 +56,10 @@ final class Engine {
         this.trustedProxies = CidrSet.parse(config.trustedProxies());
         this.clientIdleNanos = config.clientIdleTimeout().toNanos();
         this.meters = new HttpMeters(registry);
+        this.passthroughIn = Counter.builder("kubeway.ssl.passthrough.bytes").tag("direction", "in")
+                .description("bytes relayed from clients to backends by TLS passthrough").register(registry);
+        this.passthroughOut = Counter.builder("kubeway.ssl.passthrough.bytes").tag("direction", "out")
+                .description("bytes relayed from backends to clients by TLS passthrough").register(registry);
         this.accessLog = new AccessLog(config.accessLog());
         this.serverDecoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineBytes())
@@ -118,9 +130,30 @@ final class Engine {
         router = next;
     }
 
+    /** The passthrough cluster of a TLS server name as the ClientHello has it, or null. */
+    @Nullable HttpCluster passthrough(@Nullable String serverName) {
+        Map<String, HttpCluster> p = passthrough;
+        return p.isEmpty() || serverName == null ? null : p.get(ServerTls.normalize(serverName));
+    }
+
+    void passthrough(Map<String, HttpCluster> next) {
+        passthrough = next;
+    }
+
+    /** Bytes relayed by TLS passthrough: from clients ({@code in}) or to them. */
+    Counter passthroughBytes(boolean in) {
+        return in ? passthroughIn : passthroughOut;
+    }
+
     /** The client context for TLS to backends (no verification, as ingress-nginx); HTTP/2 ALPN if {@code h2}. */
     SslContext upstreamTls(boolean h2) {
         return upstreamTls.context(h2);
+    }
+
+    /** The TLS handler of a new backend connection with {@code tls}'s settings (null: ingress-nginx's defaults). */
+    io.netty.handler.ssl.SslHandler upstreamTls(boolean h2, io.kubeway.state.http.@Nullable BackendTls tls,
+                                                io.netty.buffer.ByteBufAllocator alloc) {
+        return upstreamTls.handler(h2, tls, alloc);
     }
 
     /** The backend pools of {@code loop}, created on first use. */
@@ -144,9 +177,15 @@ final class Engine {
         }
     }
 
+    /** The threads that check costly basic-auth passwords. */
+    PasswordChecks passwordChecks() {
+        return passwordChecks;
+    }
+
     /** Closes every pooled backend connection (on each pool's own event loop). */
     void close() {
         closed = true;
+        passwordChecks.close();
         AddressResolverGroup<InetSocketAddress> r = authResolver;
         if (r != null) r.close();
         upstreams.forEach((loop, u) -> {

@@ -141,10 +141,40 @@ final class Exchange {
             return;
         }
         ingress = decision.ingress() == null ? "-" : decision.ingress();
+        carryOut(decision);
+    }
+
+    private void carryOut(RouteDecision decision) {
         switch (decision) {
             case RouteDecision.Respond r -> respondLocal(r.status(), r.headers(), r.body() == null ? "" : r.body(), false);
             case Forward f -> forward(f);
+            case RouteDecision.Authenticate a -> checkPassword(a);
         }
+    }
+
+    /**
+     * A costly basic-auth password check, on the engine's password threads ({@link PasswordChecks}); the request body
+     * waits in the client connection meanwhile. Full queue: 503.
+     */
+    private void checkPassword(RouteDecision.Authenticate a) {
+        phase = Phase.AUTHORIZING;
+        Future<Boolean> check = engine.passwordChecks().submit(a.check(), loop);
+        if (check == null) {
+            PeerLog.warn(log, "{}: password checks queued at the limit ({}), 503 for {} {}", ingress,
+                    PasswordChecks.QUEUE, request.method(), originalUri);
+            fail(503, "password checks queued at the limit", false);
+            return;
+        }
+        check.addListener((Future<Boolean> done) -> {
+            if (phase != Phase.AUTHORIZING) return; // the client went away
+            phase = Phase.ROUTING;
+            if (!done.isSuccess()) {
+                log.warn("password check of {} failed: {}", ingress, done.cause().toString());
+                fail(500, "password check failed", false);
+            } else {
+                carryOut(done.getNow() ? a.then() : a.unauthorized());
+            }
+        });
     }
 
     private void forward(Forward f) {
@@ -254,7 +284,7 @@ final class Exchange {
     private void connect(Endpoint ep, boolean fresh) {
         phase = Phase.CONNECTING;
         endpoint = ep;
-        PoolKey key = PoolKey.of(ep, forward.cluster().protocol());
+        PoolKey key = PoolKey.of(ep, forward.cluster());
         if (!fresh && !key.http2()) {
             H1Link idle = engine.upstreams(loop).pooled(key);
             if (idle != null) {
@@ -285,7 +315,7 @@ final class Exchange {
         }
         conn.connecting++;
         Endpoint ep = endpoint;
-        Future<UpstreamLink> f = engine.upstreams(loop).connect(ep, PoolKey.of(ep, forward.cluster().protocol()),
+        Future<UpstreamLink> f = engine.upstreams(loop).connect(ep, PoolKey.of(ep, forward.cluster()),
                 forward.timeouts());
         pendingConnect = f;
         f.addListener((Future<UpstreamLink> done) -> {
@@ -311,6 +341,7 @@ final class Exchange {
     private void connectFailed(Endpoint ep, Throwable cause) {
         if (phase != Phase.CONNECTING) return; // cancelled: the client is gone
         log.debug("{} -> {}: connect failed: {}", forward.cluster().name(), ep, cause.toString());
+        if (forward.cluster().tls() != null) BackendTlsFailures.report(forward.cluster(), ep, cause);
         Endpoint next = candidates.next();
         if (next != null) connect(next, false);
         else fail(502, "no endpoint of " + forward.cluster().name() + " accepted a connection", false);
@@ -506,6 +537,7 @@ final class Exchange {
         status = upstreamStatus = r.status().code();
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
+        if (forward.proxyRedirect() != null) LocationRewrite.apply(r.headers(), forward.proxyRedirect());
         keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(), client.http2(),
                 request.method(), request.protocolVersion(), requestComplete && client.keepAliveAllowed(clientKeepAlive));
         // ingress-nginx: add_header Set-Cookie $auth_cookie (the auth answer's), on nginx's add_header statuses.

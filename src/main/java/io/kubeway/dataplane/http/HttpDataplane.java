@@ -78,6 +78,7 @@ public final class HttpDataplane implements AutoCloseable {
         }
         certificateProblems = engine.serverTls().update(state.certificates(), state.defaultCertificate(),
                 state.clientAuth());
+        engine.passthrough(state.passthrough());
         engine.picker().trim();
 
         SortedMap<ListenKey, String> failures = new TreeMap<>();

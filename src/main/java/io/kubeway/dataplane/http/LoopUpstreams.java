@@ -78,7 +78,7 @@ final class LoopUpstreams {
         ChannelFuture connecting = bootstrap(timeouts, false).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (key.tls()) ch.pipeline().addLast("tls", engine.upstreamTls(false).newHandler(ch.alloc()));
+                if (key.tls()) ch.pipeline().addLast("tls", engine.upstreamTls(false, key.backendTls(), ch.alloc()));
                 ch.pipeline().addLast("codec", new HttpClientCodec(engine.upstreamDecoderConfig(), false, false));
                 ch.pipeline().addLast("link", link);
             }
@@ -106,7 +106,7 @@ final class LoopUpstreams {
         bootstrap(timeouts, true).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (key.tls()) ch.pipeline().addLast("tls", engine.upstreamTls(true).newHandler(ch.alloc()));
+                if (key.tls()) ch.pipeline().addLast("tls", engine.upstreamTls(true, key.backendTls(), ch.alloc()));
                 ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
                         .initialSettings(H2Settings.client()).build());
                 // Push is disabled, so the backend opens no streams; close any that appear.

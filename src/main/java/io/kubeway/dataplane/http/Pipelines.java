@@ -59,7 +59,7 @@ final class Pipelines {
         if (conn.tls()) {
             long timeoutMillis = engine.config().requestHeaderTimeout().toMillis();
             p.addLast("start", new StartReading());
-            p.addLast("sni", new Sni(conn, engine.serverTls(), timeoutMillis));
+            p.addLast("sni", new Sni(conn, engine, timeoutMillis));
             p.addLast("alpn", new Alpn(conn, engine));
         } else {
             p.addLast("sniff", new PrefaceSniffer(conn, engine));
@@ -139,27 +139,38 @@ final class Pipelines {
 
     /**
      * Picks the context by the ClientHello's server name ({@link ServerTls#entry}, looked up once) and notes on the
-     * connection the name and, when that name asks for a client certificate, its verifier.
+     * connection the name and, when that name asks for a client certificate, its verifier. A name of an
+     * {@code ssl-passthrough} host is not terminated: the connection goes to {@link Passthrough} with the ClientHello
+     * (within the same size and time bounds, read once, never copied).
      */
     private static final class Sni extends SniHandler {
         private final ClientConnection conn;
+        private final Engine engine;
         private final ServerTls tls;
         private ServerTls.@Nullable Entry entry;
+        private io.kubeway.state.http.@Nullable HttpCluster passthrough;
 
-        Sni(ClientConnection conn, ServerTls tls, long timeoutMillis) {
-            super(tls, MAX_CLIENT_HELLO, timeoutMillis);
+        Sni(ClientConnection conn, Engine engine, long timeoutMillis) {
+            super(engine.serverTls(), MAX_CLIENT_HELLO, timeoutMillis);
             this.conn = conn;
-            this.tls = tls;
+            this.engine = engine;
+            this.tls = engine.serverTls();
         }
 
         @Override
         protected io.netty.util.concurrent.Future<SslContext> lookup(ChannelHandlerContext ctx, String hostname) {
+            passthrough = engine.passthrough(hostname);
             entry = tls.entry(hostname);
             return ctx.executor().newSucceededFuture(entry == null ? null : entry.context());
         }
 
         @Override
         protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext context) throws Exception {
+            if (passthrough != null) {
+                ctx.pipeline().remove("alpn");
+                ctx.pipeline().replace(this, "passthrough", new Passthrough(passthrough, engine, conn));
+                return;
+            }
             conn.serverName = hostname == null || hostname.isEmpty() ? null : ServerTls.normalize(hostname);
             conn.verifier = entry == null ? null : entry.verifier();
             super.replaceHandler(ctx, hostname, context);

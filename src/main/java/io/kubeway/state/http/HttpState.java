@@ -16,10 +16,13 @@ import static java.util.Objects.requireNonNull;
  * @param clientAuth   by SNI name (exact host or one-label wildcard, as {@code certificates}): the hosts whose
  *                     handshake asks for a client certificate; an entry with {@link ClientAuth.Verify#OFF}
  *                     ({@link ClientAuth#NONE}) asks for none, for an exact host under a wildcard that asks
+ * @param passthrough  by exact SNI name: the hosts whose TLS connections on the HTTPS listeners are not terminated
+ *                     but relayed as raw TCP to the cluster's endpoints (ingress-nginx's {@code ssl-passthrough});
+ *                     empty unless {@code --enable-ssl-passthrough}
  */
 public record HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
                         Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
-                        Map<String, ClientAuth> clientAuth) {
+                        Map<String, ClientAuth> clientAuth, Map<String, HttpCluster> passthrough) {
     /** Nothing to serve. */
     public static final HttpState EMPTY = new HttpState(List.of(), List.of(),
             r -> new RouteDecision.Respond("-", 404, Map.of(), "default backend - 404"), Map.of(), null);
@@ -30,6 +33,14 @@ public record HttpState(List<ListenKey> http, List<ListenKey> https, Router rout
         requireNonNull(router, "router");
         certificates = Map.copyOf(certificates);
         clientAuth = Map.copyOf(clientAuth);
+        passthrough = Map.copyOf(passthrough);
+    }
+
+    /** No TLS passthrough. */
+    public HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
+                     Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
+                     Map<String, ClientAuth> clientAuth) {
+        this(http, https, router, certificates, defaultCertificate, clientAuth, Map.of());
     }
 
     /** No client-certificate authentication anywhere. */

@@ -28,11 +28,40 @@ public sealed interface RouteDecision {
             /* 0: no limit; over it: 413 */ long maxBodyBytes,
             /* endpoint choice: null for round robin */ EndpointAffinity affinity,
             /* null for no limit */ RateLimit rateLimit,
-            /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth)
+            /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth,
+            /* proxy-redirect-from/-to: Location and Refresh rewriting; null for none */ ProxyRedirect proxyRedirect)
             implements RouteDecision {
         public Forward {
             setRequestHeaders = Map.copyOf(setRequestHeaders);
             addResponseHeaders = Map.copyOf(addResponseHeaders);
+        }
+
+        /** Without proxy-redirect. */
+        public Forward(String ingress, String host, String path, HttpCluster cluster, String upstreamPath,
+                       Map<String, String> setRequestHeaders, Map<String, String> addResponseHeaders,
+                       Timeouts timeouts, long maxBodyBytes, EndpointAffinity affinity, RateLimit rateLimit,
+                       ExternalAuth externalAuth) {
+            this(ingress, host, path, cluster, upstreamPath, setRequestHeaders, addResponseHeaders, timeouts,
+                    maxBodyBytes, affinity, rateLimit, externalAuth, null);
+        }
+    }
+
+    /**
+     * Basic authentication whose password needs a costly hash check: the engine runs {@code check} off the event
+     * loop (bounded; when full, 503), then carries out {@code then} if it passes, else answers {@code unauthorized}.
+     * Credentials verified recently never get here: the router decides those itself.
+     */
+    record Authenticate(RouteDecision then, Respond unauthorized, PasswordCheck check) implements RouteDecision {
+        public Authenticate {
+            requireNonNull(then, "then");
+            requireNonNull(unauthorized, "unauthorized");
+            requireNonNull(check, "check");
+            if (then instanceof Authenticate) throw new IllegalArgumentException("nested Authenticate");
+        }
+
+        @Override
+        public String ingress() {
+            return then.ingress();
         }
     }
 

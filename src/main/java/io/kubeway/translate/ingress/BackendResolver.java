@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.kubeway.core.IpLiterals;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.Protocol;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.http.BackendProtocol;
+import io.kubeway.state.http.BackendTls;
 import io.kubeway.state.http.HttpCluster;
 import io.kubeway.state.http.routing.Backend;
 import io.kubeway.translate.endpoints.EndpointSelection;
@@ -34,7 +36,7 @@ final class BackendResolver {
     private final Map<NamespacedName, Service> services = new HashMap<>();
     private final Map<NamespacedName, List<EndpointSlice>> slices;
     private final String nodeName;
-    private final Map<String, HttpCluster> clusters = new HashMap<>();
+    private final Map<List<Object>, HttpCluster> clusters = new HashMap<>();
 
     BackendResolver(List<Service> services, Map<NamespacedName, List<EndpointSlice>> slices, String nodeName) {
         services.forEach(s -> this.services.put(NamespacedName.of(s), s));
@@ -46,6 +48,12 @@ final class BackendResolver {
      * The backend; problems go to {@code warn(reason, message)}.
      */
     Backend resolve(String namespace, IngressBackend b, BackendProtocol protocol, BiConsumer<String, String> warn) {
+        return resolve(namespace, b, protocol, UpstreamAnnotations.Upstream.DEFAULT, warn);
+    }
+
+    /** The backend with {@code upstream}'s TLS and service-upstream settings. */
+    Backend resolve(String namespace, IngressBackend b, BackendProtocol protocol, UpstreamAnnotations.Upstream upstream,
+                    BiConsumer<String, String> warn) {
         if (b.getResource() != null) {
             String what = b.getResource().getKind() + " " + b.getResource().getName();
             warn.accept(UNSUPPORTED_BACKEND, "resource backend " + what + " is not supported by kubeway; its paths "
@@ -72,7 +80,7 @@ final class BackendResolver {
             warn.accept(SERVICE_NOT_FOUND, "service " + nn + " has no port " + wanted + "; its paths answer 503");
             return new Backend.Unavailable("service " + nn + " has no port " + wanted);
         }
-        return service(nn, port, protocol, warn);
+        return service(nn, port, protocol, upstream, warn);
     }
 
     /** {@code --default-backend-service}: its first port. */
@@ -85,22 +93,41 @@ final class BackendResolver {
                     : " has no port to proxy to") + "; the built-in 404 answers instead");
             return Backend.NOT_FOUND;
         }
-        return service(nn, ports.get(0), BackendProtocol.HTTP, warn);
+        return service(nn, ports.get(0), BackendProtocol.HTTP, UpstreamAnnotations.Upstream.DEFAULT, warn);
     }
 
+    /**
+     * A Service port's cluster. With {@code service-upstream}, its one endpoint is the ClusterIP and Service port
+     * (which Kubeway's own L4 plane, or kube-proxy, balances), as ingress-nginx's single upstream; a Service without
+     * ClusterIP (headless) keeps its endpoints, reported. Backend TLS without a {@code proxy-ssl-name} verifies and
+     * names {@code svc.ns.svc}.
+     */
     private Backend service(NamespacedName nn, ServicePort port, BackendProtocol protocol,
-                            BiConsumer<String, String> warn) {
+                            UpstreamAnnotations.Upstream upstream, BiConsumer<String, String> warn) {
         if (Protocol.parse(port.getProtocol()) != Protocol.TCP) {
             warn.accept(UNSUPPORTED_BACKEND, "service " + nn + " port " + port.getPort() + " is " + port.getProtocol()
                     + ", not TCP; its paths answer 503");
             return new Backend.Unavailable("service " + nn + " port " + port.getPort() + " is not TCP");
         }
         String name = nn + ":" + port.getPort() + (protocol == BackendProtocol.HTTP ? "" : "/" + protocol);
-        HttpCluster cluster = clusters.computeIfAbsent(name, k -> {
+        String clusterIp = upstream.serviceUpstream() ? services.get(nn).getSpec().getClusterIP() : null;
+        var ip = clusterIp == null ? null : IpLiterals.parse(clusterIp);
+        if (upstream.serviceUpstream() && ip == null) {
+            warn.accept(UNSUPPORTED_BACKEND, "service-upstream: service " + nn + " has no ClusterIP; its endpoints "
+                    + "are used");
+        }
+        BackendTls tls = upstream.tls() == null || !upstream.tls().name().isEmpty() ? upstream.tls()
+                : upstream.tls().withName(nn.name() + "." + nn.namespace() + ".svc");
+        String display = name + (ip != null ? " (ClusterIP)" : "");
+        HttpCluster cluster = clusters.computeIfAbsent(List.of(name, ip == null ? "" : ip, tls == null ? "" : tls), k -> {
+            if (ip != null) {
+                return new HttpCluster(display, List.of(new Endpoint(ip, port.getPort(), nn.toString())), protocol,
+                        tls);
+            }
             String portName = port.getName() == null ? "" : port.getName();
             List<Endpoint> eps = EndpointSelection.usable(slices.getOrDefault(nn, List.of()), portName, Protocol.TCP,
                     false, nodeName);
-            return new HttpCluster(k, eps, protocol);
+            return new HttpCluster(display, eps, protocol, tls);
         });
         return new Backend.Service(cluster);
     }

@@ -94,7 +94,7 @@ final class HostTable {
                             + (existing.owner == e ? " (an earlier path of it)" : "") + "; ignored here");
                     continue;
                 }
-                Backend backend = backends.resolve(e.namespace(), p.getBackend(), a.protocol(), e::warn);
+                Backend backend = backends.resolve(e.namespace(), p.getBackend(), a.protocol(), a.upstream(), e::warn);
                 RoutePolicy policy = policy(a, match);
                 if (host.isEmpty() && a.clientAuth() != null) policy = withoutHost(e, policy);
                 Route route = new Route(e.name(), str(rule.getHost()), match, backend, null, policy);
@@ -154,7 +154,7 @@ final class HostTable {
                     continue;
                 }
                 Backend backend = backends.resolve(e.namespace(), p.getBackend(),
-                        target.owner.annotations().protocol(), e::warn);
+                        target.owner.annotations().protocol(), target.owner.annotations().upstream(), e::warn);
                 String closed = closedCanary(e, target.owner, what);
                 if (closed != null) backend = new Backend.Unavailable(closed);
                 target.canaryOwner = e;
@@ -247,6 +247,24 @@ final class HostTable {
             out.add(new VirtualHost(h.host, tls.test(h.host), h.appRoot, routes, fallback,
                     authOwner == null ? null : authOwner.annotations().clientAuth()));
         }
+        return withAliases(out);
+    }
+
+    /** Each server-alias as a copy of its host ({@link ServerAliases}). */
+    private List<VirtualHost> withAliases(List<VirtualHost> built) {
+        List<IngressEntry> byAge = new ArrayList<>(new LinkedHashSet<>(hosts.values().stream()
+                .flatMap(h -> h.ingresses.stream()).toList()));
+        byAge.sort(IngressEntry.OLDEST_FIRST);
+        Map<String, String> aliases = ServerAliases.collect(byAge, hosts.keySet());
+        if (aliases.isEmpty()) return built;
+        Map<String, VirtualHost> byHost = new LinkedHashMap<>();
+        built.forEach(vh -> byHost.put(vh.host(), vh));
+        List<VirtualHost> out = new ArrayList<>(built);
+        aliases.forEach((alias, host) -> {
+            VirtualHost vh = byHost.get(host);
+            if (vh != null) out.add(new VirtualHost(alias, vh.tls(), vh.appRoot(), vh.routes(), vh.fallback(),
+                    vh.clientAuth()));
+        });
         return out;
     }
 

@@ -41,7 +41,8 @@ final class IngressAnnotations {
             "temporal-redirect", "temporal-redirect-code", "app-root", "enable-cors", "cors-allow-origin",
             "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers",
             "cors-max-age", "limit-rps", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
-            "upstream-hash-by", "x-forwarded-prefix");
+            "upstream-hash-by", "x-forwarded-prefix",
+            PassthroughHosts.ANNOTATION, ServerAliases.ANNOTATION);
 
     private static final List<String> CANARY_RULES = List.of("canary-weight", "canary-weight-total",
             "canary-by-header", "canary-by-header-value", "canary-by-header-pattern", "canary-by-cookie");
@@ -62,7 +63,13 @@ final class IngressAnnotations {
      * @param regex  use-regex, or a rewrite-target (ingress-nginx switches the paths to regexes for both)
      */
     record Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
-                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie, @Nullable ClientAuth clientAuth) {
+                  @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie, @Nullable ClientAuth clientAuth,
+                  UpstreamAnnotations.Upstream upstream) {
+        /** Without upstream settings (tests). */
+        Parsed(RoutePolicy policy, boolean regex, BackendProtocol protocol, @Nullable String appRoot,
+               @Nullable CanarySpec canary, AffinityAnnotations.@Nullable Spec cookie, @Nullable ClientAuth clientAuth) {
+            this(policy, regex, protocol, appRoot, canary, cookie, clientAuth, UpstreamAnnotations.Upstream.DEFAULT);
+        }
     }
 
     private IngressAnnotations() {
@@ -79,7 +86,8 @@ final class IngressAnnotations {
      */
     static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
-                || AccessRestrictions.restricting(name));
+                || AccessRestrictions.restricting(name) || UpstreamAnnotations.NAMES.contains(name)
+                || BackendTlsAnnotations.NAMES.contains(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
         RoutePolicy.Builder p = RoutePolicy.builder()
@@ -104,7 +112,10 @@ final class IngressAnnotations {
             p.hashBy(hashBy);
         }
         boolean regex = r.bool("use-regex", false) || rewrite != null;
-        return new Parsed(p.build(), regex, protocol(r), appRoot(r), canary, cookie, clientAuth);
+        BackendProtocol protocol = protocol(r);
+        UpstreamAnnotations.Upstream upstream = UpstreamAnnotations.parse(r, scope.substring(0, scope.indexOf('/')),
+                secrets, protocol, p);
+        return new Parsed(p.build(), regex, protocol, appRoot(r), canary, cookie, clientAuth, upstream);
     }
 
     private static @Nullable String rewriteTarget(AnnotationReader r) {

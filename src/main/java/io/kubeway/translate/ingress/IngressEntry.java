@@ -84,6 +84,11 @@ final class IngressEntry {
         defaultBackend = b;
     }
 
+    /** A fresh reader of this Ingress's annotations, for annotations read outside {@link IngressAnnotations}. */
+    AnnotationReader reader() {
+        return new AnnotationReader(ingress.getMetadata().getAnnotations(), ObjectRef.of(ingress), source, problems);
+    }
+
     void warn(String reason, String message) {
         if (reported.add(reason + "\n" + message)) {
             problems.add(Problem.warning(ObjectRef.of(ingress), source, reason, message));

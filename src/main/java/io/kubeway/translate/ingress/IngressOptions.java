@@ -26,12 +26,14 @@ import static java.util.Objects.requireNonNull;
  * @param http                   HTTP listeners; their addresses are the status fallback
  * @param https                  HTTPS listeners; the first one's port is where HTTP is redirected
  * @param nodeName               this node, for endpoint selection
+ * @param sslPassthrough         {@code --enable-ssl-passthrough}: honour {@code ssl-passthrough} (ingress-nginx's
+ *                               flag; without it the annotation is reported and the host is terminated as usual)
  */
 public record IngressOptions(String ingressClass, List<String> controllers, boolean ingressClassByName,
                              boolean watchWithoutClass,
                              @Nullable NamespacedName defaultBackendService, @Nullable NamespacedName publishService,
                              List<String> publishStatusAddresses, List<ListenKey> http, List<ListenKey> https,
-                             String nodeName) {
+                             String nodeName, boolean sslPassthrough) {
     public static final String DEFAULT_CLASS = "kubeway";
     public static final String CONTROLLER_NAME = "kubeway.io/ingress-controller";
 
@@ -42,6 +44,15 @@ public record IngressOptions(String ingressClass, List<String> controllers, bool
         http = List.copyOf(http);
         https = List.copyOf(https);
         requireNonNull(nodeName, "nodeName");
+    }
+
+    /** Without TLS passthrough. */
+    public IngressOptions(String ingressClass, List<String> controllers, boolean ingressClassByName,
+                          boolean watchWithoutClass, @Nullable NamespacedName defaultBackendService,
+                          @Nullable NamespacedName publishService, List<String> publishStatusAddresses,
+                          List<ListenKey> http, List<ListenKey> https, String nodeName) {
+        this(ingressClass, controllers, ingressClassByName, watchWithoutClass, defaultBackendService, publishService,
+                publishStatusAddresses, http, https, nodeName, false);
     }
 
     /** One controller, no class by name. */

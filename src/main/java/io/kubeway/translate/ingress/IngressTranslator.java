@@ -120,7 +120,7 @@ public final class IngressTranslator {
             if (e.canary()) continue;
             if (e.ingress().getSpec().getDefaultBackend() != null) {
                 e.defaultBackend(backends.resolve(e.namespace(), e.ingress().getSpec().getDefaultBackend(),
-                        e.annotations().protocol(), e::warn));
+                        e.annotations().protocol(), e.annotations().upstream(), e::warn));
             }
             hosts.add(e);
             tls.add(e, HostTable.ruleHosts(e));
@@ -138,7 +138,7 @@ public final class IngressTranslator {
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
         RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort));
         HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
-                clientAuthByName(virtualHosts));
+                clientAuthByName(virtualHosts), PassthroughHosts.collect(byAge, o.sslPassthrough(), backends));
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();

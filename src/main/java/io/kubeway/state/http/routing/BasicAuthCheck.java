@@ -1,5 +1,6 @@
 package io.kubeway.state.http.routing;
 
+import io.kubeway.state.http.PasswordCheck;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision.Respond;
 import org.jspecify.annotations.Nullable;
@@ -26,18 +27,26 @@ final class BasicAuthCheck {
                 + "\""), "401 Authorization Required");
     }
 
-    /** Whether the request carries valid credentials. */
-    boolean allows(RequestView req) {
+    /** Refused at once: no or malformed credentials, an unknown user, a wrong password for a cheap hash. */
+    static final PasswordCheck DENY = () -> false;
+
+    /**
+     * The request's credentials judged without a costly hash check on this thread: null when they are good (verified
+     * recently, or a cheap hash that matches), {@link #DENY} when they are not, else the costly check to run elsewhere.
+     */
+    @Nullable PasswordCheck check(RequestView req) {
         byte[] credentials = credentials(req.header("authorization"));
-        if (credentials == null) return false;
+        if (credentials == null) return DENY;
         int colon = indexOf(credentials, (byte) ':');
-        if (colon <= 0) return false;
+        if (colon <= 0) return DENY;
         // nginx compares the user name byte for byte; htpasswd user names are read as UTF-8 by the translation.
         String user = new String(credentials, 0, colon, StandardCharsets.UTF_8);
         String hash = users.get(user);
-        if (hash == null) return false;
+        if (hash == null) return DENY;
         byte[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
-        return verified.verify(user, hash, password);
+        if (verified.cached(user, hash, password)) return null;
+        if (!PasswordHashes.costly(hash)) return verified.check(user, hash, password) ? null : DENY;
+        return () -> verified.check(user, hash, password);
     }
 
     Respond unauthorized() {

@@ -1,6 +1,7 @@
 package io.kubeway.state.http.routing;
 
 import io.kubeway.state.http.ExternalAuth;
+import io.kubeway.state.http.PasswordCheck;
 import io.kubeway.state.http.RequestView;
 import io.kubeway.state.http.RouteDecision;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
@@ -71,8 +72,7 @@ final class CompiledRoute {
         this.forceSslRedirect = p.forceSslRedirect() && !acme;
         this.rewrite = p.rewriteTarget() == null ? null
                 : new Rewrite(regex != null ? regex : PathMatch.compile(m.path()), p.rewriteTarget());
-        this.setRequestHeaders = p.xForwardedPrefix() == null ? Map.of()
-                : Map.of("X-Forwarded-Prefix", p.xForwardedPrefix());
+        this.setRequestHeaders = requestHeaders(p);
         this.hashKey = p.hashBy() == null ? null : HashKey.parse(p.hashBy());
         this.main = Target.of(ingress, route.backend());
         this.canary = route.canary() == null ? null : new CanaryRules(route.canary());
@@ -86,6 +86,15 @@ final class CompiledRoute {
         this.externalAuth = auth == null ? null : auth.external();
         this.satisfyAny = auth != null && auth.satisfyAny() && (basicAuth != null || externalAuth != null)
                 && (allow.length > 0 || deny.length > 0);
+    }
+
+    /** x-forwarded-prefix, and upstream-vhost as the Host header (nginx's {@code proxy_set_header Host}). */
+    private static Map<String, String> requestHeaders(RoutePolicy p) {
+        if (p.upstreamVhost() == null) {
+            return p.xForwardedPrefix() == null ? Map.of() : Map.of("X-Forwarded-Prefix", p.xForwardedPrefix());
+        }
+        return p.xForwardedPrefix() == null ? Map.of("Host", p.upstreamVhost())
+                : Map.of("X-Forwarded-Prefix", p.xForwardedPrefix(), "Host", p.upstreamVhost());
     }
 
     /** Whether the normalised path matches (exact and prefix case-sensitive, regex case-insensitive). */
@@ -133,7 +142,15 @@ final class CompiledRoute {
         }
         // nginx's access phase (auth_basic) runs after the rewrite phase's redirects and CORS preflight answer.
         boolean authenticate = !(satisfyAny && addressAllowed);
-        if (basicAuth != null && authenticate && !basicAuth.allows(req)) return basicAuth.unauthorized();
+        PasswordCheck pending = basicAuth != null && authenticate ? basicAuth.check(req) : null;
+        if (pending == BasicAuthCheck.DENY) return basicAuth.unauthorized();
+        RouteDecision d = forwardOrRespond(req, path, responseHeaders, authenticate, table);
+        // a costly hash is checked by the engine, off its event loop, before it carries out the decision
+        return pending == null ? d : new RouteDecision.Authenticate(d, basicAuth.unauthorized(), pending);
+    }
+
+    private RouteDecision forwardOrRespond(RequestView req, String path, Map<String, String> responseHeaders,
+                                           boolean authenticate, RouteTable table) {
         Target target = canary != null && canary.chosen(req, table.random()) ? canary.target : main;
         if (target.respond() != null) return target.respond();
         RoutePolicy p = route.policy();
@@ -143,7 +160,7 @@ final class CompiledRoute {
                 : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
                 certs == null ? setRequestHeaders : certs.headers(req, setRequestHeaders), responseHeaders, p.timeouts(),
-                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null);
+                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null, p.proxyRedirect());
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {

@@ -24,9 +24,9 @@ public final class PasswordHashes {
     private static final Pattern BCRYPT_COST = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$.*", Pattern.DOTALL);
     private static final Pattern SHA_ROUNDS = Pattern.compile("\\$[56]\\$rounds=(\\d{1,10})\\$.*", Pattern.DOTALL);
     /**
-     * The highest bcrypt cost checked (about 0.25 s of one core per check; htpasswd's default is 5). A check runs on
-     * the event loop of the request, as nginx runs it in its worker; a higher cost would let wrong passwords stall
-     * it, so such a user is always refused (reported at translation).
+     * The highest bcrypt cost checked (about 0.25 s of one core per check; htpasswd's default is 5). Costly checks
+     * run on the HTTP engine's bounded password-check threads, not on an event loop; a higher cost would still let
+     * wrong passwords burn those threads, so such a user is always refused (reported at translation).
      */
     public static final int MAX_BCRYPT_COST = 12;
     /** The most {@code $5$}/{@code $6$} rounds checked (htpasswd's default is 5,000); more: refused, as above. */
@@ -50,6 +50,14 @@ public final class PasswordHashes {
         var sha = SHA_ROUNDS.matcher(hash);
         if (sha.matches()) return Long.parseLong(sha.group(1)) <= MAX_SHA_CRYPT_ROUNDS;
         return true;
+    }
+
+    /**
+     * Whether checking {@code hash} costs enough CPU to leave the event loop (bcrypt, SHA-crypt); the others (MD5
+     * crypt, SHA-1, DES, plain) take microseconds.
+     */
+    static boolean costly(String hash) {
+        return hash.startsWith("$2") || hash.startsWith("$5$") || hash.startsWith("$6$");
     }
 
     /** Whether {@code password} (the raw bytes the client sent) matches {@code hash}. */

@@ -78,7 +78,7 @@ final class RouteDump {
         String eps = c.endpoints().isEmpty() ? "none: 503"
                 : c.endpoints().stream().map(e -> e + " " + e.target()).collect(Collectors.joining(", "));
         boolean named = c.protocol() == BackendProtocol.HTTP || c.name().endsWith("/" + c.protocol());
-        return c.name() + (named ? "" : " " + c.protocol()) + " [" + eps + "]";
+        return c.name() + (named ? "" : " " + c.protocol()) + (c.tls() == null ? "" : " " + c.tls()) + " [" + eps + "]";
     }
 
     private static List<String> policy(RoutePolicy p) {
@@ -106,6 +106,10 @@ final class RouteDump {
             RateLimit l = p.rateLimit();
             out.add("limit(rps=" + l.requestsPerSecond() + " burst=" + l.burst() + " connections=" + l.connections()
                     + (l.exemptCidrs().isEmpty() ? "" : " exempt=" + l.exemptCidrs()) + ")");
+        }
+        if (p.upstreamVhost() != null) out.add("upstream-vhost=" + p.upstreamVhost());
+        if (p.proxyRedirect() != null) {
+            out.add("proxy-redirect=" + p.proxyRedirect().from() + " " + p.proxyRedirect().to());
         }
         if (p.auth() != null) {
             Auth a = p.auth();

@@ -1,5 +1,6 @@
 package io.kubeway.state.http.routing;
 
+import io.kubeway.state.http.ProxyRedirect;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
@@ -27,12 +28,16 @@ import static java.util.Objects.requireNonNull;
  * @param maxBodyBytes      request body limit, 0 for none
  * @param hashBy            upstream-hash-by template ({@link HashKey}), exclusive with {@code affinity}
  * @param auth              authentication (basic auth, satisfy), or null for none
+ * @param upstreamVhost     {@code upstream-vhost}: the {@code Host} header sent upstream, or null for the client's
+ * @param proxyRedirect     {@code proxy-redirect-from}/{@code -to}: how {@code Location} and {@code Refresh} of
+ *                          responses are rewritten, or null for not at all
  */
 public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, List<String> allowSourceRanges, List<String> denySourceRanges,
                           @Nullable Cors cors, boolean sslRedirect, boolean forceSslRedirect,
                           @Nullable String rewriteTarget, @Nullable String xForwardedPrefix, long maxBodyBytes,
                           Timeouts timeouts, EndpointAffinity.@Nullable Cookie affinity, @Nullable String hashBy,
-                          @Nullable RateLimit rateLimit, @Nullable Auth auth) {
+                          @Nullable RateLimit rateLimit, @Nullable Auth auth, @Nullable String upstreamVhost,
+                          @Nullable ProxyRedirect proxyRedirect) {
     /** ingress-nginx's {@code proxy-body-size} default, 1m. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     /** No annotations: HTTPS redirect for TLS hosts, 1 MiB bodies, default timeouts. */
@@ -57,7 +62,7 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
                 .denySourceRanges(denySourceRanges).cors(cors).sslRedirect(sslRedirect)
                 .forceSslRedirect(forceSslRedirect).rewriteTarget(rewriteTarget).xForwardedPrefix(xForwardedPrefix)
                 .maxBodyBytes(maxBodyBytes).timeouts(timeouts).affinity(affinity).hashBy(hashBy)
-                .rateLimit(rateLimit).auth(auth);
+                .rateLimit(rateLimit).auth(auth).upstreamVhost(upstreamVhost).proxyRedirect(proxyRedirect);
     }
 
     /** Builds a {@link RoutePolicy}; starts from the defaults. */
@@ -77,6 +82,8 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
         private @Nullable String hashBy;
         private @Nullable RateLimit rateLimit;
         private @Nullable Auth auth;
+        private @Nullable String upstreamVhost;
+        private @Nullable ProxyRedirect proxyRedirect;
 
         private Builder() {
         }
@@ -156,10 +163,20 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
             return this;
         }
 
+        public Builder upstreamVhost(@Nullable String v) {
+            upstreamVhost = v;
+            return this;
+        }
+
+        public Builder proxyRedirect(@Nullable ProxyRedirect v) {
+            proxyRedirect = v;
+            return this;
+        }
+
         public RoutePolicy build() {
             return new RoutePolicy(denied, redirect, allowSourceRanges, denySourceRanges, cors, sslRedirect,
                     forceSslRedirect, rewriteTarget, xForwardedPrefix, maxBodyBytes, timeouts, affinity, hashBy,
-                    rateLimit, auth);
+                    rateLimit, auth, upstreamVhost, proxyRedirect);
         }
     }
 }

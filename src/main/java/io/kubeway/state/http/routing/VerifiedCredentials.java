@@ -40,10 +40,19 @@ final class VerifiedCredentials {
 
     /** Whether the password matches the hash: from the cache when verified recently, else checked and cached. */
     boolean verify(String user, String hash, byte[] password) {
+        return cached(user, hash, password) || check(user, hash, password);
+    }
+
+    /** Whether the password was verified within {@link #TTL} (a lookup: cheap enough for an event loop). */
+    boolean cached(String user, String hash, byte[] password) {
+        Long expiry = expiries.get(key(user, hash, password));
+        return expiry != null && nanoClock.getAsLong() - expiry < 0;
+    }
+
+    /** Checks the password against the hash (the full cost) and remembers a success. */
+    boolean check(String user, String hash, byte[] password) {
         String key = key(user, hash, password);
         long now = nanoClock.getAsLong();
-        Long expiry = expiries.get(key);
-        if (expiry != null && now - expiry < 0) return true;
         if (!matcher.test(hash, password)) return false;
         if (expiries.size() >= maxEntries) {
             expiries.values().removeIf(e -> now - e >= 0);

@@ -55,6 +55,8 @@ final class Tables {
         return switch (d) {
             case Forward f -> f.cluster().name().substring("default/".length(), f.cluster().name().indexOf(':'));
             case Respond r -> Integer.toString(r.status());
+            case io.kubeway.state.http.RouteDecision.Authenticate a -> describe(a.check().verify() ? a.then()
+                    : a.unauthorized());
         };
     }
 }
