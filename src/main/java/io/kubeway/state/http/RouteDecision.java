@@ -28,11 +28,26 @@ public sealed interface RouteDecision {
             /* 0: no limit; over it: 413 */ long maxBodyBytes,
             /* endpoint choice: null for round robin */ EndpointAffinity affinity,
             /* null for no limit */ RateLimit rateLimit,
-            /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth)
+            /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth,
+            /* error pages and retries; null for neither */ @Nullable UpstreamPolicy upstream)
             implements RouteDecision {
         public Forward {
             setRequestHeaders = Map.copyOf(setRequestHeaders);
             addResponseHeaders = Map.copyOf(addResponseHeaders);
+        }
+
+        /** Without error pages or retry settings. */
+        public Forward(String ingress, String host, String path, HttpCluster cluster, String upstreamPath,
+                       Map<String, String> setRequestHeaders, Map<String, String> addResponseHeaders, Timeouts timeouts,
+                       long maxBodyBytes, EndpointAffinity affinity, RateLimit rateLimit, ExternalAuth externalAuth) {
+            this(ingress, host, path, cluster, upstreamPath, setRequestHeaders, addResponseHeaders, timeouts,
+                    maxBodyBytes, affinity, rateLimit, externalAuth, null);
+        }
+
+        /** The same forward to another cluster and path, without error pages (nginx's error_page location). */
+        public Forward redirected(HttpCluster to, String path) {
+            return new Forward(ingress, host, this.path, to, path, setRequestHeaders, addResponseHeaders, timeouts,
+                    maxBodyBytes, null, null, null, null);
         }
     }
 

@@ -79,7 +79,7 @@ final class IngressAnnotations {
      */
     static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
-                || AccessRestrictions.restricting(name));
+                || UpstreamAnnotations.NAMES.contains(name) || AccessRestrictions.restricting(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
         RoutePolicy.Builder p = RoutePolicy.builder()

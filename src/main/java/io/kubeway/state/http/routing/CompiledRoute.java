@@ -143,7 +143,7 @@ final class CompiledRoute {
                 : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
                 certs == null ? setRequestHeaders : certs.headers(req, setRequestHeaders), responseHeaders, p.timeouts(),
-                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null);
+                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null, p.upstream());
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {

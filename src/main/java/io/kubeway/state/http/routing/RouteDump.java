@@ -121,6 +121,7 @@ final class RouteDump {
             }
             if (a.satisfyAny()) out.add("satisfy=any");
         }
+        if (p.upstream() != null) out.addAll(UpstreamDump.of(p.upstream()));
         return out;
     }
 

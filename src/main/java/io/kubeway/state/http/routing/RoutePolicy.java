@@ -3,6 +3,7 @@ package io.kubeway.state.http.routing;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
+import io.kubeway.state.http.UpstreamPolicy;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
@@ -27,12 +28,13 @@ import static java.util.Objects.requireNonNull;
  * @param maxBodyBytes      request body limit, 0 for none
  * @param hashBy            upstream-hash-by template ({@link HashKey}), exclusive with {@code affinity}
  * @param auth              authentication (basic auth, satisfy), or null for none
+ * @param upstream          error pages and retries ({@code custom-http-errors}, {@code proxy-next-upstream*}), or null
  */
 public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, List<String> allowSourceRanges, List<String> denySourceRanges,
                           @Nullable Cors cors, boolean sslRedirect, boolean forceSslRedirect,
                           @Nullable String rewriteTarget, @Nullable String xForwardedPrefix, long maxBodyBytes,
                           Timeouts timeouts, EndpointAffinity.@Nullable Cookie affinity, @Nullable String hashBy,
-                          @Nullable RateLimit rateLimit, @Nullable Auth auth) {
+                          @Nullable RateLimit rateLimit, @Nullable Auth auth, @Nullable UpstreamPolicy upstream) {
     /** ingress-nginx's {@code proxy-body-size} default, 1m. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     /** No annotations: HTTPS redirect for TLS hosts, 1 MiB bodies, default timeouts. */
@@ -57,7 +59,7 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
                 .denySourceRanges(denySourceRanges).cors(cors).sslRedirect(sslRedirect)
                 .forceSslRedirect(forceSslRedirect).rewriteTarget(rewriteTarget).xForwardedPrefix(xForwardedPrefix)
                 .maxBodyBytes(maxBodyBytes).timeouts(timeouts).affinity(affinity).hashBy(hashBy)
-                .rateLimit(rateLimit).auth(auth);
+                .rateLimit(rateLimit).auth(auth).upstream(upstream);
     }
 
     /** Builds a {@link RoutePolicy}; starts from the defaults. */
@@ -77,6 +79,7 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
         private @Nullable String hashBy;
         private @Nullable RateLimit rateLimit;
         private @Nullable Auth auth;
+        private @Nullable UpstreamPolicy upstream;
 
         private Builder() {
         }
@@ -156,10 +159,15 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
             return this;
         }
 
+        public Builder upstream(@Nullable UpstreamPolicy v) {
+            upstream = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
         public RoutePolicy build() {
             return new RoutePolicy(denied, redirect, allowSourceRanges, denySourceRanges, cors, sslRedirect,
                     forceSslRedirect, rewriteTarget, xForwardedPrefix, maxBodyBytes, timeouts, affinity, hashBy,
-                    rateLimit, auth);
+                    rateLimit, auth, upstream);
         }
     }
 }

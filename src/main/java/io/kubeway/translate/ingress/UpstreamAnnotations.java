@@ -1,0 +1,139 @@
+package io.kubeway.translate.ingress;
+
+import io.kubeway.core.NamespacedName;
+import io.kubeway.state.http.HttpCluster;
+import io.kubeway.state.http.UpstreamPolicy;
+import io.kubeway.state.http.UpstreamPolicy.Case;
+import io.kubeway.state.http.UpstreamPolicy.ErrorPages;
+import io.kubeway.state.http.UpstreamPolicy.NextUpstream;
+import io.kubeway.state.http.routing.Backend;
+import io.kubeway.state.http.routing.RoutePolicy;
+import org.jspecify.annotations.Nullable;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * ingress-nginx's annotations about the backend's failures and answers: {@code custom-http-errors},
+ * {@code default-backend}, {@code proxy-next-upstream}, {@code proxy-next-upstream-tries} and
+ * {@code proxy-next-upstream-timeout}, read into the route policy's {@link UpstreamPolicy}.
+ *
+ * <p>As in ingress-nginx: {@code default-backend} names a Service of the Ingress's namespace whose first port
+ * serves (a) the Ingress's paths whose own Service has no endpoints, and (b) with {@code custom-http-errors},
+ * the error pages; without it the error pages come from {@code --default-backend-service}, else the built-in
+ * 404. A {@code default-backend} Service that is missing or has no endpoints is not used (warning), as
+ * ingress-nginx only sets up a custom default backend with endpoints. A value that does not parse is reported and
+ * ignored (these annotations restrict nothing).
+ */
+final class UpstreamAnnotations {
+    static final Set<String> NAMES = Set.of("custom-http-errors", "default-backend", "proxy-next-upstream",
+            "proxy-next-upstream-tries", "proxy-next-upstream-timeout");
+    private static final long MAX_SECONDS = 365L * 24 * 3600;
+
+    private UpstreamAnnotations() {
+    }
+
+    /**
+     * The parsed annotations with their {@link UpstreamPolicy} added to the policy.
+     *
+     * @param serviceDefault {@code --default-backend-service}'s backend (or the built-in 404), for error pages
+     * @param defaultCodes   the controller-wide {@code custom-http-errors} (empty for none); the annotation wins
+     */
+    static IngressAnnotations.Parsed apply(AnnotationReader r, IngressAnnotations.Parsed parsed, String namespace,
+                                           BackendResolver backends, Backend serviceDefault,
+                                           Set<Integer> defaultCodes) {
+        HttpCluster custom = customDefault(r, namespace, backends);
+        Set<Integer> codes = codes(r, defaultCodes);
+        ErrorPages pages = null;
+        if (!codes.isEmpty()) {
+            HttpCluster errors = custom != null ? custom
+                    : serviceDefault instanceof Backend.Service s ? s.cluster() : null;
+            pages = new ErrorPages(codes, errors);
+        }
+        UpstreamPolicy u = new UpstreamPolicy(pages, nextUpstream(r), custom);
+        if (u.isEmpty()) return parsed;
+        RoutePolicy p = parsed.policy().toBuilder().upstream(u).build();
+        return new IngressAnnotations.Parsed(p, parsed.regex(), parsed.protocol(), parsed.appRoot(), parsed.canary(),
+                parsed.cookie(), parsed.clientAuth());
+    }
+
+    /** The route's backend, or the {@code default-backend} annotation's when the route's has no endpoints. */
+    static Backend orDefault(Backend b, RoutePolicy p) {
+        HttpCluster fallback = p.upstream() == null ? null : p.upstream().whenNoEndpoints();
+        if (fallback == null) return b;
+        boolean empty = switch (b) {
+            case Backend.Service s -> s.cluster().endpoints().isEmpty();
+            case Backend.Unavailable u -> true;
+            case Backend.NotFound n -> false;
+        };
+        return empty ? new Backend.Service(fallback) : b;
+    }
+
+    private static @Nullable HttpCluster customDefault(AnnotationReader r, String namespace, BackendResolver backends) {
+        String name = r.string("default-backend");
+        if (name == null) return null;
+        if (!io.kubeway.core.KubeNames.dns1123Label(name).isEmpty()) {
+            r.invalid("default-backend", name, "must be the name of a Service in the Ingress's namespace");
+            return null;
+        }
+        NamespacedName nn = new NamespacedName(namespace, name);
+        Backend b = backends.defaultService(nn, (reason, message) -> r.warn(reason, "annotation "
+                + r.key("default-backend") + ": " + message.replace("the built-in 404 answers instead", "ignored")));
+        if (!(b instanceof Backend.Service s)) return null;
+        if (s.cluster().endpoints().isEmpty()) {
+            r.warn(AnnotationReader.INVALID, "annotation " + r.key("default-backend") + ": service " + nn
+                    + " has no ready endpoints; ignored until it has (as in ingress-nginx)");
+            return null;
+        }
+        return s.cluster();
+    }
+
+    private static Set<Integer> codes(AnnotationReader r, Set<Integer> dflt) {
+        String v = r.string("custom-http-errors");
+        if (v == null) return dflt;
+        Set<Integer> out = new TreeSet<>();
+        for (String part : v.split(",")) {
+            String s = part.strip();
+            if (!s.matches("[0-9]{3}") || Integer.parseInt(s) < 300 || Integer.parseInt(s) > 599) {
+                r.invalid("custom-http-errors", v, "must be a comma-separated list of statuses from 300 to 599");
+                return dflt;
+            }
+            out.add(Integer.parseInt(s));
+        }
+        return out;
+    }
+
+    private static @Nullable NextUpstream nextUpstream(AnnotationReader r) {
+        if (!r.has("proxy-next-upstream") && !r.has("proxy-next-upstream-tries")
+                && !r.has("proxy-next-upstream-timeout")) {
+            return null;
+        }
+        NextUpstream d = NextUpstream.DEFAULT;
+        Set<Case> when = d.when();
+        String v = r.string("proxy-next-upstream");
+        if (v != null) when = cases(r, v, d.when());
+        Long tries = r.integer("proxy-next-upstream-tries", 0, 1000);
+        Long timeout = r.integer("proxy-next-upstream-timeout", 0, MAX_SECONDS);
+        return new NextUpstream(when, tries == null ? d.tries() : tries.intValue(),
+                timeout == null ? d.timeout() : Duration.ofSeconds(timeout));
+    }
+
+    /** nginx's {@code proxy_next_upstream} syntax: space-separated cases, or {@code off} alone. */
+    private static Set<Case> cases(AnnotationReader r, String v, Set<Case> dflt) {
+        String[] words = v.strip().split("\\s+");
+        if (words.length == 1 && words[0].equals("off")) return Set.of();
+        EnumSet<Case> out = EnumSet.noneOf(Case.class);
+        for (String w : words) {
+            Case c = Case.parse(w);
+            if (c == null) {
+                r.invalid("proxy-next-upstream", v, "\"" + w + "\" is not one of error, timeout, invalid_header, "
+                        + "http_500, http_502, http_503, http_504, http_403, http_404, http_429, non_idempotent, off");
+                return dflt;
+            }
+            out.add(c);
+        }
+        return out;
+    }
+}
