@@ -127,10 +127,19 @@ public sealed interface RouteDecision {
         }
     }
 
-    /** limit-rps / limit-connections per client IP, counted per {@code scope} (the ingress). */
-    record RateLimit(String scope, int requestsPerSecond, int burst, int connections, List<String> exemptCidrs) {
+    /**
+     * limit-rps / limit-rpm / limit-connections per client IP, counted per {@code scope} (the ingress).
+     * {@code burst} goes with the per-second rate, {@code burstPerMinute} with the per-minute one.
+     */
+    record RateLimit(String scope, int requestsPerSecond, int burst, int connections, List<String> exemptCidrs,
+                     int requestsPerMinute, int burstPerMinute) {
         public RateLimit {
             exemptCidrs = List.copyOf(exemptCidrs);
+        }
+
+        /** Without a per-minute rate. */
+        public RateLimit(String scope, int requestsPerSecond, int burst, int connections, List<String> exemptCidrs) {
+            this(scope, requestsPerSecond, burst, connections, exemptCidrs, 0, 0);
         }
     }
 }

@@ -105,6 +105,8 @@ final class RouteDump {
         if (p.rateLimit() != null) {
             RateLimit l = p.rateLimit();
             out.add("limit(rps=" + l.requestsPerSecond() + " burst=" + l.burst() + " connections=" + l.connections()
+                    + (l.requestsPerMinute() == 0 ? "" : " rpm=" + l.requestsPerMinute() + " burst-rpm="
+                    + l.burstPerMinute())
                     + (l.exemptCidrs().isEmpty() ? "" : " exempt=" + l.exemptCidrs()) + ")");
         }
         if (p.auth() != null) {
