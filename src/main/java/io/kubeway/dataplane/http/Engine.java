@@ -28,6 +28,7 @@ final class Engine {
     private final CidrSet trustedProxies;
     private final long clientIdleNanos;
     private final HttpMeters meters;
+    private final Mirrors mirrors;
     private final AccessLog accessLog;
     private final EndpointPicker picker;
     private final RateLimiter limiter = new RateLimiter();
@@ -48,6 +49,7 @@ final class Engine {
         this.trustedProxies = CidrSet.parse(config.trustedProxies());
         this.clientIdleNanos = config.clientIdleTimeout().toNanos();
         this.meters = new HttpMeters(registry);
+        this.mirrors = new Mirrors(registry);
         this.accessLog = new AccessLog(config.accessLog());
         this.serverDecoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineBytes())
@@ -80,6 +82,10 @@ final class Engine {
 
     long clientIdleNanos() {
         return clientIdleNanos;
+    }
+
+    Mirrors mirrors() {
+        return mirrors;
     }
 
     HttpMeters meters() {

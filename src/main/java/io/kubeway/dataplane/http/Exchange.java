@@ -90,6 +90,8 @@ final class Exchange {
     private @Nullable Retries retries;
     /** custom-http-errors: the request went to the error backend (once), without its body. */
     private boolean errorPaged;
+    /** mirror-target: the copy of this request still gathering its body, or null. */
+    private @Nullable MirrorCopy mirror;
 
     private boolean requestComplete;
     private boolean responseStarted;
@@ -237,6 +239,9 @@ final class Exchange {
         websocket = !client.http2() && UpstreamHeads.isWebSocket(request)
                 && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS);
         expectContinue = UpstreamHeads.expectsContinue(request);
+        UpstreamPolicy policy = f.upstream();
+        boolean hasBody = policy != null && policy.mirror() != null
+                && (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request));
         upstreamHead = UpstreamHeads.build(request, target, client.connection(), view.clientIp(), websocket, hostHeader,
                 requestId, f.setRequestHeaders(), f.upstreamPath());
         if (authAnswer != null) {
@@ -246,6 +251,10 @@ final class Exchange {
                 if (v != null) upstreamHead.headers().set(name, v);
                 else upstreamHead.headers().remove(name);
             }
+        }
+        if (policy != null && policy.mirror() != null && !websocket) {
+            mirror = MirrorCopy.start(engine, loop, client.connection().listener().key(), policy.mirror(),
+                    f.timeouts(), upstreamHead, view, hasBody);
         }
         candidates = engine.picker().candidates(f.cluster(), f.affinity(), view);
         connect(candidates.next(), false);
@@ -405,6 +414,7 @@ final class Exchange {
             HttpHeaders trailers = ((LastHttpContent) c).trailingHeaders();
             if (!trailers.isEmpty()) RequestChecks.cleanTrailers(trailers, engine.config().underscoresInHeaders());
         }
+        if (mirror != null) mirror.content(c);
         up.write(c, up.voidPromise());
         if (last) {
             up.flush();
@@ -722,6 +732,7 @@ final class Exchange {
     }
 
     private void record() {
+        if (mirror != null) mirror.close();
         long now = System.nanoTime();
         engine.meters().record(ingress, routeHost, routePath, status, now - startNanos, requestBytes, responseBytes);
         if (!engine.accessLog().enabled()) return;

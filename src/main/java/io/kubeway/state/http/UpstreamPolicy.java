@@ -20,13 +20,42 @@ import static java.util.Objects.requireNonNull;
  * @param whenNoEndpoints the {@code default-backend} annotation's Service (first port, with endpoints): it serves
  *                     the routes whose own Service has no endpoints. Applied by the translation (the route's backend
  *                     is replaced); kept here for the dump.
+ * @param mirror       a copy of each request goes there ({@code mirror-target}), or null
  */
 public record UpstreamPolicy(@Nullable ErrorPages errorPages, @Nullable NextUpstream nextUpstream,
-                             @Nullable HttpCluster whenNoEndpoints) {
+                             @Nullable HttpCluster whenNoEndpoints, @Nullable Mirror mirror) {
+
+    public UpstreamPolicy(@Nullable ErrorPages errorPages, @Nullable NextUpstream nextUpstream,
+                          @Nullable HttpCluster whenNoEndpoints) {
+        this(errorPages, nextUpstream, whenNoEndpoints, null);
+    }
 
     /** Nothing configured: {@code null} is used on routes instead. */
     public boolean isEmpty() {
-        return errorPages == null && nextUpstream == null && whenNoEndpoints == null;
+        return errorPages == null && nextUpstream == null && whenNoEndpoints == null && mirror == null;
+    }
+
+    /**
+     * ingress-nginx's {@code mirror-target} (nginx's {@code mirror}): a copy of each request goes to this URL and
+     * its answer is dropped; the main request never waits for it.
+     *
+     * @param url          the target as written (for logs and the dump)
+     * @param tls          https
+     * @param host         an IP literal or a DNS name (resolved without blocking)
+     * @param port         the port
+     * @param authority    the copy's {@code Host} ({@code mirror-host}, else the target's host)
+     * @param pathTemplate the copy's request target with nginx variables ({@code $request_uri} ...), or null for
+     *                     the original request's URI
+     * @param requestBody  {@code mirror-request-body}: whether the copy carries the request body
+     */
+    public record Mirror(String url, boolean tls, String host, int port, String authority,
+                         @Nullable String pathTemplate, boolean requestBody) {
+        public Mirror {
+            requireNonNull(url, "url");
+            requireNonNull(host, "host");
+            requireNonNull(authority, "authority");
+            if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port);
+        }
     }
 
     /**

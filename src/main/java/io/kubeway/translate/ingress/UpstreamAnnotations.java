@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,7 +30,8 @@ import java.util.TreeSet;
  */
 final class UpstreamAnnotations {
     static final Set<String> NAMES = Set.of("custom-http-errors", "default-backend", "proxy-next-upstream",
-            "proxy-next-upstream-tries", "proxy-next-upstream-timeout");
+            "proxy-next-upstream-tries", "proxy-next-upstream-timeout", "mirror-target", "mirror-request-body",
+            "mirror-host", "mirror-uri");
     private static final long MAX_SECONDS = 365L * 24 * 3600;
 
     private UpstreamAnnotations() {
@@ -52,7 +54,7 @@ final class UpstreamAnnotations {
                     : serviceDefault instanceof Backend.Service s ? s.cluster() : null;
             pages = new ErrorPages(codes, errors);
         }
-        UpstreamPolicy u = new UpstreamPolicy(pages, nextUpstream(r), custom);
+        UpstreamPolicy u = new UpstreamPolicy(pages, nextUpstream(r), custom, mirror(r));
         if (u.isEmpty()) return parsed;
         RoutePolicy p = parsed.policy().toBuilder().upstream(u).build();
         return new IngressAnnotations.Parsed(p, parsed.regex(), parsed.protocol(), parsed.appRoot(), parsed.canary(),
@@ -88,6 +90,75 @@ final class UpstreamAnnotations {
             return null;
         }
         return s.cluster();
+    }
+
+    /**
+     * {@code mirror-target} (an http or https URL whose path may hold nginx variables such as {@code $request_uri}),
+     * {@code mirror-request-body} ({@code on} by default), {@code mirror-host}. {@code mirror-uri} alone names an
+     * nginx location, which only a snippet could define: reported and ignored.
+     */
+    private static UpstreamPolicy.@Nullable Mirror mirror(AnnotationReader r) {
+        String target = r.text("mirror-target");
+        if (target == null) {
+            for (String n : List.of("mirror-request-body", "mirror-host", "mirror-uri")) {
+                if (r.has(n)) {
+                    r.warn(AnnotationReader.INVALID, "annotation " + r.key(n) + " has no effect without "
+                            + r.key("mirror-target") + "; ignored");
+                }
+            }
+            return null;
+        }
+        if (r.has("mirror-uri")) {
+            r.warn(AnnotationReader.INVALID, "annotation " + r.key("mirror-uri") + " has no effect with "
+                    + r.key("mirror-target") + " (it names an nginx location); ignored");
+        }
+        String body = r.string("mirror-request-body");
+        boolean withBody = true;
+        if (body != null) {
+            switch (body) {
+                case "on" -> withBody = true;
+                case "off" -> withBody = false;
+                default -> r.invalid("mirror-request-body", body, "must be \"on\" or \"off\"; using on");
+            }
+        }
+        int scheme = target.indexOf("://");
+        String s = scheme < 0 ? "" : target.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
+        if (!s.equals("http") && !s.equals("https")) {
+            r.invalid("mirror-target", target, "must be an http or https URL");
+            return null;
+        }
+        String rest = target.substring(scheme + 3);
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? null : rest.substring(slash);
+        java.net.URI u;
+        try {
+            u = new java.net.URI(s + "://" + authority + "/");
+        } catch (java.net.URISyntaxException e) {
+            r.invalid("mirror-target", target, "not a URL: " + e.getReason());
+            return null;
+        }
+        if (u.getHost() == null || u.getUserInfo() != null || authority.contains("$")) {
+            r.invalid("mirror-target", target, "needs a host (without variables or user info)");
+            return null;
+        }
+        if (path != null) {
+            if (path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                r.invalid("mirror-target", target, "the path must not contain spaces or control characters");
+                return null;
+            }
+            try {
+                io.kubeway.state.http.routing.HashKey.parse(path);
+            } catch (IllegalArgumentException e) {
+                r.invalid("mirror-target", target, e.getMessage());
+                return null;
+            }
+        }
+        String host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+        int port = u.getPort() > 0 ? u.getPort() : s.equals("https") ? 443 : 80;
+        String mirrorHost = r.text("mirror-host");
+        return new UpstreamPolicy.Mirror(target, s.equals("https"), host, port,
+                mirrorHost != null ? mirrorHost : authority, path, withBody);
     }
 
     private static Set<Integer> codes(AnnotationReader r, Set<Integer> dflt) {

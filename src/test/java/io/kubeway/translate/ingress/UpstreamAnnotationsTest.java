@@ -80,4 +80,21 @@ class UpstreamAnnotationsTest {
                 "InvalidAnnotation: annotation nginx.ingress.kubernetes.io/default-backend: invalid value "
                         + "\"Not_A_Name\": must be the name of a Service in the Ingress's namespace; ignored");
     }
+
+    @Test
+    void mirrorTargetAndItsCompanions() {
+        IngressTranslation t = translate(Map.of(N + "mirror-target", "https://test.env.com:8443/$request_uri",
+                N + "mirror-request-body", "off", N + "mirror-host", "shadow.example"));
+        assertThat(problems(t)).isEmpty();
+        assertThat(upstream(t).mirror()).isEqualTo(new UpstreamPolicy.Mirror("https://test.env.com:8443/$request_uri",
+                true, "test.env.com", 8443, "shadow.example", "/$request_uri", false));
+        assertThat(upstream(translate(Map.of(N + "mirror-target", "http://192.0.2.9"))).mirror()).isEqualTo(
+                new UpstreamPolicy.Mirror("http://192.0.2.9", false, "192.0.2.9", 80, "192.0.2.9", null, true));
+        assertThat(problems(translate(Map.of(N + "mirror-target", "ftp://x/")))).containsExactly(
+                "InvalidAnnotation: annotation nginx.ingress.kubernetes.io/mirror-target: invalid value \"ftp://x/\": "
+                        + "must be an http or https URL; ignored");
+        assertThat(problems(translate(Map.of(N + "mirror-uri", "/_mirror")))).containsExactly(
+                "InvalidAnnotation: annotation nginx.ingress.kubernetes.io/mirror-uri has no effect without "
+                        + "nginx.ingress.kubernetes.io/mirror-target; ignored");
+    }
 }

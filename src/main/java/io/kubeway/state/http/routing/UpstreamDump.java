@@ -26,6 +26,10 @@ final class UpstreamDump {
                     + " tries=" + n.tries() + " timeout=" + n.timeout().toSeconds() + "s");
         }
         if (u.whenNoEndpoints() != null) out.add("default-backend=" + u.whenNoEndpoints().name());
+        if (u.mirror() != null) {
+            out.add("mirror=" + u.mirror().url() + " host=" + u.mirror().authority()
+                    + (u.mirror().requestBody() ? "" : " without-body"));
+        }
         return out;
     }
 }
