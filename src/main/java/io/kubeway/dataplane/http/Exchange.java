@@ -529,6 +529,10 @@ final class Exchange {
 
     private void responseHead(HttpResponse r) {
         status = upstreamStatus = r.status().code();
+        if (forward.affinity() == RouteDecision.EndpointAffinity.EWMA && endpoint != null) {
+            long now = System.nanoTime();
+            engine.picker().ewma().observe(endpoint, now - upstreamStartNanos, now);
+        }
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
         keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(), client.http2(),

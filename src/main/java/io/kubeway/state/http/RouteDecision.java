@@ -122,9 +122,25 @@ public sealed interface RouteDecision {
             }
         }
 
-        /** Consistent hash of this value (upstream-hash-by, already evaluated by the router). */
-        record Hash(String key) implements EndpointAffinity {
+        /**
+         * Consistent hash of this value (upstream-hash-by, already evaluated by the router); with {@code subsetSize}
+         * above 0 ({@code upstream-hash-by-subset}) the key picks a subset of that many endpoints and the endpoint is
+         * chosen at random within it.
+         */
+        record Hash(String key, int subsetSize) implements EndpointAffinity {
+            public Hash(String key) {
+                this(key, 0);
+            }
         }
+
+        /**
+         * {@code load-balance: ewma}: of two endpoints picked at random, the one with the lower exponentially
+         * weighted moving average of response times (ingress-nginx's balancer/ewma.lua).
+         */
+        record Ewma() implements EndpointAffinity {
+        }
+
+        Ewma EWMA = new Ewma();
     }
 
     /**

@@ -21,18 +21,30 @@ import static java.util.Objects.requireNonNull;
  *                     the routes whose own Service has no endpoints. Applied by the translation (the route's backend
  *                     is replaced); kept here for the dump.
  * @param mirror       a copy of each request goes there ({@code mirror-target}), or null
+ * @param ewma         {@code load-balance: ewma} (else round robin); cookie affinity and upstream-hash-by win
+ * @param hashSubsetSize {@code upstream-hash-by-subset-size} when {@code upstream-hash-by-subset} is on, else 0
  */
 public record UpstreamPolicy(@Nullable ErrorPages errorPages, @Nullable NextUpstream nextUpstream,
-                             @Nullable HttpCluster whenNoEndpoints, @Nullable Mirror mirror) {
+                             @Nullable HttpCluster whenNoEndpoints, @Nullable Mirror mirror, boolean ewma,
+                             int hashSubsetSize) {
+    public UpstreamPolicy {
+        if (hashSubsetSize < 0) throw new IllegalArgumentException("hashSubsetSize " + hashSubsetSize);
+    }
 
     public UpstreamPolicy(@Nullable ErrorPages errorPages, @Nullable NextUpstream nextUpstream,
                           @Nullable HttpCluster whenNoEndpoints) {
         this(errorPages, nextUpstream, whenNoEndpoints, null);
     }
 
+    public UpstreamPolicy(@Nullable ErrorPages errorPages, @Nullable NextUpstream nextUpstream,
+                          @Nullable HttpCluster whenNoEndpoints, @Nullable Mirror mirror) {
+        this(errorPages, nextUpstream, whenNoEndpoints, mirror, false, 0);
+    }
+
     /** Nothing configured: {@code null} is used on routes instead. */
     public boolean isEmpty() {
-        return errorPages == null && nextUpstream == null && whenNoEndpoints == null && mirror == null;
+        return errorPages == null && nextUpstream == null && whenNoEndpoints == null && mirror == null && !ewma
+                && hashSubsetSize == 0;
     }
 
     /**

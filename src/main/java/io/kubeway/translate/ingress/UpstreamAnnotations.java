@@ -31,7 +31,7 @@ import java.util.TreeSet;
 final class UpstreamAnnotations {
     static final Set<String> NAMES = Set.of("custom-http-errors", "default-backend", "proxy-next-upstream",
             "proxy-next-upstream-tries", "proxy-next-upstream-timeout", "mirror-target", "mirror-request-body",
-            "mirror-host", "mirror-uri");
+            "mirror-host", "mirror-uri", "load-balance", "upstream-hash-by-subset", "upstream-hash-by-subset-size");
     private static final long MAX_SECONDS = 365L * 24 * 3600;
 
     private UpstreamAnnotations() {
@@ -54,7 +54,8 @@ final class UpstreamAnnotations {
                     : serviceDefault instanceof Backend.Service s ? s.cluster() : null;
             pages = new ErrorPages(codes, errors);
         }
-        UpstreamPolicy u = new UpstreamPolicy(pages, nextUpstream(r), custom, mirror(r));
+        UpstreamPolicy u = new UpstreamPolicy(pages, nextUpstream(r), custom, mirror(r),
+                ewma(r, parsed), subsetSize(r, parsed));
         if (u.isEmpty()) return parsed;
         RoutePolicy p = parsed.policy().toBuilder().upstream(u).build();
         return new IngressAnnotations.Parsed(p, parsed.regex(), parsed.protocol(), parsed.appRoot(), parsed.canary(),
@@ -118,7 +119,7 @@ final class UpstreamAnnotations {
             switch (body) {
                 case "on" -> withBody = true;
                 case "off" -> withBody = false;
-                default -> r.invalid("mirror-request-body", body, "must be \"on\" or \"off\"; using on");
+                default -> r.invalid("mirror-request-body", body, "must be \"on\" or \"off\" (on applies)");
             }
         }
         int scheme = target.indexOf("://");
@@ -159,6 +160,44 @@ final class UpstreamAnnotations {
         String mirrorHost = r.text("mirror-host");
         return new UpstreamPolicy.Mirror(target, s.equals("https"), host, port,
                 mirrorHost != null ? mirrorHost : authority, path, withBody);
+    }
+
+    /**
+     * {@code load-balance}: {@code round_robin} (the default) or {@code ewma}. As in ingress-nginx, cookie affinity
+     * and {@code upstream-hash-by} take precedence (reported here, where ingress-nginx is silent).
+     */
+    private static boolean ewma(AnnotationReader r, IngressAnnotations.Parsed parsed) {
+        String v = r.string("load-balance");
+        if (v == null) return false;
+        if (!v.equals("round_robin") && !v.equals("ewma")) {
+            r.invalid("load-balance", v, "must be round_robin or ewma (round robin applies)");
+            return false;
+        }
+        boolean ewma = v.equals("ewma");
+        if (ewma && (parsed.cookie() != null || parsed.policy().hashBy() != null)) {
+            r.warn(AnnotationReader.INVALID, "annotation " + r.key("load-balance") + " has no effect with "
+                    + (parsed.cookie() != null ? "affinity: cookie" : r.key("upstream-hash-by"))
+                    + " (it decides, as in ingress-nginx); ignored");
+            return false;
+        }
+        return ewma;
+    }
+
+    /** {@code upstream-hash-by-subset} and {@code -size} (default 3, as ingress-nginx). */
+    private static int subsetSize(AnnotationReader r, IngressAnnotations.Parsed parsed) {
+        boolean subset = r.bool("upstream-hash-by-subset", false);
+        Long size = r.integer("upstream-hash-by-subset-size", 1, 1000);
+        if (!subset || parsed.policy().hashBy() == null) {
+            if (subset) {
+                r.warn(AnnotationReader.INVALID, "annotation " + r.key("upstream-hash-by-subset")
+                        + " has no effect without " + r.key("upstream-hash-by") + "; ignored");
+            } else if (r.has("upstream-hash-by-subset-size")) {
+                r.warn(AnnotationReader.INVALID, "annotation " + r.key("upstream-hash-by-subset-size")
+                        + " has no effect without " + r.key("upstream-hash-by-subset") + ": \"true\"; ignored");
+            }
+            return 0;
+        }
+        return size == null ? 3 : size.intValue();
     }
 
     private static Set<Integer> codes(AnnotationReader r, Set<Integer> dflt) {

@@ -97,4 +97,29 @@ class UpstreamAnnotationsTest {
                 "InvalidAnnotation: annotation nginx.ingress.kubernetes.io/mirror-uri has no effect without "
                         + "nginx.ingress.kubernetes.io/mirror-target; ignored");
     }
+
+    @Test
+    void loadBalanceAndHashSubsets() {
+        RouteDecision.Forward ewma = (RouteDecision.Forward) translate(Map.of(N + "load-balance", "ewma")).http()
+                .router().route(Fixtures.req("/x"));
+        assertThat(ewma.affinity()).isEqualTo(RouteDecision.EndpointAffinity.EWMA);
+        assertThat(upstream(translate(Map.of(N + "load-balance", "round_robin")))).isNull();
+        IngressTranslation both = translate(Map.of(N + "load-balance", "ewma", N + "upstream-hash-by", "$uri",
+                N + "upstream-hash-by-subset", "true"));
+        assertThat(problems(both)).containsExactly("InvalidAnnotation: annotation "
+                + "nginx.ingress.kubernetes.io/load-balance has no effect with nginx.ingress.kubernetes.io/upstream-hash-by "
+                + "(it decides, as in ingress-nginx); ignored");
+        assertThat(((RouteDecision.Forward) both.http().router().route(Fixtures.req("/x"))).affinity())
+                .isEqualTo(new RouteDecision.EndpointAffinity.Hash("/x", 3));
+        IngressTranslation sized = translate(Map.of(N + "upstream-hash-by", "$uri", N + "upstream-hash-by-subset",
+                "true", N + "upstream-hash-by-subset-size", "5"));
+        assertThat(((RouteDecision.Forward) sized.http().router().route(Fixtures.req("/x"))).affinity())
+                .isEqualTo(new RouteDecision.EndpointAffinity.Hash("/x", 5));
+        assertThat(problems(translate(Map.of(N + "upstream-hash-by-subset", "true")))).containsExactly(
+                "InvalidAnnotation: annotation nginx.ingress.kubernetes.io/upstream-hash-by-subset has no effect "
+                        + "without nginx.ingress.kubernetes.io/upstream-hash-by; ignored");
+        assertThat(problems(translate(Map.of(N + "load-balance", "least_conn")))).containsExactly(
+                "InvalidAnnotation: annotation nginx.ingress.kubernetes.io/load-balance: invalid value \"least_conn\": "
+                        + "must be round_robin or ewma (round robin applies); ignored");
+    }
 }

@@ -30,6 +30,8 @@ final class UpstreamDump {
             out.add("mirror=" + u.mirror().url() + " host=" + u.mirror().authority()
                     + (u.mirror().requestBody() ? "" : " without-body"));
         }
+        if (u.ewma()) out.add("load-balance=ewma");
+        if (u.hashSubsetSize() > 0) out.add("hash-subset=" + u.hashSubsetSize());
         return out;
     }
 }
