@@ -33,6 +33,8 @@ final class ErrorPage {
         h.remove(HttpHeaderNames.CONTENT_LENGTH);
         if (body) h.set(HttpHeaderNames.CONTENT_LENGTH, "0");
         h.remove(HttpHeaderNames.EXPECT);
+        h.remove(HttpHeaderNames.UPGRADE); // a WebSocket request's error page is a plain request
+        h.remove(HttpHeaderNames.CONNECTION);
         h.set("X-Code", Integer.toString(code));
         if (accept != null && !accept.isEmpty()) h.set("X-Format", accept);
         else h.remove("X-Format");
