@@ -97,7 +97,7 @@ final class MirrorCopy {
         }
         HttpHeaders h = head.headers();
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        if (b != null || h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        if (b != null && b.isReadable() || h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, b == null ? 0 : b.readableBytes());
         }
         FullHttpRequest full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, head.method(), head.uri(),

@@ -105,6 +105,24 @@ class MirrorTest {
     }
 
     @Test
+    void http2RequestsAreMirroredWithTheirBody() throws Exception {
+        InetSocketAddress m = recordingMirror("127.79.9.9");
+        route("x", m, "/h2$request_uri", true);
+        try (H2Client c = new H2Client(ProxyFixture.addr(plain), null, null)) {
+            H2Client.Response r = c.exchange(H2Client.request("POST", "http", "x", "/up"),
+                    "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(r.headers().status().toString()).isEqualTo("200");
+            String copy = copies.poll(5, TimeUnit.SECONDS);
+            assertThat(copy).startsWith("POST /h2/up HTTP/1.1\r\n").containsIgnoringCase("content-length: 5\r\n")
+                    .endsWith("\r\n\r\nhello");
+            r = c.exchange(H2Client.request("GET", "http", "x", "/get"), null);
+            assertThat(r.headers().status().toString()).isEqualTo("200");
+            copy = copies.poll(5, TimeUnit.SECONDS);
+            assertThat(copy).startsWith("GET /h2/get HTTP/1.1\r\n").doesNotContainIgnoringCase("content-length");
+        }
+    }
+
+    @Test
     void withoutRequestBodyTheCopyHasNone() throws Exception {
         InetSocketAddress m = recordingMirror("127.79.9.4");
         route("x", m, null, false);
