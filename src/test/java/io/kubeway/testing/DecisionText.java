@@ -56,6 +56,10 @@ public final class DecisionText {
             sb.append(" limit=").append(f.rateLimit().scope()).append(',').append(f.rateLimit().requestsPerSecond())
                     .append(',').append(f.rateLimit().burst()).append(',').append(f.rateLimit().connections())
                     .append(',').append(f.rateLimit().exemptCidrs());
+            if (f.rateLimit().requestsPerMinute() > 0) {
+                sb.append(",rpm=").append(f.rateLimit().requestsPerMinute()).append(',')
+                        .append(f.rateLimit().burstPerMinute());
+            }
         }
         return sb.toString();
     }

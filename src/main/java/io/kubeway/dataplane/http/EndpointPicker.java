@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link EndpointAffinity.Cookie}: the endpoint the request's cookie chooses, else a new pick whose cookie
  *       the response sets ({@link StickySession}: balanced or persistent, and what a failure does).</li>
  *   <li>{@link EndpointAffinity.Hash}: rendezvous (highest random weight) hashing of the key over the endpoints,
- *       so a key keeps its endpoint while that endpoint stays, and only keys of a removed endpoint move.</li>
+ *       so a key keeps its endpoint while that endpoint stays, and only keys of a removed endpoint move; with a
+ *       subset size ({@code upstream-hash-by-subset}), the key picks a subset and the endpoint is random in it
+ *       ({@link HashSubsets}).</li>
+ *   <li>{@link EndpointAffinity.Ewma}: the better of two random endpoints by response time ({@link EwmaScores}).</li>
  * </ul>
  * Retries after a connect failure go to the other endpoints (round-robin order, or descending rendezvous score;
  * under cookie affinity as {@link StickySession} says). Thread-safe.
@@ -28,6 +31,7 @@ final class EndpointPicker {
     static final int MAX_COUNTERS = 4096;
 
     private final ConcurrentHashMap<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+    private final EwmaScores ewma = new EwmaScores();
     /** For the sticky cookie's Expires. */
     private final Clock clock;
 
@@ -40,6 +44,13 @@ final class EndpointPicker {
         List<Endpoint> eps = cluster.endpoints();
         int n = eps.size();
         if (n == 0) throw new IllegalArgumentException("cluster " + cluster.name() + " has no endpoints");
+        if (affinity == EndpointAffinity.EWMA) {
+            return new Candidates(eps, ewma.pick(eps, System.nanoTime()), null, null);
+        }
+        if (affinity instanceof EndpointAffinity.Hash h && h.subsetSize() > 0) {
+            return new Candidates(eps, HashSubsets.pick(eps, h.key() == null ? "" : h.key(), h.subsetSize()), null,
+                    null);
+        }
         if (affinity instanceof EndpointAffinity.Hash h) {
             long key = EndpointIds.hash(h.key() == null ? "" : h.key());
             long[] scores = new long[n];
@@ -57,6 +68,11 @@ final class EndpointPicker {
             return new Candidates(eps, sticky.first(), null, sticky);
         }
         return new Candidates(eps, next(cluster.name(), n), null, null);
+    }
+
+    /** The response-time averages of {@code load-balance: ewma}. */
+    EwmaScores ewma() {
+        return ewma;
     }
 
     private int next(String cluster, int n) {

@@ -31,6 +31,7 @@ final class Engine {
     private final CidrSet trustedProxies;
     private final long clientIdleNanos;
     private final HttpMeters meters;
+    private final Mirrors mirrors;
     private final AccessLog accessLog;
     private final EndpointPicker picker;
     private final RateLimiter limiter = new RateLimiter();
@@ -60,6 +61,7 @@ final class Engine {
                 .description("bytes relayed from clients to backends by TLS passthrough").register(registry);
         this.passthroughOut = Counter.builder("kubeway.ssl.passthrough.bytes").tag("direction", "out")
                 .description("bytes relayed from backends to clients by TLS passthrough").register(registry);
+        this.mirrors = new Mirrors(registry);
         this.accessLog = new AccessLog(config.accessLog());
         this.serverDecoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineBytes())
@@ -92,6 +94,10 @@ final class Engine {
 
     long clientIdleNanos() {
         return clientIdleNanos;
+    }
+
+    Mirrors mirrors() {
+        return mirrors;
     }
 
     HttpMeters meters() {

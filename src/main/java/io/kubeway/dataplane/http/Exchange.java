@@ -7,6 +7,8 @@ import io.kubeway.state.http.BackendProtocol;
 import io.kubeway.state.http.ExternalAuth;
 import io.kubeway.state.http.RouteDecision;
 import io.kubeway.state.http.RouteDecision.Forward;
+import io.kubeway.state.http.UpstreamPolicy;
+import io.kubeway.state.http.UpstreamPolicy.Case;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
@@ -84,6 +86,12 @@ final class Exchange {
     /** The auth-url subrequest in flight (cancelled if the client goes away), and its answer's cookies. */
     private @Nullable Future<ExternalAuthCall.Answer> pendingAuth;
     private List<String> authCookies = List.of();
+    /** proxy-next-upstream: made at the first failure of a route that sets it. */
+    private @Nullable Retries retries;
+    /** custom-http-errors: the request went to the error backend (once), without its body. */
+    private boolean errorPaged;
+    /** mirror-target: the copy of this request still gathering its body, or null. */
+    private @Nullable MirrorCopy mirror;
 
     private boolean requestComplete;
     private boolean responseStarted;
@@ -261,6 +269,9 @@ final class Exchange {
         websocket = !client.http2() && UpstreamHeads.isWebSocket(request)
                 && (protocol == BackendProtocol.HTTP || protocol == BackendProtocol.HTTPS);
         expectContinue = UpstreamHeads.expectsContinue(request);
+        UpstreamPolicy policy = f.upstream();
+        boolean hasBody = policy != null && policy.mirror() != null
+                && (HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request));
         upstreamHead = UpstreamHeads.build(request, target, client.connection(), view.clientIp(), websocket, hostHeader,
                 requestId, f.setRequestHeaders(), f.upstreamPath());
         if (authAnswer != null) {
@@ -270,6 +281,10 @@ final class Exchange {
                 if (v != null) upstreamHead.headers().set(name, v);
                 else upstreamHead.headers().remove(name);
             }
+        }
+        if (policy != null && policy.mirror() != null && !websocket) {
+            mirror = MirrorCopy.start(engine, loop, client.connection().listener().key(), policy.mirror(),
+                    f.timeouts(), upstreamHead, view, hasBody);
         }
         candidates = engine.picker().candidates(f.cluster(), f.affinity(), view);
         connect(candidates.next(), false);
@@ -342,7 +357,8 @@ final class Exchange {
         if (phase != Phase.CONNECTING) return; // cancelled: the client is gone
         log.debug("{} -> {}: connect failed: {}", forward.cluster().name(), ep, cause.toString());
         if (forward.cluster().tls() != null) BackendTlsFailures.report(forward.cluster(), ep, cause);
-        Endpoint next = candidates.next();
+        Endpoint next = nextTry(cause instanceof io.netty.channel.ConnectTimeoutException ? Case.TIMEOUT : Case.ERROR,
+                false);
         if (next != null) connect(next, false);
         else fail(502, "no endpoint of " + forward.cluster().name() + " accepted a connection", false);
     }
@@ -365,7 +381,8 @@ final class Exchange {
         deadlines.start(now);
         Channel up = link.channel();
         up.write(upstreamHead, up.voidPromise());
-        if (requestComplete) up.write(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise()); // a stale-connection retry
+        // A retry of a request without body (or whose body the error backend does not get).
+        if (requestComplete || errorPaged) up.write(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
         if (expectContinue && !requestComplete) client.writeContinue();
         client.drain();
         if (phase != Phase.PROXYING) return;
@@ -401,9 +418,12 @@ final class Exchange {
             }
             return;
         }
-        if (phase != Phase.PROXYING) {
+        if (phase != Phase.PROXYING || errorPaged) {
             c.release();
-            if (last) requestComplete = true;
+            if (last) {
+                requestComplete = true;
+                if (phase == Phase.PROXYING && responseComplete) finish();
+            }
             return;
         }
         if (c.decoderResult().isFailure()) {
@@ -425,6 +445,7 @@ final class Exchange {
             HttpHeaders trailers = ((LastHttpContent) c).trailingHeaders();
             if (!trailers.isEmpty()) RequestChecks.cleanTrailers(trailers, engine.config().underscoresInHeaders());
         }
+        if (mirror != null) mirror.content(c);
         up.write(c, up.voidPromise());
         if (last) {
             up.flush();
@@ -476,7 +497,7 @@ final class Exchange {
         if (msg instanceof HttpResponse r) {
             if (r.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
-                upstreamBroken("invalid response head: " + r.decoderResult().cause());
+                upstreamBroken("invalid response head: " + r.decoderResult().cause(), Case.INVALID_HEADER);
                 return;
             }
             int code = r.status().code();
@@ -500,6 +521,10 @@ final class Exchange {
                 return;
             }
             skippingInterim = false;
+            if (forward.upstream() != null && answeredElsewhere(code)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             responseHead(r);
         } else if (msg instanceof HttpContent c) {
             if (skippingInterim) {
@@ -535,6 +560,10 @@ final class Exchange {
 
     private void responseHead(HttpResponse r) {
         status = upstreamStatus = r.status().code();
+        if (forward.affinity() == RouteDecision.EndpointAffinity.EWMA && endpoint != null) {
+            long now = System.nanoTime();
+            engine.picker().ewma().observe(endpoint, now - upstreamStartNanos, now);
+        }
         responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(r) && !websocket;
         if (forward.proxyRedirect() != null) LocationRewrite.apply(r.headers(), forward.proxyRedirect());
@@ -572,7 +601,7 @@ final class Exchange {
                 connect(link.endpoint, true);
             return;
         }
-        upstreamBroken(cause == null ? "backend closed the connection" : cause.toString());
+        upstreamBroken(cause == null ? "backend closed the connection" : cause.toString(), Case.ERROR);
     }
 
     private static boolean idempotent(HttpMethod m) {
@@ -582,9 +611,84 @@ final class Exchange {
 
     /** The backend failed us: 502 if the client has no response yet, else cut the client off. */
     private void upstreamBroken(String why) {
+        upstreamBroken(why, null);
+    }
+
+    /** As above; before the response, a {@code proxy-next-upstream} case may move the request on instead. */
+    private void upstreamBroken(String why, @Nullable Case retryCase) {
         log.debug("{} -> {}: {}", forward.cluster().name(), endpoint, why);
+        if (!responseStarted && retryCase != null && movedOn(retryCase)) return;
         if (!responseStarted) fail(502, why, false);
         else abort(why);
+    }
+
+    /**
+     * The next endpoint to try after a failure of {@code c}, or null. A route without {@code proxy-next-upstream*}
+     * moves on after connect failures only, each endpoint once; with them, as {@link Retries} says.
+     */
+    private @Nullable Endpoint nextTry(Case c, boolean sent) {
+        UpstreamPolicy u = forward.upstream();
+        if (u == null || u.nextUpstream() == null) return sent ? null : candidates.next();
+        if (retries == null) retries = new Retries(u.nextUpstream(), startNanos);
+        if (!retries.allows(c, request.method(), sent, requestBytes, System.nanoTime())) return null;
+        Endpoint next = candidates.next();
+        if (next != null) retries.attempted();
+        return next;
+    }
+
+    /** After the request reached a backend: moves it on to the next endpoint if {@code c} allows; true if so. */
+    private boolean movedOn(Case c) {
+        if (errorPaged) return false;
+        Endpoint next = nextTry(c, true);
+        if (next == null) return false;
+        releaseUpstream(false);
+        skippingInterim = false;
+        expectContinue = false; // the client had its 100 Continue
+        connect(next, false);
+        return true;
+    }
+
+    /**
+     * A response head with {@code code} from a route with an {@link UpstreamPolicy}: moved on to the next endpoint
+     * ({@code proxy-next-upstream http_*}) or answered by the error backend ({@code custom-http-errors}); true if
+     * so, and this response is dropped.
+     */
+    private boolean answeredElsewhere(int code) {
+        Case c = UpstreamPolicy.NextUpstream.forStatus(code);
+        if (c != null && movedOn(c)) return true;
+        upstreamStatus = code;
+        return errorPage(code);
+    }
+
+    /**
+     * custom-http-errors: an answer with {@code code} is replaced by the error backend's answer to the error page
+     * request ({@link ErrorPage}); true if so. Once per request: the error backend's own answer is final.
+     */
+    private boolean errorPage(int code) {
+        UpstreamPolicy u = forward == null ? null : forward.upstream();
+        if (u == null || u.errorPages() == null || errorPaged || !u.errorPages().intercepts(code)
+                || phase == Phase.DONE || responseStarted) {
+            return false;
+        }
+        errorPaged = true;
+        releaseUpstream(false);
+        var backend = u.errorPages().backend();
+        if (backend == null || backend.endpoints().isEmpty()) {
+            // The built-in default backend (as the router's, "default backend - 404"); one without endpoints.
+            if (backend == null) respondLocal(404, Map.of(), "default backend - 404", false);
+            else respondLocal(503, Map.of(), LocalResponses.errorBody(503), false);
+            return true;
+        }
+        HttpRequest head = upstreamHead != null ? upstreamHead : UpstreamHeads.build(request, target,
+                client.connection(), view.clientIp(), false, hostHeader, requestId, Map.of(), forward.upstreamPath());
+        upstreamHead = ErrorPage.head(head, forward, code, originalUri, requestId,
+                request.headers().get(HttpHeaderNames.ACCEPT));
+        forward = forward.redirected(backend, "/");
+        websocket = false;
+        expectContinue = false;
+        candidates = engine.picker().candidates(backend, null, view);
+        connect(candidates.next(), false);
+        return true;
     }
 
     private void upgrade(HttpResponse r) {
@@ -608,6 +712,7 @@ final class Exchange {
      * {@link #DISCARD_LIMIT}, as nginx discards the body of a request it answered itself.
      */
     private void respondLocal(int code, Map<String, String> headers, String body, boolean forceClose) {
+        if (forward != null && forward.upstream() != null && errorPage(code)) return;
         releaseUpstream(false);
         status = code;
         responseStarted = true;
@@ -663,6 +768,7 @@ final class Exchange {
     }
 
     private void record() {
+        if (mirror != null) mirror.close();
         long now = System.nanoTime();
         engine.meters().record(ingress, routeHost, routePath, status, now - startNanos, requestBytes, responseBytes);
         if (!engine.accessLog().enabled()) return;
@@ -712,6 +818,7 @@ final class Exchange {
     }
 
     private void timedOut(int code, String why) {
+        if (!responseStarted && code == 504 && movedOn(Case.TIMEOUT)) return;
         if (!responseStarted) {
             releaseUpstream(false);
             fail(code, why, code == 408);

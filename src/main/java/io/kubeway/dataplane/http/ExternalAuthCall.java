@@ -81,6 +81,15 @@ final class ExternalAuthCall {
     /** Sends {@code head} to the auth service; the future completes on {@code loop}. */
     static Future<Answer> send(Engine engine, EventLoop loop, ExternalAuth spec, FullHttpRequest head,
                                Timeouts timeouts) {
+        return send(engine, loop, spec.url(), spec.tls(), spec.host(), spec.port(), head, timeouts);
+    }
+
+    /**
+     * Sends {@code head} to {@code host:port} (also the mirror's one-shot request, {@link MirrorCopy}); the future
+     * completes on {@code loop}.
+     */
+    static Future<Answer> send(Engine engine, EventLoop loop, String url, boolean tls, String host, int port,
+                               FullHttpRequest head, Timeouts timeouts) {
         Promise<Answer> answer = loop.newPromise();
         long connectMillis = Math.clamp(timeouts.connect().toMillis(), 1, 3_600_000);
         Bootstrap b = new Bootstrap().group(loop).channel(engine.transport().socketChannel())
@@ -90,9 +99,8 @@ final class ExternalAuthCall {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (spec.tls()) {
-                            ch.pipeline().addLast("tls", engine.upstreamTls(false).newHandler(ch.alloc(),
-                                    spec.host(), spec.port()));
+                        if (tls) {
+                            ch.pipeline().addLast("tls", engine.upstreamTls(false).newHandler(ch.alloc(), host, port));
                         }
                         ch.pipeline().addLast("codec", new HttpClientCodec(engine.upstreamDecoderConfig(), false,
                                 false));
@@ -121,11 +129,11 @@ final class ExternalAuthCall {
                         });
                     }
                 });
-        byte[] ip = NetUtil.createByteArrayFromIpAddressString(spec.host());
+        byte[] ip = NetUtil.createByteArrayFromIpAddressString(host);
         InetSocketAddress to;
         try {
-            to = ip != null ? new InetSocketAddress(InetAddress.getByAddress(ip), spec.port())
-                    : InetSocketAddress.createUnresolved(spec.host(), spec.port());
+            to = ip != null ? new InetSocketAddress(InetAddress.getByAddress(ip), port)
+                    : InetSocketAddress.createUnresolved(host, port);
         } catch (java.net.UnknownHostException e) { // not for a literal's bytes
             head.release();
             answer.tryFailure(e);
@@ -142,7 +150,7 @@ final class ExternalAuthCall {
         });
         long totalMillis = connectMillis + Math.clamp(timeouts.read().toMillis(), 1, 3_600_000);
         ScheduledFuture<?> timer = loop.schedule(() -> {
-            answer.tryFailure(new TimeoutException("no answer from " + spec.url() + " within " + totalMillis + " ms"));
+            answer.tryFailure( new TimeoutException("no answer from " + url + " within " + totalMillis + " ms"));
         }, totalMillis, TimeUnit.MILLISECONDS);
         answer.addListener(done -> {
             timer.cancel(false);

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * ingress-nginx's {@code limit-rps} and {@code limit-connections}, per (scope, client IP): a token bucket that
- * refills {@code requestsPerSecond} tokens a second up to {@code max(burst, requestsPerSecond)} (nginx
- * {@code limit_req ... burst nodelay}), and a count of the client's requests in flight (nginx {@code limit_conn}
+ * ingress-nginx's {@code limit-rps}, {@code limit-rpm} and {@code limit-connections}, per (scope, client IP): a token
+ * bucket that refills {@code requestsPerSecond} tokens a second up to {@code max(burst, requestsPerSecond)} (nginx
+ * {@code limit_req ... burst nodelay}), another for {@code requestsPerMinute} (each request needs a token from both),
+ * and a count of the client's requests in flight (nginx {@code limit_conn}
  * counts connections that have a request being processed). Clients in {@code exemptCidrs} are not limited.
  *
  * <p>Memory is bounded: {@link #sweep} drops state of clients with nothing in flight whose bucket is full again,
@@ -29,6 +30,9 @@ final class RateLimiter {
         long lastMillis;
         int inFlight;
         int capacity;
+        double minuteTokens;
+        long minuteLastMillis;
+        int minuteCapacity;
     }
 
     /** What an admitted request holds; {@link #release()} once it is done. */
@@ -43,7 +47,9 @@ final class RateLimiter {
 
     /** A permit, or null if the request must be refused (503). */
     @Nullable Permit admit(RateLimit limit, InetAddress client, long nowMillis) {
-        if (limit.requestsPerSecond() <= 0 && limit.connections() <= 0) return Permit.NONE;
+        if (limit.requestsPerSecond() <= 0 && limit.connections() <= 0 && limit.requestsPerMinute() <= 0) {
+            return Permit.NONE;
+        }
         if (!limit.exemptCidrs().isEmpty() && exempt(limit.exemptCidrs()).contains(client)) return Permit.NONE;
         Key key = new Key(limit.scope(), CidrSet.unmap(client));
         State s = clients.get(key);
@@ -64,8 +70,21 @@ final class RateLimiter {
                 s.lastMillis = nowMillis;
                 if (s.tokens < 1) return null;
             }
+            if (limit.requestsPerMinute() > 0) {
+                int capacity = Math.max(limit.burstPerMinute(), limit.requestsPerMinute());
+                if (s.minuteCapacity != capacity || s.minuteLastMillis == 0) {
+                    s.minuteCapacity = capacity;
+                    s.minuteTokens = capacity;
+                    s.minuteLastMillis = nowMillis;
+                }
+                long elapsed = Math.max(0, nowMillis - s.minuteLastMillis);
+                s.minuteTokens = Math.min(capacity, s.minuteTokens + elapsed * limit.requestsPerMinute() / 60_000.0);
+                s.minuteLastMillis = nowMillis;
+                if (s.minuteTokens < 1) return null;
+            }
             if (limit.connections() > 0 && s.inFlight >= limit.connections()) return null;
             if (limit.requestsPerSecond() > 0) s.tokens -= 1;
+            if (limit.requestsPerMinute() > 0) s.minuteTokens -= 1;
             s.inFlight++;
         }
         State held = s;
@@ -101,8 +120,10 @@ final class RateLimiter {
         clients.values().removeIf(s -> {
             synchronized (s) {
                 if (s.inFlight > 0) return false;
-                // A bucket that would be full by now carries no information.
-                return s.capacity == 0 || nowMillis - s.lastMillis >= 1000L * s.capacity;
+                // A bucket that would be full by now carries no information (a rate is at least 1 a second or minute).
+                boolean second = s.capacity == 0 || nowMillis - s.lastMillis >= 1000L * s.capacity;
+                boolean minute = s.minuteCapacity == 0 || nowMillis - s.minuteLastMillis >= 60_000L * s.minuteCapacity;
+                return second && minute;
             }
         });
     }

@@ -29,20 +29,27 @@ public sealed interface RouteDecision {
             /* endpoint choice: null for round robin */ EndpointAffinity affinity,
             /* null for no limit */ RateLimit rateLimit,
             /* auth-url: asked before the request is proxied; null for none */ ExternalAuth externalAuth,
-            /* proxy-redirect-from/-to: Location and Refresh rewriting; null for none */ ProxyRedirect proxyRedirect)
+            /* proxy-redirect-from/-to: Location and Refresh rewriting; null for none */ ProxyRedirect proxyRedirect,
+            /* error pages and retries; null for neither */ @Nullable UpstreamPolicy upstream)
             implements RouteDecision {
         public Forward {
             setRequestHeaders = Map.copyOf(setRequestHeaders);
             addResponseHeaders = Map.copyOf(addResponseHeaders);
         }
 
-        /** Without proxy-redirect. */
+        /** Without proxy-redirect, error pages or retry settings. */
         public Forward(String ingress, String host, String path, HttpCluster cluster, String upstreamPath,
                        Map<String, String> setRequestHeaders, Map<String, String> addResponseHeaders,
                        Timeouts timeouts, long maxBodyBytes, EndpointAffinity affinity, RateLimit rateLimit,
                        ExternalAuth externalAuth) {
             this(ingress, host, path, cluster, upstreamPath, setRequestHeaders, addResponseHeaders, timeouts,
-                    maxBodyBytes, affinity, rateLimit, externalAuth, null);
+                    maxBodyBytes, affinity, rateLimit, externalAuth, null, null);
+        }
+
+        /** The same forward to another cluster and path, without error pages (nginx's error_page location). */
+        public Forward redirected(HttpCluster to, String path) {
+            return new Forward(ingress, host, this.path, to, path, setRequestHeaders, addResponseHeaders, timeouts,
+                    maxBodyBytes, null, null, null, proxyRedirect, null);
         }
     }
 
@@ -136,15 +143,40 @@ public sealed interface RouteDecision {
             }
         }
 
-        /** Consistent hash of this value (upstream-hash-by, already evaluated by the router). */
-        record Hash(String key) implements EndpointAffinity {
+        /**
+         * Consistent hash of this value (upstream-hash-by, already evaluated by the router); with {@code subsetSize}
+         * above 0 ({@code upstream-hash-by-subset}) the key picks a subset of that many endpoints and the endpoint is
+         * chosen at random within it.
+         */
+        record Hash(String key, int subsetSize) implements EndpointAffinity {
+            public Hash(String key) {
+                this(key, 0);
+            }
         }
+
+        /**
+         * {@code load-balance: ewma}: of two endpoints picked at random, the one with the lower exponentially
+         * weighted moving average of response times (ingress-nginx's balancer/ewma.lua).
+         */
+        record Ewma() implements EndpointAffinity {
+        }
+
+        Ewma EWMA = new Ewma();
     }
 
-    /** limit-rps / limit-connections per client IP, counted per {@code scope} (the ingress). */
-    record RateLimit(String scope, int requestsPerSecond, int burst, int connections, List<String> exemptCidrs) {
+    /**
+     * limit-rps / limit-rpm / limit-connections per client IP, counted per {@code scope} (the ingress).
+     * {@code burst} goes with the per-second rate, {@code burstPerMinute} with the per-minute one.
+     */
+    record RateLimit(String scope, int requestsPerSecond, int burst, int connections, List<String> exemptCidrs,
+                     int requestsPerMinute, int burstPerMinute) {
         public RateLimit {
             exemptCidrs = List.copyOf(exemptCidrs);
+        }
+
+        /** Without a per-minute rate. */
+        public RateLimit(String scope, int requestsPerSecond, int burst, int connections, List<String> exemptCidrs) {
+            this(scope, requestsPerSecond, burst, connections, exemptCidrs, 0, 0);
         }
     }
 }

@@ -94,7 +94,8 @@ final class HostTable {
                             + (existing.owner == e ? " (an earlier path of it)" : "") + "; ignored here");
                     continue;
                 }
-                Backend backend = backends.resolve(e.namespace(), p.getBackend(), a.protocol(), a.upstream(), e::warn);
+                Backend backend = UpstreamPolicyAnnotations.orDefault(backends.resolve(e.namespace(), p.getBackend(),
+                        a.protocol(), a.upstream(), e::warn), a.policy());
                 RoutePolicy policy = policy(a, match);
                 if (host.isEmpty() && a.clientAuth() != null) policy = withoutHost(e, policy);
                 Route route = new Route(e.name(), str(rule.getHost()), match, backend, null, policy);

@@ -40,7 +40,7 @@ final class IngressAnnotations {
             "allowlist-source-range", "denylist-source-range", "satisfy", "permanent-redirect", "permanent-redirect-code",
             "temporal-redirect", "temporal-redirect-code", "app-root", "enable-cors", "cors-allow-origin",
             "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers",
-            "cors-max-age", "limit-rps", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
+            "cors-max-age", "limit-rps", "limit-rpm", "limit-connections", "limit-burst-multiplier", "limit-whitelist",
             "upstream-hash-by", "x-forwarded-prefix",
             PassthroughHosts.ANNOTATION, ServerAliases.ANNOTATION);
 
@@ -87,7 +87,7 @@ final class IngressAnnotations {
     static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
                 || AccessRestrictions.restricting(name) || UpstreamAnnotations.NAMES.contains(name)
-                || BackendTlsAnnotations.NAMES.contains(name));
+                || UpstreamPolicyAnnotations.NAMES.contains(name) || BackendTlsAnnotations.NAMES.contains(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
         RoutePolicy.Builder p = RoutePolicy.builder()
@@ -216,23 +216,31 @@ final class IngressAnnotations {
         return v;
     }
 
+    /**
+     * limit-rps, limit-rpm and limit-connections with their burst multiplier and whitelist. A whitelist with an entry
+     * that is not a CIDR or IP is dropped whole (ingress-nginx's parser fails on the list as a unit) and the limits
+     * apply to every client: an exemption is never widened by a typo, and the limits never vanish (older
+     * ingress-nginx dropped the limits with the list; newer refuses the Ingress).
+     */
     private static @Nullable RateLimit rateLimit(AnnotationReader r, String scope) {
         long rps = nonNull(r.integer("limit-rps", 0, Integer.MAX_VALUE), 0L);
+        long rpm = nonNull(r.integer("limit-rpm", 0, Integer.MAX_VALUE), 0L);
         long connections = nonNull(r.integer("limit-connections", 0, Integer.MAX_VALUE), 0L);
         long multiplier = nonNull(r.integer("limit-burst-multiplier", 1, 1000), 5L);
-        List<String> exempt = cidrs(r, "limit-whitelist");
-        if (rps == 0 && connections == 0) {
+        List<String> exempt = whitelist(r);
+        if (rps == 0 && rpm == 0 && connections == 0) {
             for (String rule : List.of("limit-burst-multiplier", "limit-whitelist")) {
-                if (r.has(rule)) ineffective(r, rule, "limit-rps or limit-connections");
+                if (r.has(rule)) ineffective(r, rule, "limit-rps, limit-rpm or limit-connections");
             }
             return null;
         }
         long burst = Math.min(Integer.MAX_VALUE, rps * multiplier);
-        return new RateLimit(scope, (int) rps, (int) burst, (int) connections, exempt);
+        long burstPerMinute = Math.min(Integer.MAX_VALUE, rpm * multiplier);
+        return new RateLimit(scope, (int) rps, (int) burst, (int) connections, exempt, (int) rpm, (int) burstPerMinute);
     }
 
-    private static List<String> cidrs(AnnotationReader r, String name) {
-        String v = r.string(name);
+    private static List<String> whitelist(AnnotationReader r) {
+        String v = r.string("limit-whitelist");
         if (v == null) return List.of();
         List<String> out = new ArrayList<>();
         for (String part : v.split(",")) {
@@ -240,7 +248,10 @@ final class IngressAnnotations {
             try {
                 out.add(CidrBlock.parse(part).toString());
             } catch (IllegalArgumentException e) {
-                r.invalid(name, part.strip(), "not a CIDR or IP address");
+                r.warn(AnnotationReader.INVALID, "annotation " + r.key("limit-whitelist") + ": invalid value \""
+                        + part.strip() + "\": not a CIDR or IP address; the whole list is ignored and the limits apply "
+                        + "to every client");
+                return List.of();
             }
         }
         return out;

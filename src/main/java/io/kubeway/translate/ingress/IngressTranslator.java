@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -87,6 +88,9 @@ public final class IngressTranslator {
         List<Problem> problems = new ArrayList<>();
         IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
         BackendResolver backends = new BackendResolver(in.services(), in.slicesByService(), o.nodeName());
+        Backend serviceDefault = o.defaultBackendService() == null ? Backend.NOT_FOUND
+                : backends.defaultService(o.defaultBackendService(), (reason, message) -> problems.add(
+                Problem.warning(ObjectRef.of("Service", o.defaultBackendService()), null, reason, message)));
 
         Map<NamespacedName, Secret> secrets = new HashMap<>();
         for (ClusterSnapshot.Sourced<Secret> s : in.secrets()) secrets.put(NamespacedName.of(s.object()), s.object());
@@ -107,8 +111,8 @@ public final class IngressTranslator {
             ObjectRef ref = ObjectRef.of(ing);
             AnnotationReader reader = new AnnotationReader(ing.getMetadata().getAnnotations(), ref, s.source(),
                     problems);
-            IngressAnnotations.Parsed parsed = IngressAnnotations.parse(reader, ref.namespace() + "/" + ref.name(),
-                    secrets);
+            IngressAnnotations.Parsed parsed = UpstreamPolicyAnnotations.apply(reader, IngressAnnotations.parse(reader,
+                    ref.namespace() + "/" + ref.name(), secrets), ref.namespace(), backends, serviceDefault, Set.of());
             handled.add(ing);
             entries.add(new IngressEntry(ing, s.source(), parsed, problems));
         }
@@ -119,17 +123,15 @@ public final class IngressTranslator {
         for (IngressEntry e : byAge) {
             if (e.canary()) continue;
             if (e.ingress().getSpec().getDefaultBackend() != null) {
-                e.defaultBackend(backends.resolve(e.namespace(), e.ingress().getSpec().getDefaultBackend(),
-                        e.annotations().protocol(), e.annotations().upstream(), e::warn));
+                e.defaultBackend(UpstreamPolicyAnnotations.orDefault(backends.resolve(e.namespace(),
+                        e.ingress().getSpec().getDefaultBackend(), e.annotations().protocol(),
+                        e.annotations().upstream(), e::warn), e.annotations().policy()));
             }
             hosts.add(e);
             tls.add(e, HostTable.ruleHosts(e));
         }
         byAge.stream().filter(IngressEntry::canary).forEach(hosts::addCanary);
 
-        Backend serviceDefault = o.defaultBackendService() == null ? Backend.NOT_FOUND
-                : backends.defaultService(o.defaultBackendService(), (reason, message) -> problems.add(
-                Problem.warning(ObjectRef.of("Service", o.defaultBackendService()), null, reason, message)));
         Route defaultRoute = byAge.stream().filter(e -> e.defaultBackend() != null).findFirst()
                 .map(e -> new Route(e.name(), "", PathMatch.prefix("/"), e.defaultBackend(), null,
                         HostTable.fallbackPolicy(catchAll(e))))

@@ -164,6 +164,17 @@ class AffinityAndLimitsTest {
             assertThat(client.send(RawHttp.get("/", "limited")).status()).isEqualTo(200);
         }
 
+        Fwd perMinute = Fwd.to(a.address());
+        perMinute.rateLimit = new RateLimit("demo/per-minute", 0, 0, 0, List.of(), 2, 2);
+        f.hosts.put("per-minute", perMinute.router());
+        try (RawHttp client = new RawHttp(key.socketAddress())) {
+            for (int i = 0; i < 2; i++) assertThat(client.send(RawHttp.get("/", "per-minute")).status()).isEqualTo(200);
+            assertThat(client.send(RawHttp.get("/", "per-minute")).status()).isEqualTo(503);
+            f.clock.advance(Duration.ofSeconds(30)); // limit-rpm 2: one request back every 30 s
+            assertThat(client.send(RawHttp.get("/", "per-minute")).status()).isEqualTo(200);
+            assertThat(client.send(RawHttp.get("/", "per-minute")).status()).isEqualTo(503);
+        }
+
         CountDownLatch inBackend = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (ScriptedBackend slow = new ScriptedBackend(ip("127.80.1.9"), (s, in, out) -> {

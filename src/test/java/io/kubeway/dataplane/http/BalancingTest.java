@@ -123,6 +123,26 @@ class BalancingTest {
         assertThat(limiter.size()).isZero();
     }
 
+    @Test
+    void perMinuteLimitNeedsItsOwnTokens() {
+        FakeClock clock = new FakeClock();
+        RateLimiter limiter = new RateLimiter();
+        RateLimit limit = new RateLimit("demo/web", 100, 500, 0, List.of(), 6, 3); // 6/min, at most 6 at once
+        for (int i = 0; i < 6; i++) assertThat(admitted(limiter, limit, "192.0.2.1", clock)).isTrue();
+        assertThat(admitted(limiter, limit, "192.0.2.1", clock)).as("the per-second rate allows it").isFalse();
+        clock.advance(Duration.ofSeconds(9)); // 6/min: one token every 10 s
+        assertThat(admitted(limiter, limit, "192.0.2.1", clock)).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(admitted(limiter, limit, "192.0.2.1", clock)).isTrue();
+        assertThat(admitted(limiter, limit, "192.0.2.1", clock)).isFalse();
+        clock.advance(Duration.ofSeconds(59));
+        limiter.sweep(clock.millis());
+        assertThat(limiter.size()).as("a per-minute bucket not yet full is kept").isEqualTo(1);
+        clock.advance(Duration.ofMinutes(10));
+        limiter.sweep(clock.millis());
+        assertThat(limiter.size()).isZero();
+    }
+
     private static boolean admitted(RateLimiter limiter, RateLimit limit, String ip, FakeClock clock) {
         RateLimiter.Permit p = limiter.admit(limit, ip(ip), clock.millis());
         if (p == null) return false;

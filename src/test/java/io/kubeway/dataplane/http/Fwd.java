@@ -34,6 +34,7 @@ final class Fwd {
     EndpointAffinity affinity;
     RateLimit rateLimit;
     ExternalAuth externalAuth;
+    io.kubeway.state.http.UpstreamPolicy upstream;
 
     static Fwd to(InetSocketAddress... endpoints) {
         return to(BackendProtocol.HTTP, endpoints);
@@ -58,7 +59,7 @@ final class Fwd {
     Forward build(RequestView req) {
         String up = upstreamPath != null ? upstreamPath : req.path() + (req.query() == null ? "" : "?" + req.query());
         return new Forward(ingress, host, path, cluster, up, setRequestHeaders, addResponseHeaders, timeouts,
-                maxBodyBytes, affinity, rateLimit, externalAuth);
+                maxBodyBytes, affinity, rateLimit, externalAuth, null, upstream);
     }
 
     Router router() {

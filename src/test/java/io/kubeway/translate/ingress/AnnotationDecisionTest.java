@@ -165,6 +165,15 @@ class AnnotationDecisionTest {
                 c("limit-rps with burst multiplier and whitelist", Map.of(N + "limit-rps", "10",
                         N + "limit-burst-multiplier", "3", N + "limit-whitelist", "10.0.0.0/8"), get,
                         "fwd default/web:80 /x?q=1 limit=default/app,10,30,0,[10.0.0.0/8]"),
+                c("limit-rpm with the burst multiplier, beside limit-rps", Map.of(N + "limit-rpm", "30",
+                        N + "limit-rps", "2", N + "limit-burst-multiplier", "2"), get,
+                        "fwd default/web:80 /x?q=1 limit=default/app,2,4,0,[],rpm=30,60"),
+                c("a bad limit-whitelist entry drops the whole list; the limit stays", Map.of(N + "limit-rpm", "30",
+                        N + "limit-whitelist", "10.0.0.0/8, 300.1.1.1"), get,
+                        "fwd default/web:80 /x?q=1 limit=default/app,0,0,0,[],rpm=30,150",
+                        "InvalidAnnotation: annotation nginx.ingress.kubernetes.io/limit-whitelist: invalid value "
+                                + "\"300.1.1.1\": not a CIDR or IP address; the whole list is ignored and the limits "
+                                + "apply to every client"),
                 c("limit-connections", Map.of(N + "limit-connections", "5"), get,
                         "fwd default/web:80 /x?q=1 limit=default/app,0,0,5,[]"),
                 c("x-forwarded-prefix", Map.of(N + "x-forwarded-prefix", "/api"), get,

@@ -157,10 +157,13 @@ final class CompiledRoute {
         String upstream = rewrite == null ? Rewrite.withQuery(req.path(), req.query())
                 : rewrite.apply(path, req.path(), req.query());
         EndpointAffinity affinity = p.affinity() != null ? p.affinity()
-                : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path)) : null;
+                : hashKey != null ? new EndpointAffinity.Hash(hashKey.evaluate(req, path),
+                p.upstream() == null ? 0 : p.upstream().hashSubsetSize())
+                : p.upstream() != null && p.upstream().ewma() ? EndpointAffinity.EWMA : null;
         return new Forward(target.ingress(), route.host(), route.match().path(), target.cluster(), upstream,
                 certs == null ? setRequestHeaders : certs.headers(req, setRequestHeaders), responseHeaders, p.timeouts(),
-                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null, p.proxyRedirect());
+                p.maxBodyBytes(), affinity, p.rateLimit(), authenticate ? externalAuth : null, p.proxyRedirect(),
+                p.upstream());
     }
 
     private static boolean inAny(CidrBlock[] blocks, InetAddress ip) {

@@ -69,7 +69,7 @@ public final class HashKey {
     }
 
     /** The key for one request; {@code uri} is the normalised path. */
-    String evaluate(RequestView req, String uri) {
+    public String evaluate(RequestView req, String uri) {
         if (parts.size() == 1) return parts.get(0).value(req, uri);
         StringBuilder sb = new StringBuilder(64);
         for (Part p : parts) sb.append(p.value(req, uri));

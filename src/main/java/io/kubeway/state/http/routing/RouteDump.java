@@ -105,6 +105,8 @@ final class RouteDump {
         if (p.rateLimit() != null) {
             RateLimit l = p.rateLimit();
             out.add("limit(rps=" + l.requestsPerSecond() + " burst=" + l.burst() + " connections=" + l.connections()
+                    + (l.requestsPerMinute() == 0 ? "" : " rpm=" + l.requestsPerMinute() + " burst-rpm="
+                    + l.burstPerMinute())
                     + (l.exemptCidrs().isEmpty() ? "" : " exempt=" + l.exemptCidrs()) + ")");
         }
         if (p.upstreamVhost() != null) out.add("upstream-vhost=" + p.upstreamVhost());
@@ -125,6 +127,7 @@ final class RouteDump {
             }
             if (a.satisfyAny()) out.add("satisfy=any");
         }
+        if (p.upstream() != null) out.addAll(UpstreamDump.of(p.upstream()));
         return out;
     }
 

@@ -4,6 +4,7 @@ import io.kubeway.state.http.ProxyRedirect;
 import io.kubeway.state.http.RouteDecision.EndpointAffinity;
 import io.kubeway.state.http.RouteDecision.RateLimit;
 import io.kubeway.state.http.Timeouts;
+import io.kubeway.state.http.UpstreamPolicy;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
@@ -31,13 +32,14 @@ import static java.util.Objects.requireNonNull;
  * @param upstreamVhost     {@code upstream-vhost}: the {@code Host} header sent upstream, or null for the client's
  * @param proxyRedirect     {@code proxy-redirect-from}/{@code -to}: how {@code Location} and {@code Refresh} of
  *                          responses are rewritten, or null for not at all
+ * @param upstream          error pages and retries ({@code custom-http-errors}, {@code proxy-next-upstream*}), or null
  */
 public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, List<String> allowSourceRanges, List<String> denySourceRanges,
                           @Nullable Cors cors, boolean sslRedirect, boolean forceSslRedirect,
                           @Nullable String rewriteTarget, @Nullable String xForwardedPrefix, long maxBodyBytes,
                           Timeouts timeouts, EndpointAffinity.@Nullable Cookie affinity, @Nullable String hashBy,
                           @Nullable RateLimit rateLimit, @Nullable Auth auth, @Nullable String upstreamVhost,
-                          @Nullable ProxyRedirect proxyRedirect) {
+                          @Nullable ProxyRedirect proxyRedirect, @Nullable UpstreamPolicy upstream) {
     /** ingress-nginx's {@code proxy-body-size} default, 1m. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     /** No annotations: HTTPS redirect for TLS hosts, 1 MiB bodies, default timeouts. */
@@ -62,7 +64,8 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
                 .denySourceRanges(denySourceRanges).cors(cors).sslRedirect(sslRedirect)
                 .forceSslRedirect(forceSslRedirect).rewriteTarget(rewriteTarget).xForwardedPrefix(xForwardedPrefix)
                 .maxBodyBytes(maxBodyBytes).timeouts(timeouts).affinity(affinity).hashBy(hashBy)
-                .rateLimit(rateLimit).auth(auth).upstreamVhost(upstreamVhost).proxyRedirect(proxyRedirect);
+                .rateLimit(rateLimit).auth(auth).upstreamVhost(upstreamVhost).proxyRedirect(proxyRedirect)
+                .upstream(upstream);
     }
 
     /** Builds a {@link RoutePolicy}; starts from the defaults. */
@@ -84,6 +87,7 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
         private @Nullable Auth auth;
         private @Nullable String upstreamVhost;
         private @Nullable ProxyRedirect proxyRedirect;
+        private @Nullable UpstreamPolicy upstream;
 
         private Builder() {
         }
@@ -173,10 +177,15 @@ public record RoutePolicy(@Nullable String denied, @Nullable Redirect redirect, 
             return this;
         }
 
+        public Builder upstream(@Nullable UpstreamPolicy v) {
+            upstream = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
         public RoutePolicy build() {
             return new RoutePolicy(denied, redirect, allowSourceRanges, denySourceRanges, cors, sslRedirect,
                     forceSslRedirect, rewriteTarget, xForwardedPrefix, maxBodyBytes, timeouts, affinity, hashBy,
-                    rateLimit, auth, upstreamVhost, proxyRedirect);
+                    rateLimit, auth, upstreamVhost, proxyRedirect, upstream);
         }
     }
 }
