@@ -23,14 +23,26 @@ import static java.util.Objects.requireNonNull;
  *                               e.g. {@code k8s.io/ingress-nginx} to take over ingress-nginx's classes)
  * @param ingressClassByName     the IngressClass named {@code ingressClass} is served whatever its controller
  *                               ({@code --ingress-class-by-name})
+ * @param configMap              {@code ns/name} of ingress-nginx's controller ConfigMap ({@code --configmap}), or
+ *                               null for none
  */
 public record IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
                               InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
                               List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
                               boolean underscoresInHeaders, List<String> controllerClasses,
-                              boolean ingressClassByName) {
+                              boolean ingressClassByName, String configMap) {
     /** The controller name in IngressClass {@code spec.controller}. */
     public static final String CONTROLLER = "kubeway.io/ingress-controller";
+
+    /** No controller ConfigMap. */
+    public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
+                           InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
+                           List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
+                           boolean underscoresInHeaders, List<String> controllerClasses, boolean ingressClassByName) {
+        this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
+                publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders, controllerClasses,
+                ingressClassByName, null);
+    }
 
     /** Header names with underscores dropped (the default). */
     public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,

@@ -72,7 +72,7 @@ public final class Controller implements AutoCloseable {
     private volatile ClusterView view = ClusterView.EMPTY;
     private volatile List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> handled = List.of();
     private final IncrementalTranslator translator = new IncrementalTranslator();
-    private final UnservedObjects unserved = new UnservedObjects();
+    private final UnservedObjects unserved;
 
     public Controller(ControllerConfig config, ObjectSource source, Admission admission, Dataplane dataplane,
                       IngressSync ingress, MeterRegistry registry, Clock clock) {
@@ -81,6 +81,7 @@ public final class Controller implements AutoCloseable {
         this.dataplane = requireNonNull(dataplane, "dataplane");
         this.admission = requireNonNull(admission, "admission");
         this.ingress = ingress;
+        this.unserved = new UnservedObjects(ingress == null ? java.util.Set.of() : ingress.configMaps());
         this.events = new EventRecorder(clock, config.nodeName(), 1000);
         this.syncDuration = Timer.builder("kubeway_sync_duration").description("one full sync")
                 .publishPercentileHistogram().register(registry);

@@ -1,5 +1,6 @@
 package io.kubeway.sync;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -14,6 +15,12 @@ import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.source.ClusterSnapshot.Sourced;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.state.http.routing.GlobalRules;
+import io.kubeway.state.http.routing.Route;
+import io.kubeway.state.http.routing.RouteConfig;
+import io.kubeway.state.http.routing.RouteTable;
+import io.kubeway.translate.ingress.ControllerConfig;
+import io.kubeway.translate.ingress.ControllerConfigMap;
 import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.ingress.IngressClassValidation;
 import io.kubeway.translate.ingress.IngressInput;
@@ -27,6 +34,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,6 +53,8 @@ public final class IngressSync {
     private final LastAccepted<Secret> lastGoodSecret = new LastAccepted<>();
     /** TLS Secrets parse once per instance: parsing checks signatures. */
     private Map<NamespacedName, Parsed> parsedSecrets = Map.of();
+    private final @Nullable ControllerConfigMap configMap;
+    private volatile ControllerConfig config = ControllerConfig.NONE;
 
     /** When each Ingress was first seen: its creationTimestamp when the manifest has none. */
     private Map<NamespacedName, String> firstSeen = Map.of();
@@ -52,9 +64,40 @@ public final class IngressSync {
     }
 
     public IngressSync(IngressOptions options, TlsCertificate defaultCertificate, java.time.Clock clock) {
+        this(options, defaultCertificate, clock, null);
+    }
+
+    /** @param configMap ingress-nginx's controller ConfigMap ({@code --configmap}), or null for none */
+    public IngressSync(IngressOptions options, TlsCertificate defaultCertificate, java.time.Clock clock,
+                       @Nullable NamespacedName configMap) {
         this.clock = requireNonNull(clock, "clock");
         this.options = requireNonNull(options, "options");
         this.defaultCertificate = requireNonNull(defaultCertificate, "defaultCertificate");
+        this.configMap = configMap == null ? null : new ControllerConfigMap(configMap);
+    }
+
+    /** The ConfigMaps this sync reads: the source watches them, and they are not reported as unserved. */
+    public Set<NamespacedName> controllerConfigNames() {
+        return configMaps();
+    }
+
+    Set<NamespacedName> configMaps() {
+        return configMap == null ? Set.of() : Set.of(configMap.name());
+    }
+
+    /** The controller ConfigMap's effect as of the last sync ({@link ControllerConfig#NONE} without one). */
+    public ControllerConfig controllerConfig() {
+        return config;
+    }
+
+    /** Reads the controller ConfigMap of {@code snap}, keeping the last good value of each key. */
+    private ControllerConfig readConfig(ClusterSnapshot snap, List<Problem> problems) {
+        if (configMap == null) return ControllerConfig.NONE;
+        Sourced<ConfigMap> found = null;
+        for (Sourced<ConfigMap> c : snap.ofType(ConfigMap.class)) {
+            if (NamespacedName.of(c.object()).equals(configMap.name())) found = c;
+        }
+        return configMap.read(found == null ? null : found.object(), found == null ? null : found.source(), problems);
     }
 
     String className() {
@@ -63,6 +106,7 @@ public final class IngressSync {
 
     IngressTranslation sync(ClusterSnapshot snap, List<Service> admitted, List<EndpointSlice> slices,
                             List<Problem> problems) {
+        config = readConfig(snap, problems);
         List<Sourced<Ingress>> ingresses = ingresses(snap, problems);
         List<Sourced<Secret>> secrets = secrets(snap, problems);
         List<IngressClass> classes = new ArrayList<>();
@@ -83,14 +127,16 @@ public final class IngressSync {
             }
         }
         IngressTranslation t = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, admitted,
-                byService, defaultCertificate, options));
+                byService, defaultCertificate, options, config));
         problems.addAll(t.problems());
         return t;
     }
 
     private IngressTranslation emptyTranslation() {
-        return new IngressTranslation(new HttpState(options.http(), options.https(), HttpState.EMPTY.router(),
-                Map.of(), defaultCertificate), List.of(), List.of(), List.of());
+        var router = config.rules().equals(GlobalRules.NONE) ? HttpState.EMPTY.router()
+                : new RouteTable(new RouteConfig(List.of(), Route.builtInDefault(), 443, config.rules()));
+        return new IngressTranslation(new HttpState(options.http(), options.https(), router, Map.of(),
+                defaultCertificate, Map.of(), config.edge()), List.of(), List.of(), List.of());
     }
 
     /** Valid Ingresses, or their last good version when an edit made them invalid. */

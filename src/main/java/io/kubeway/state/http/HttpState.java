@@ -16,10 +16,12 @@ import static java.util.Objects.requireNonNull;
  * @param clientAuth   by SNI name (exact host or one-label wildcard, as {@code certificates}): the hosts whose
  *                     handshake asks for a client certificate; an entry with {@link ClientAuth.Verify#OFF}
  *                     ({@link ClientAuth#NONE}) asks for none, for an exact host under a wildcard that asks
+ * @param edge         how the listeners take in connections (PROXY protocol, trusted proxies), from the
+ *                     controller ConfigMap
  */
 public record HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
                         Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
-                        Map<String, ClientAuth> clientAuth) {
+                        Map<String, ClientAuth> clientAuth, EdgeSettings edge) {
     /** Nothing to serve. */
     public static final HttpState EMPTY = new HttpState(List.of(), List.of(),
             r -> new RouteDecision.Respond("-", 404, Map.of(), "default backend - 404"), Map.of(), null);
@@ -30,6 +32,14 @@ public record HttpState(List<ListenKey> http, List<ListenKey> https, Router rout
         requireNonNull(router, "router");
         certificates = Map.copyOf(certificates);
         clientAuth = Map.copyOf(clientAuth);
+        requireNonNull(edge, "edge");
+    }
+
+    /** The command line's edge settings ({@link EdgeSettings#DEFAULT}). */
+    public HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
+                     Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
+                     Map<String, ClientAuth> clientAuth) {
+        this(http, https, router, certificates, defaultCertificate, clientAuth, EdgeSettings.DEFAULT);
     }
 
     /** No client-certificate authentication anywhere. */

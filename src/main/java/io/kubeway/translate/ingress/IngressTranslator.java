@@ -108,7 +108,7 @@ public final class IngressTranslator {
             AnnotationReader reader = new AnnotationReader(ing.getMetadata().getAnnotations(), ref, s.source(),
                     problems);
             IngressAnnotations.Parsed parsed = IngressAnnotations.parse(reader, ref.namespace() + "/" + ref.name(),
-                    secrets);
+                    secrets, in.config().base());
             handled.add(ing);
             entries.add(new IngressEntry(ing, s.source(), parsed, problems));
         }
@@ -136,9 +136,9 @@ public final class IngressTranslator {
                 .orElse(new Route("-", "", PathMatch.prefix("/"), serviceDefault, null, RoutePolicy.DEFAULT));
         List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault);
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
-        RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort));
+        RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort, in.config().rules()));
         HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
-                clientAuthByName(virtualHosts));
+                clientAuthByName(virtualHosts), in.config().edge());
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
