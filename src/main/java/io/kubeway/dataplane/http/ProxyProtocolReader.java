@@ -78,7 +78,10 @@ final class ProxyProtocolReader extends ChannelInboundHandlerAdapter {
         } finally {
             header.release();
         }
+        Channel ch = ctx.channel();
         ctx.pipeline().remove(this);
+        // TLS asked for one read (the ClientHello) and the header used it up; cleartext's handler asks by itself.
+        if (conn.tls()) ch.read();
     }
 
     @Override
