@@ -18,8 +18,8 @@ import java.util.List;
  */
 public record EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom,
                            @Nullable List<String> trustedProxies, @Nullable Boolean underscoresInHeaders) {
-    /** Everyone: ingress-nginx's {@code proxy-real-ip-cidr} default. */
-    public static final List<String> ANYWHERE = List.of("0.0.0.0/0", "::/0");
+    /** ingress-nginx's {@code proxy-real-ip-cidr} default: every IPv4 peer (as nginx's set_real_ip_from 0.0.0.0/0). */
+    public static final List<String> ANYWHERE = List.of("0.0.0.0/0");
     /** No PROXY protocol, the command line's settings. */
     public static final EdgeSettings DEFAULT = new EdgeSettings(false, ANYWHERE, null, null);
 
