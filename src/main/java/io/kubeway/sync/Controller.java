@@ -193,7 +193,8 @@ public final class Controller implements AutoCloseable {
                 notReady.add(ClusterView.listenerNotReady(key.toString(), reason)));
         handled = http == null ? List.of() : http.handled();
         view = new ClusterView(admitted.services(), slices, events.events(), nodes(snap), true,
-                listenerStatuses(translation.state(), failures), http == null ? List.of() : ingresses(http), notReady);
+                listenerStatuses(translation.state(), failures), http == null ? List.of() : ingresses(http), notReady,
+                ingress == null ? List.of() : IngressConfigView.of(ingress.controllerConfig()));
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !desired.equals(lastState);
         lastState = desired;

@@ -119,6 +119,16 @@ class ControllerConfigMapIT {
                                 + "keep-alive-requests is not applied: Kubeway does not cap requests per client "
                                 + "connection (" + h.manifests.resolve("controller.yaml") + ")")));
 
+        String table = kubewayGet("ingressconfig");
+        assertThat(table.lines().toList()).first().asString().matches("NAME +VALUE +STATUS");
+        assertThat(table).containsPattern("proxy-body-size +10 +applied\n")
+                .containsPattern("hsts +true +default\n")
+                .containsPattern("keep-alive-requests +1000 +not-applied\n");
+        assertThat(kubewayGet("ingressconfig", "-o", "wide")).containsPattern(
+                "keep-alive-requests +1000 +not-applied +ingress-nginx/ingress-nginx-controller +Kubeway does not cap");
+        assertThat(kubewayGet("ingressconfig/block-user-agents", "-o", "json"))
+                .contains("\"value\" : \"~*evilbot,curl/7.0\"").contains("\"kind\" : \"IngressConfig\"");
+
         configMap("""
                 proxy-body-size: 1m
                 whitelist-source-range: 10.0.0.0/8
@@ -170,6 +180,17 @@ class ControllerConfigMapIT {
                 """);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(status(post("web.example.com", 5, "Mozilla/5.0"))).isEqualTo(200));
+    }
+
+    private String kubewayGet(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cmd = new picocli.CommandLine(new io.kubeway.cli.GetCommand());
+        cmd.setOut(new java.io.PrintWriter(out));
+        cmd.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--admin-address", "127.0.0.1:" + h.server.adminAddress().getPort()));
+        assertThat(cmd.execute(all.toArray(String[]::new))).isZero();
+        return out.toString();
     }
 
     private static int status(String response) {
