@@ -25,14 +25,28 @@ import static java.util.Objects.requireNonNull;
  *                               ({@code --ingress-class-by-name})
  * @param configMap              {@code ns/name} of ingress-nginx's controller ConfigMap ({@code --configmap}), or
  *                               null for none
+ * @param tcpServicesConfigMap   {@code ns/name} of ingress-nginx's {@code --tcp-services-configmap}, or null
+ * @param udpServicesConfigMap   {@code ns/name} of ingress-nginx's {@code --udp-services-configmap}, or null
  */
 public record IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
                               InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
                               List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
                               boolean underscoresInHeaders, List<String> controllerClasses,
-                              boolean ingressClassByName, String configMap) {
+                              boolean ingressClassByName, String configMap, String tcpServicesConfigMap,
+                              String udpServicesConfigMap) {
     /** The controller name in IngressClass {@code spec.controller}. */
     public static final String CONTROLLER = "kubeway.io/ingress-controller";
+
+    /** No TCP or UDP services ConfigMap. */
+    public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
+                           InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
+                           List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
+                           boolean underscoresInHeaders, List<String> controllerClasses, boolean ingressClassByName,
+                           String configMap) {
+        this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
+                publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders, controllerClasses,
+                ingressClassByName, configMap, null, null);
+    }
 
     /** No controller ConfigMap. */
     public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,

@@ -110,7 +110,8 @@ public final class KubewayServer implements AutoCloseable {
             if (ingressRole) parts.add(httpPart);
             IngressSync ingress = ingressRole ? new IngressSync(ingressOptions(o),
                     DefaultCertificate.loadOrCreate(o.stateDir(), clock), clock,
-                    namespacedName(o.ingress().configMap())) : null;
+                    namespacedName(o.ingress().configMap()), namespacedName(o.ingress().tcpServicesConfigMap()),
+                    namespacedName(o.ingress().udpServicesConfigMap())) : null;
             ObjectSource source;
             Admission admission;
             if (cluster == null) {

@@ -127,6 +127,15 @@ final class RunCommand implements Callable<Integer> {
                     + "ConfigMap in the manifests); see docs/annotations.md.")
     String configMap;
 
+    @Option(names = "--tcp-services-configmap", paramLabel = "NS/NAME",
+            description = "Expose Service ports over TCP on the Ingress addresses, ingress-nginx's format "
+                    + "(\"9000\": \"ns/svc:port\"); read live.")
+    String tcpServicesConfigMap;
+
+    @Option(names = "--udp-services-configmap", paramLabel = "NS/NAME",
+            description = "The same for UDP.")
+    String udpServicesConfigMap;
+
     @Option(names = "--trusted-proxy", paramLabel = "CIDR", split = ",",
             description = "Proxies whose X-Forwarded-* headers are trusted; repeatable (default: none).")
     List<String> trustedProxies = new ArrayList<>();
@@ -235,7 +244,9 @@ final class RunCommand implements Callable<Integer> {
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort("--ingress-http-address", ingressHttpAddress),
                         optionalHostPort("--ingress-https-address", ingressHttpsAddress), defaultBackendService, publishService,
                         publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders,
-                        controllerClasses(), ingressClassByName, checkedName("--configmap", configMap)), limits(), parseSize(maxManifestSize), cluster);
+                        controllerClasses(), ingressClassByName, checkedName("--configmap", configMap),
+                        checkedName("--tcp-services-configmap", tcpServicesConfigMap),
+                        checkedName("--udp-services-configmap", udpServicesConfigMap)), limits(), parseSize(maxManifestSize), cluster);
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);
