@@ -29,6 +29,7 @@ class ExposedServicesIT {
     static final int TCP_PORT = 18196;
     static final int UDP_PORT = 18197;
     static final String BACKEND_IP = "127.0.89.20";
+    static final String READER_IP = "127.0.89.21";
 
     @TempDir
     Path tmp;
@@ -41,8 +42,17 @@ class ExposedServicesIT {
                 null, List.of(), List.of(), "off", false, List.of(), false, null, "ingress-nginx/tcp-services",
                 "ingress-nginx/udp-services");
         h.backend(BACKEND_IP, 9000, "echo-1");
+        proxyReader();
         h.write("app.yaml", pod("echo-1", "{app: echo}", BACKEND_IP,
-                "[{name: tcp, containerPort: 9000}, {name: udp, containerPort: 9000, protocol: UDP}]", true) + """
+                "[{name: tcp, containerPort: 9000}, {name: udp, containerPort: 9000, protocol: UDP}]", true)
+                + pod("reader-1", "{app: reader}", READER_IP, "[{name: tcp, containerPort: 9100}]", true) + """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: reader, namespace: default}
+                spec:
+                  selector: {app: reader}
+                  ports: [{name: tcp, port: 7100, targetPort: tcp}]
+                ---
                 apiVersion: v1
                 kind: Service
                 metadata: {name: echo, namespace: default}
@@ -55,8 +65,35 @@ class ExposedServicesIT {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws IOException {
         h.close();
+        if (reader != null) reader.close();
+    }
+
+    java.net.ServerSocket reader;
+
+    /**
+     * A backend that reads the PROXY header line and the first client line, and answers both on one line: what a
+     * PROXY-reading server (HAProxy's accept-proxy, nginx's proxy_protocol) would see.
+     */
+    private void proxyReader() throws IOException {
+        reader = new java.net.ServerSocket();
+        reader.bind(new InetSocketAddress(IpLiterals.of(READER_IP), 9100));
+        Thread.ofVirtual().start(() -> {
+            while (!reader.isClosed()) {
+                try (java.net.Socket s = reader.accept()) {
+                    s.setSoTimeout(5000);
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                    String header = in.readLine();
+                    String line = in.readLine();
+                    s.getOutputStream().write((header + " | " + line + "\n").getBytes(
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // closed, or a client that went away
+                }
+            }
+        });
     }
 
     private void services(String name, String data) throws IOException {
@@ -73,8 +110,9 @@ class ExposedServicesIT {
         services("tcp-services", """
                 "%d": default/echo:7000
                 "%d": default/missing:80
-                "%d": default/echo:tcp::PROXY
-                """.formatted(TCP_PORT, TCP_PORT + 10, TCP_PORT + 11));
+                "%d": default/echo:tcp:PROXY
+                "%d": default/reader:7100::PROXY
+                """.formatted(TCP_PORT, TCP_PORT + 10, TCP_PORT + 11, TCP_PORT + 12));
         services("udp-services", """
                 "%d": default/echo:udp
                 """.formatted(UDP_PORT));
@@ -89,9 +127,20 @@ class ExposedServicesIT {
                                 + " (\"default/missing:80\"): service default/missing not found; this entry is not "
                                 + "served (" + h.manifests.resolve("tcp-services.yaml") + ")",
                         "ConfigMap ingress-nginx/tcp-services (--tcp-services-configmap): key " + (TCP_PORT + 11)
-                                + " (\"default/echo:tcp::PROXY\"): the PROXY protocol on exposed TCP services is not "
-                                + "implemented by Kubeway; this entry is not served ("
+                                + " (\"default/echo:tcp:PROXY\"): reading the PROXY protocol from clients of exposed "
+                                + "services is not implemented by Kubeway; this entry is not served ("
                                 + h.manifests.resolve("tcp-services.yaml") + ")"));
+        // ns/svc:port::PROXY: the backend gets a PROXY v1 header naming the client and the exposed address
+        try (java.net.Socket c = new java.net.Socket()) {
+            c.bind(new InetSocketAddress(IpLiterals.of("127.0.89.7"), 0));
+            c.connect(new InetSocketAddress(IpLiterals.of(IP), TCP_PORT + 12), 2000);
+            c.setSoTimeout(5000);
+            c.getOutputStream().write("hello\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String got = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(got).isEqualTo("PROXY TCP4 127.0.89.7 " + IP + " " + c.getLocalPort() + " " + (TCP_PORT + 12)
+                    + " | hello");
+        }
         assertThat(h.server.view().listeners()).extracting(Object::toString)
                 .anySatisfy(l -> assertThat(l).contains(IP + ":" + TCP_PORT));
 

@@ -29,9 +29,10 @@ import java.util.regex.Pattern;
  * ingress-nginx's {@code --tcp-services-configmap} / {@code --udp-services-configmap}: each entry
  * {@code "9000": "ns/svc:port"} exposes a Service port on the Ingress listeners' addresses at port 9000, as an L4
  * listener of the proxy data plane whose endpoints are the Service's (EndpointSlices, kube-proxy's choice). A bad
- * entry gets one Warning naming the ConfigMap and key, and the others are served. The {@code :PROXY} suffixes
- * (PROXY protocol from the client, to the backend) are not implemented: such an entry is not served, with a
- * Warning, rather than served without what it asks for.
+ * entry gets one Warning naming the ConfigMap and key, and the others are served. The second {@code :PROXY}
+ * ({@code ns/svc:port::PROXY}) sends a PROXY protocol v1 header to the backend; the first (read PROXY from the
+ * client) is not implemented: such an entry is not served, with a Warning, rather than served without what it
+ * asks for.
  */
 public final class ExposedServices {
     static final String INVALID = "InvalidServiceEntry";
@@ -88,15 +89,14 @@ public final class ExposedServices {
         if (taken.contains(listenPort)) return "port " + listenPort + " is an Ingress listener's";
         Matcher m = ENTRY.matcher(value);
         if (!m.matches()) return "not namespace/service:port[:PROXY][:PROXY]";
-        String flags = m.group(4);
-        if (!flags.isEmpty()) {
-            for (String f : flags.substring(1).split(":", -1)) {
-                if (!f.equals("PROXY") && !f.isEmpty()) return "\"" + f + "\" is not PROXY";
-            }
-            if (flags.contains("PROXY")) {
-                return "the PROXY protocol on exposed " + protocol + " services is not implemented by Kubeway";
-            }
+        String[] flags = m.group(4).isEmpty() ? new String[0] : m.group(4).substring(1).split(":", -1);
+        for (String f : flags) {
+            if (!f.equals("PROXY") && !f.isEmpty()) return "\"" + f + "\" is not PROXY";
         }
+        boolean decode = flags.length > 0 && flags[0].equals("PROXY");
+        boolean send = flags.length > 1 && flags[1].equals("PROXY");
+        if (decode) return "reading the PROXY protocol from clients of exposed services is not implemented by Kubeway";
+        if (send && protocol == Protocol.UDP) return "the PROXY protocol is for TCP entries";
         NamespacedName nn = new NamespacedName(m.group(1), m.group(2));
         Service svc = services.get(nn);
         if (svc == null) return "service " + nn + " not found";
@@ -120,7 +120,8 @@ public final class ExposedServices {
         Cluster cluster = new Cluster(spn.toString() + "/exposed", eps, 0);
         for (InetAddress a : new LinkedHashSet<>(addresses)) {
             ListenKey k = new ListenKey(a, listenPort, protocol);
-            out.put(k, new L4Listener(k, spn, protocol == Protocol.UDP ? "IngressUDP" : "IngressTCP", cluster));
+            out.put(k, new L4Listener(k, spn, protocol == Protocol.UDP ? "IngressUDP" : "IngressTCP", cluster,
+                    List.of(), send));
         }
         return null;
     }

@@ -91,6 +91,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         route.balancer().connected(clientIp(in), endpoint);
+        if (route.spec().sendProxyProtocol()) out.write(ProxyHeaderV1.of(in, out.alloc()), out.voidPromise());
         ctx.pipeline().addAfter(ctx.name(), null, new TcpRelay(out, route.meters().rx()));
         // Replay what arrived early through the relay, so it is forwarded (and counted) in order.
         if (!early.isEmpty()) {
