@@ -110,7 +110,7 @@ class ExposedServicesIT {
         services("tcp-services", """
                 "%d": default/echo:7000
                 "%d": default/missing:80
-                "%d": default/echo:tcp:PROXY
+                "%d": default/reader:7100:PROXY:PROXY
                 "%d": default/reader:7100::PROXY
                 """.formatted(TCP_PORT, TCP_PORT + 10, TCP_PORT + 11, TCP_PORT + 12));
         services("udp-services", """
@@ -125,11 +125,7 @@ class ExposedServicesIT {
                 .extracting(Event::getMessage).containsExactlyInAnyOrder(
                         "ConfigMap ingress-nginx/tcp-services (--tcp-services-configmap): key " + (TCP_PORT + 10)
                                 + " (\"default/missing:80\"): service default/missing not found; this entry is not "
-                                + "served (" + h.manifests.resolve("tcp-services.yaml") + ")",
-                        "ConfigMap ingress-nginx/tcp-services (--tcp-services-configmap): key " + (TCP_PORT + 11)
-                                + " (\"default/echo:tcp:PROXY\"): reading the PROXY protocol from clients of exposed "
-                                + "services is not implemented by Kubeway; this entry is not served ("
-                                + h.manifests.resolve("tcp-services.yaml") + ")"));
+                                + "served (" + h.manifests.resolve("tcp-services.yaml") + ")"));
         // ns/svc:port::PROXY: the backend gets a PROXY v1 header naming the client and the exposed address
         try (java.net.Socket c = new java.net.Socket()) {
             c.bind(new InetSocketAddress(IpLiterals.of("127.0.89.7"), 0));
@@ -140,6 +136,28 @@ class ExposedServicesIT {
                     java.nio.charset.StandardCharsets.US_ASCII)).readLine();
             assertThat(got).isEqualTo("PROXY TCP4 127.0.89.7 " + IP + " " + c.getLocalPort() + " " + (TCP_PORT + 12)
                     + " | hello");
+        }
+        // ns/svc:port:PROXY:PROXY: the client's PROXY header names the client the backend's header names
+        try (java.net.Socket c = new java.net.Socket()) {
+            c.connect(new InetSocketAddress(IpLiterals.of(IP), TCP_PORT + 11), 2000);
+            c.setSoTimeout(5000);
+            c.getOutputStream().write("PROXY TCP4 198.51.100.7 203.0.113.1 5555 80\r\nhello\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String got = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            assertThat(got).isEqualTo("PROXY TCP4 198.51.100.7 203.0.113.1 5555 80 | hello");
+        }
+        try (java.net.Socket c = new java.net.Socket()) {
+            c.connect(new InetSocketAddress(IpLiterals.of(IP), TCP_PORT + 11), 2000);
+            c.setSoTimeout(8000);
+            c.getOutputStream().write("hello\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            int first;
+            try {
+                first = c.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                first = -1;
+            }
+            assertThat(first).as("no PROXY header: closed").isEqualTo(-1);
         }
         assertThat(h.server.view().listeners()).extracting(Object::toString)
                 .anySatisfy(l -> assertThat(l).contains(IP + ":" + TCP_PORT));

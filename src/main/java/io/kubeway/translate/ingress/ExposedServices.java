@@ -29,10 +29,9 @@ import java.util.regex.Pattern;
  * ingress-nginx's {@code --tcp-services-configmap} / {@code --udp-services-configmap}: each entry
  * {@code "9000": "ns/svc:port"} exposes a Service port on the Ingress listeners' addresses at port 9000, as an L4
  * listener of the proxy data plane whose endpoints are the Service's (EndpointSlices, kube-proxy's choice). A bad
- * entry gets one Warning naming the ConfigMap and key, and the others are served. The second {@code :PROXY}
- * ({@code ns/svc:port::PROXY}) sends a PROXY protocol v1 header to the backend; the first (read PROXY from the
- * client) is not implemented: such an entry is not served, with a Warning, rather than served without what it
- * asks for.
+ * entry gets one Warning naming the ConfigMap and key, and the others are served. The first {@code :PROXY}
+ * requires a PROXY protocol header (v1 or v2) from each client, which names the client; the second sends a PROXY
+ * v1 header to the backend, as ingress-nginx documents.
  */
 public final class ExposedServices {
     static final String INVALID = "InvalidServiceEntry";
@@ -95,8 +94,7 @@ public final class ExposedServices {
         }
         boolean decode = flags.length > 0 && flags[0].equals("PROXY");
         boolean send = flags.length > 1 && flags[1].equals("PROXY");
-        if (decode) return "reading the PROXY protocol from clients of exposed services is not implemented by Kubeway";
-        if (send && protocol == Protocol.UDP) return "the PROXY protocol is for TCP entries";
+        if ((decode || send) && protocol == Protocol.UDP) return "the PROXY protocol is for TCP entries";
         NamespacedName nn = new NamespacedName(m.group(1), m.group(2));
         Service svc = services.get(nn);
         if (svc == null) return "service " + nn + " not found";
@@ -121,7 +119,7 @@ public final class ExposedServices {
         for (InetAddress a : new LinkedHashSet<>(addresses)) {
             ListenKey k = new ListenKey(a, listenPort, protocol);
             out.put(k, new L4Listener(k, spn, protocol == Protocol.UDP ? "IngressUDP" : "IngressTCP", cluster,
-                    List.of(), send));
+                    List.of(), decode, send));
         }
         return null;
     }

@@ -19,8 +19,8 @@ final class ProxyHeaderV1 {
     }
 
     static ByteBuf of(Channel client, ByteBufAllocator alloc) {
-        return alloc.buffer(108).writeBytes(text((InetSocketAddress) client.remoteAddress(),
-                (InetSocketAddress) client.localAddress()).getBytes(StandardCharsets.US_ASCII));
+        return alloc.buffer(108).writeBytes(text(ProxyHeaderReader.client(client), ProxyHeaderReader.server(client))
+                .getBytes(StandardCharsets.US_ASCII));
     }
 
     static String text(InetSocketAddress source, InetSocketAddress destination) {

@@ -139,6 +139,6 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static InetAddress clientIp(Channel ch) {
-        return ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        return ProxyHeaderReader.client(ch).getAddress();
     }
 }
