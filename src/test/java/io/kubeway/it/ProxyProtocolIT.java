@@ -87,13 +87,22 @@ class ProxyProtocolIT {
         configMap("""
                 use-proxy-protocol: "true"
                 block-cidrs: 198.51.100.0/24
+                log-format-upstream: '$remote_addr $status $request_uri [$namespace/$ingress_name] ${upstream_status}'
                 """);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> access =
+                new ch.qos.logback.core.read.ListAppender<>();
+        access.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.kubeway.access")).addAppender(access);
         h.start();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
                 assertThat(plain(v1("203.0.113.7"))).contains("\"x-real-ip\":\"203.0.113.7\""));
         String v1 = plain(v1("203.0.113.7"));
         assertThat(v1).startsWith("HTTP/1.1 200").contains("\"x-forwarded-for\":\"203.0.113.7\"");
         assertThat(plain(v1("198.51.100.9"))).as("block-cidrs sees the PROXY address").startsWith("HTTP/1.1 403");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(access.list)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .contains("203.0.113.7 200 /who [default/web] 200", "198.51.100.9 403 /who [-/-] -"));
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.kubeway.access")).detachAppender(access);
         String v2 = plain(v2(new byte[] {(byte) 192, 0, 2, 44}));
         assertThat(v2).startsWith("HTTP/1.1 200").contains("\"x-real-ip\":\"192.0.2.44\"");
         String tls = tls(v2(new byte[] {(byte) 192, 0, 2, 45}));

@@ -98,6 +98,7 @@ final class Engine {
                 next.trustedProxies() == null ? cliTrustedProxies : CidrSet.parse(next.trustedProxies()),
                 next.underscoresInHeaders() == null ? config.underscoresInHeaders() : next.underscoresInHeaders());
         edge = e;
+        accessLog.custom(next.logFormat());
     }
 
     /**

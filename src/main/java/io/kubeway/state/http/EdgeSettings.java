@@ -15,9 +15,17 @@ import java.util.List;
  * @param trustedProxies       the peers whose X-Forwarded-* headers are believed ({@code use-forwarded-headers}
  *                             with {@code proxy-real-ip-cidr}); null keeps the command line's {@code --trusted-proxy}
  * @param underscoresInHeaders {@code enable-underscores-in-headers}; null keeps {@code --underscores-in-headers}
+ * @param logFormat            {@code log-format-upstream}: the access log's line (when {@code --access-log} is on);
+ *                             null keeps {@code --access-log}'s own format
  */
 public record EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom,
-                           @Nullable List<String> trustedProxies, @Nullable Boolean underscoresInHeaders) {
+                           @Nullable List<String> trustedProxies, @Nullable Boolean underscoresInHeaders,
+                           @Nullable LogFormat logFormat) {
+    public EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom, @Nullable List<String> trustedProxies,
+                        @Nullable Boolean underscoresInHeaders) {
+        this(proxyProtocol, proxyProtocolFrom, trustedProxies, underscoresInHeaders, null);
+    }
+
     /** ingress-nginx's {@code proxy-real-ip-cidr} default: every IPv4 peer (as nginx's set_real_ip_from 0.0.0.0/0). */
     public static final List<String> ANYWHERE = List.of("0.0.0.0/0");
     /** No PROXY protocol, the command line's settings. */

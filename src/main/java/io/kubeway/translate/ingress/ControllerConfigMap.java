@@ -77,6 +77,7 @@ public final class ControllerConfigMap {
         d.put("enable-underscores-in-headers", "false");
         d.put("server-tokens", "false");
         d.put("allow-snippet-annotations", "false");
+        d.put("log-format-upstream", io.kubeway.state.http.LogFormat.INGRESS_NGINX_DEFAULT);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -97,8 +98,7 @@ public final class ControllerConfigMap {
         m.put("custom-http-errors", "custom error pages are not implemented for the whole controller");
         m.put("ssl-protocols", "TLS 1.2 and 1.3 are always offered (ingress-nginx's default)");
         m.put("ssl-ciphers", "the TLS ciphers are the TLS library's modern defaults");
-        m.put("log-format-upstream", "the access log format is --access-log (text or json)");
-        m.put("log-format-escape-json", "the access log format is --access-log (text or json)");
+        m.put("log-format-escape-json", "log-format-upstream values are written as they are");
         m.put("proxy-protocol-header-timeout", "the PROXY header must arrive within 5 s (ingress-nginx's default)");
         for (String k : List.of("global-auth-url", "global-auth-method", "global-auth-signin",
                 "global-auth-signin-redirect-param", "global-auth-response-headers", "global-auth-request-redirect",
@@ -228,7 +228,8 @@ public final class ControllerConfigMap {
         GlobalRules rules = new GlobalRules(denied, parts.blockCidrs, parts.blockUserAgents, parts.blockReferers, hsts);
         EdgeSettings edge = new EdgeSettings(parts.proxyProtocol, parts.realIp,
                 parts.forwardedHeaders ? parts.realIp : null,
-                effectiveKeySet(settings, "enable-underscores-in-headers") ? parts.underscores : null);
+                effectiveKeySet(settings, "enable-underscores-in-headers") ? parts.underscores : null,
+                effectiveKeySet(settings, "log-format-upstream") ? parts.logFormat : null);
         return new ControllerConfig(name, base, rules, edge, settings);
     }
 
@@ -260,6 +261,7 @@ public final class ControllerConfigMap {
         List<String> realIp = EdgeSettings.ANYWHERE;
         boolean forwardedHeaders;
         boolean underscores;
+        io.kubeway.state.http.@Nullable LogFormat logFormat;
     }
 
     private static void apply(String key, String v, Parts p) {
@@ -291,6 +293,7 @@ public final class ControllerConfigMap {
             case "use-forwarded-headers" -> p.forwardedHeaders = bool(v);
             case "enable-underscores-in-headers" -> p.underscores = bool(v);
             case "server-tokens", "allow-snippet-annotations" -> bool(v);
+            case "log-format-upstream" -> p.logFormat = io.kubeway.state.http.LogFormat.parse(v);
             default -> throw new IllegalStateException("no parser for " + key);
         }
     }

@@ -126,6 +126,21 @@ class ControllerConfigMapTest {
     }
 
     @Test
+    void logFormatUpstreamInNginxSyntax() {
+        ControllerConfig c = read(Map.of("log-format-upstream", "$remote_addr ${status} x$request_time"));
+        assertThat(messages()).isEmpty();
+        assertThat(c.edge().logFormat().parts()).containsExactly("\u0001remote_addr", " ", "\u0001status", " x",
+                "\u0001request_time");
+        ControllerConfig bad = read(Map.of("log-format-upstream", "$remote_addr $geoip_country_code"));
+        assertThat(bad.edge().logFormat()).as("the last good format").isEqualTo(c.edge().logFormat());
+        assertThat(messages()).singleElement().satisfies(m -> assertThat(m).startsWith("ConfigMap ingress-nginx/ctl: key "
+                + "log-format-upstream: invalid value \"$remote_addr $geoip_country_code\": variable "
+                + "$geoip_country_code is not one Kubeway has"));
+        assertThat(io.kubeway.state.http.LogFormat.parse(io.kubeway.state.http.LogFormat.INGRESS_NGINX_DEFAULT)
+                .parts()).hasSize(33);
+    }
+
+    @Test
     void aMissingConfigMapGivesDefaultsAndOneWarning() {
         ControllerConfig c = reader.read(null, null, problems);
         assertThat(c.base()).isEqualTo(RoutePolicy.DEFAULT);
