@@ -23,13 +23,18 @@ import static java.util.Objects.requireNonNull;
  *                               e.g. {@code k8s.io/ingress-nginx} to take over ingress-nginx's classes)
  * @param ingressClassByName     the IngressClass named {@code ingressClass} is served whatever its controller
  *                               ({@code --ingress-class-by-name})
+ * @param configMap              {@code ns/name} of ingress-nginx's controller ConfigMap ({@code --configmap}), or
+ *                               null for none
+ * @param tcpServicesConfigMap   {@code ns/name} of ingress-nginx's {@code --tcp-services-configmap}, or null
+ * @param udpServicesConfigMap   {@code ns/name} of ingress-nginx's {@code --udp-services-configmap}, or null
  * @param sslPassthrough         honour the {@code ssl-passthrough} annotation ({@code --enable-ssl-passthrough})
  */
 public record IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
                               InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
                               List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
                               boolean underscoresInHeaders, List<String> controllerClasses,
-                              boolean ingressClassByName, boolean sslPassthrough) {
+                              boolean ingressClassByName, String configMap, String tcpServicesConfigMap,
+                              String udpServicesConfigMap, boolean sslPassthrough) {
     /** The controller name in IngressClass {@code spec.controller}. */
     public static final String CONTROLLER = "kubeway.io/ingress-controller";
 
@@ -37,17 +42,39 @@ public record IngressSettings(String ingressClass, boolean watchWithoutClass, In
     public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
                            InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
                            List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
+                           boolean underscoresInHeaders, List<String> controllerClasses, boolean ingressClassByName,
+                           String configMap, String tcpServicesConfigMap, String udpServicesConfigMap) {
+        this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
+                publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders, controllerClasses,
+                ingressClassByName, configMap, tcpServicesConfigMap, udpServicesConfigMap, false);
+    }
+
+    /** No TCP or UDP services ConfigMap. */
+    public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
+                           InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
+                           List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
+                           boolean underscoresInHeaders, List<String> controllerClasses, boolean ingressClassByName,
+                           String configMap) {
+        this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
+                publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders, controllerClasses,
+                ingressClassByName, configMap, null, null);
+    }
+
+    /** No controller ConfigMap. */
+    public IngressSettings(String ingressClass, boolean watchWithoutClass, InetSocketAddress httpAddress,
+                           InetSocketAddress httpsAddress, String defaultBackendService, String publishService,
+                           List<String> publishStatusAddresses, List<String> trustedProxies, String accessLog,
                            boolean underscoresInHeaders, List<String> controllerClasses, boolean ingressClassByName) {
         this(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService, publishService,
                 publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders, controllerClasses,
-                ingressClassByName, false);
+                ingressClassByName, null);
     }
 
     /** The same settings with {@code --enable-ssl-passthrough} as given. */
     public IngressSettings withSslPassthrough(boolean on) {
         return new IngressSettings(ingressClass, watchWithoutClass, httpAddress, httpsAddress, defaultBackendService,
                 publishService, publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders,
-                controllerClasses, ingressClassByName, on);
+                controllerClasses, ingressClassByName, configMap, tcpServicesConfigMap, udpServicesConfigMap, on);
     }
 
     /** Header names with underscores dropped (the default). */

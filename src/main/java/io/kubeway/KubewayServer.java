@@ -109,7 +109,9 @@ public final class KubewayServer implements AutoCloseable {
             if (proxy) parts.add(cluster == null ? dataplane : serviceAddresses(dataplane, o));
             if (ingressRole) parts.add(httpPart);
             IngressSync ingress = ingressRole ? new IngressSync(ingressOptions(o),
-                    DefaultCertificate.loadOrCreate(o.stateDir(), clock), clock) : null;
+                    DefaultCertificate.loadOrCreate(o.stateDir(), clock), clock,
+                    namespacedName(o.ingress().configMap()), namespacedName(o.ingress().tcpServicesConfigMap()),
+                    namespacedName(o.ingress().udpServicesConfigMap())) : null;
             ObjectSource source;
             Admission admission;
             if (cluster == null) {
@@ -119,7 +121,8 @@ public final class KubewayServer implements AutoCloseable {
             } else {
                 client = KubeClients.create(cluster);
                 kubeSource = new KubeSource(client, cluster.namespace(), new KubeSource.Reads(proxy,
-                        cluster.has(ClusterSettings.Role.LOADBALANCER), ingressRole), clock);
+                        cluster.has(ClusterSettings.Role.LOADBALANCER), ingressRole), clock)
+                        .watchConfigMaps(ingress == null ? List.of() : ingress.controllerConfigNames());
                 source = kubeSource;
                 admission = new ApiServerAdmission();
             }

@@ -2,6 +2,9 @@ package io.kubeway.admin;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressList;
 import io.fabric8.kubernetes.api.model.ServiceList;
@@ -32,7 +35,21 @@ final class ApiResources {
             ApiResource.clusterScoped("v1", "nodes", ClusterView::nodes,
                     (items, meta) -> new NodeList("v1", items, "NodeList", meta)),
             ApiResource.namespaced("networking.k8s.io/v1", "ingresses", ClusterView::ingresses,
-                    (items, meta) -> new IngressList("networking.k8s.io/v1", items, "IngressList", meta)));
+                    (items, meta) -> new IngressList("networking.k8s.io/v1", items, "IngressList", meta)),
+            // Kubeway's own: the controller ConfigMap's effect, one item per key
+            ApiResource.clusterScoped("kubeway.io/v1", "ingressconfigs", ClusterView::ingressConfig,
+                    ApiResources::ingressConfigList)
+                    .orderedBy((a, b) -> 0)); // as the controller lists them: applied keys first
+
+    private static GenericKubernetesResourceList ingressConfigList(
+            List<GenericKubernetesResource> items, ListMeta meta) {
+        var list = new GenericKubernetesResourceList();
+        list.setApiVersion("kubeway.io/v1");
+        list.setKind("IngressConfigList");
+        list.setItems(items);
+        list.setMetadata(meta);
+        return list;
+    }
 
     /**
      * Events oldest first by {@code lastTimestamp}, falling back to {@code firstTimestamp} then

@@ -1,6 +1,7 @@
 package io.kubeway.admin;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -26,13 +27,22 @@ import static java.util.Objects.requireNonNull;
  *                       {@code status.loadBalancer}, those of other classes as read
  * @param notReady       why this instance is not (fully) ready although it has synced: listeners that failed
  *                       to bind, a source that stopped delivering changes; empty when all is well
+ * @param ingressConfig  the controller ConfigMap's effect, one IngressConfig item per key (see
+ *                       {@code sync.IngressConfigView}); empty without {@code --configmap}
  */
 public record ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
                           List<Node> nodes, boolean ready, List<ListenerStatus> listeners, List<Ingress> ingresses,
-                          List<String> notReady) {
+                          List<String> notReady, List<GenericKubernetesResource> ingressConfig) {
 
     /** The view before the first sync: nothing known, not ready. */
     public static final ClusterView EMPTY = new ClusterView(List.of(), List.of(), List.of(), List.of(), false);
+
+    /** A view without a controller ConfigMap. */
+    public ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
+                       List<Node> nodes, boolean ready, List<ListenerStatus> listeners, List<Ingress> ingresses,
+                       List<String> notReady) {
+        this(services, endpointSlices, events, nodes, ready, listeners, ingresses, notReady, List.of());
+    }
 
     /** A view with nothing making it not ready. */
     public ClusterView(List<Service> services, List<EndpointSlice> endpointSlices, List<Event> events,
@@ -54,6 +64,7 @@ public record ClusterView(List<Service> services, List<EndpointSlice> endpointSl
         listeners = List.copyOf(requireNonNull(listeners, "listeners"));
         ingresses = List.copyOf(requireNonNull(ingresses, "ingresses"));
         notReady = List.copyOf(requireNonNull(notReady, "notReady"));
+        ingressConfig = List.copyOf(requireNonNull(ingressConfig, "ingressConfig"));
     }
 
     /** Whether /readyz answers ok: synced, and nothing makes it not ready. */
@@ -83,6 +94,6 @@ public record ClusterView(List<Service> services, List<EndpointSlice> endpointSl
         }
         List<String> all = new java.util.ArrayList<>(notReady);
         all.addAll(more);
-        return new ClusterView(services, endpointSlices, events, nodes, ready, listeners, ingresses, all);
+        return new ClusterView(services, endpointSlices, events, nodes, ready, listeners, ingresses, all, ingressConfig);
     }
 }

@@ -37,7 +37,8 @@ public final class GetCommand implements Callable<Integer> {
 
     // GetCommandTest checks that this names every GetResource
     @Parameters(index = "0", paramLabel = "TYPE[,TYPE...][/NAME]", description = {
-            "What to show: services (svc), ingresses (ing), endpointslices, events (ev) or nodes (no);",
+            "What to show: services (svc), ingresses (ing), endpointslices, events (ev), nodes (no) or",
+            "ingressconfigs (the controller ConfigMap's keys, --configmap);",
             "several separated by commas, as kubectl takes them: services,ingress"})
     private String type;
 

@@ -2,6 +2,8 @@ package io.kubeway.cli;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Node;
@@ -51,7 +53,9 @@ record GetResource<T extends HasMetadata>(String plural, List<String> aliases, S
                     Node.class, NodeList.class, new TableNodes()),
             new GetResource<>("ingresses", List.of("ingress", "ing", "ingresses.networking.k8s.io",
                     "ingress.networking.k8s.io"), "networking.k8s.io/v1", true,
-                    Ingress.class, IngressList.class, new TableIngresses()));
+                    Ingress.class, IngressList.class, new TableIngresses()),
+            new GetResource<>("ingressconfigs", List.of("ingressconfig"), "kubeway.io/v1", false,
+                    GenericKubernetesResource.class, GenericKubernetesResourceList.class, new TableIngressConfig()));
 
     GetResource {
         requireNonNull(plural, "plural");

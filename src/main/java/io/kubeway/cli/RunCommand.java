@@ -127,6 +127,20 @@ final class RunCommand implements Callable<Integer> {
             description = "Addresses Ingresses report in their status (instead of --publish-service).")
     List<String> publishStatusAddresses = new ArrayList<>();
 
+    @Option(names = "--configmap", paramLabel = "NS/NAME",
+            description = "ingress-nginx's controller ConfigMap, read live with its keys and defaults (standalone: a "
+                    + "ConfigMap in the manifests); see docs/annotations.md.")
+    String configMap;
+
+    @Option(names = "--tcp-services-configmap", paramLabel = "NS/NAME",
+            description = "Expose Service ports over TCP on the Ingress addresses, ingress-nginx's format "
+                    + "(\"9000\": \"ns/svc:port\"); read live.")
+    String tcpServicesConfigMap;
+
+    @Option(names = "--udp-services-configmap", paramLabel = "NS/NAME",
+            description = "The same for UDP.")
+    String udpServicesConfigMap;
+
     @Option(names = "--trusted-proxy", paramLabel = "CIDR", split = ",",
             description = "Proxies whose X-Forwarded-* headers are trusted; repeatable (default: none).")
     List<String> trustedProxies = new ArrayList<>();
@@ -211,6 +225,16 @@ final class RunCommand implements Callable<Integer> {
         return List.copyOf(controllerClasses);
     }
 
+    /** A {@code ns/name} flag value, or null when not given. */
+    private static String checkedName(String flag, String value) {
+        if (value == null || value.isEmpty()) return null;
+        int slash = value.indexOf('/');
+        if (slash <= 0 || slash == value.length() - 1 || value.indexOf('/', slash + 1) >= 0) {
+            throw new IllegalArgumentException(flag + " " + value + ": must be NAMESPACE/NAME");
+        }
+        return value;
+    }
+
     @Override
     public Integer call() throws Exception {
         ClusterSettings cluster = cluster();
@@ -225,7 +249,10 @@ final class RunCommand implements Callable<Integer> {
                 new IngressSettings(ingressClass, watchIngressWithoutClass, optionalHostPort("--ingress-http-address", ingressHttpAddress),
                         optionalHostPort("--ingress-https-address", ingressHttpsAddress), defaultBackendService, publishService,
                         publishStatusAddresses, trustedProxies, accessLog, underscoresInHeaders,
-                        controllerClasses(), ingressClassByName, enableSslPassthrough), limits(), parseSize(maxManifestSize), cluster);
+                        controllerClasses(), ingressClassByName, checkedName("--configmap", configMap),
+                        checkedName("--tcp-services-configmap", tcpServicesConfigMap),
+                        checkedName("--udp-services-configmap", udpServicesConfigMap), enableSslPassthrough),
+                limits(), parseSize(maxManifestSize), cluster);
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);

@@ -72,7 +72,7 @@ public final class Controller implements AutoCloseable {
     private volatile ClusterView view = ClusterView.EMPTY;
     private volatile List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> handled = List.of();
     private final IncrementalTranslator translator = new IncrementalTranslator();
-    private final UnservedObjects unserved = new UnservedObjects();
+    private final UnservedObjects unserved;
 
     public Controller(ControllerConfig config, ObjectSource source, Admission admission, Dataplane dataplane,
                       IngressSync ingress, MeterRegistry registry, Clock clock) {
@@ -81,6 +81,7 @@ public final class Controller implements AutoCloseable {
         this.dataplane = requireNonNull(dataplane, "dataplane");
         this.admission = requireNonNull(admission, "admission");
         this.ingress = ingress;
+        this.unserved = new UnservedObjects(ingress == null ? java.util.Set.of() : ingress.configMaps());
         this.events = new EventRecorder(clock, config.nodeName(), 1000);
         this.syncDuration = Timer.builder("kubeway_sync_duration").description("one full sync")
                 .publishPercentileHistogram().register(registry);
@@ -164,7 +165,7 @@ public final class Controller implements AutoCloseable {
         slices.addAll(userSlices);
         IngressTranslation http = ingress == null ? null : ingress.sync(snap, admitted.services(), slices, problems);
         DesiredState desired = http == null ? translation.state()
-                : new DesiredState(translation.state().l4(), http.http());
+                : new DesiredState(IngressSync.withExposed(translation.state().l4(), http.l4(), problems), http.http());
         long translated = System.nanoTime();
         Map<ListenKey, String> failures = dataplane.apply(desired);
         long applied = System.nanoTime();
@@ -174,7 +175,7 @@ public final class Controller implements AutoCloseable {
         }
         listenerCount = translation.state().l4().size() - failures.size();
         failures.forEach((key, reason) -> {
-            L4Listener l = translation.state().l4().get(key);
+            L4Listener l = desired.l4().get(key);
             if (l == null) {
                 problems.add(Problem.warning(new ObjectRef("IngressClass", "", ingress == null ? "kubeway" : ingress.className()),
                         null, "ListenFailed", "Ingress listener " + key + " failed: " + reason));
@@ -192,7 +193,8 @@ public final class Controller implements AutoCloseable {
                 notReady.add(ClusterView.listenerNotReady(key.toString(), reason)));
         handled = http == null ? List.of() : http.handled();
         view = new ClusterView(admitted.services(), slices, events.events(), nodes(snap), true,
-                listenerStatuses(translation.state(), failures), http == null ? List.of() : ingresses(http), notReady);
+                listenerStatuses(desired, failures), http == null ? List.of() : ingresses(http), notReady,
+                ingress == null ? List.of() : IngressConfigView.of(ingress.controllerConfig()));
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         boolean changed = !desired.equals(lastState);
         lastState = desired;

@@ -1,5 +1,6 @@
 package io.kubeway.sync;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -14,6 +15,13 @@ import io.kubeway.source.ClusterSnapshot;
 import io.kubeway.source.ClusterSnapshot.Sourced;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.state.http.routing.GlobalRules;
+import io.kubeway.state.http.routing.Route;
+import io.kubeway.state.http.routing.RouteConfig;
+import io.kubeway.state.http.routing.RouteTable;
+import io.kubeway.translate.ingress.ControllerConfig;
+import io.kubeway.translate.ingress.ControllerConfigMap;
+import io.kubeway.translate.ingress.ExposedServices;
 import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.ingress.IngressClassValidation;
 import io.kubeway.translate.ingress.IngressInput;
@@ -27,6 +35,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
@@ -43,6 +54,10 @@ public final class IngressSync {
     private final LastAccepted<Secret> lastGoodSecret = new LastAccepted<>();
     /** TLS Secrets parse once per instance: parsing checks signatures. */
     private Map<NamespacedName, Parsed> parsedSecrets = Map.of();
+    private final @Nullable ControllerConfigMap configMap;
+    private final @Nullable NamespacedName tcpServices;
+    private final @Nullable NamespacedName udpServices;
+    private volatile ControllerConfig config = ControllerConfig.NONE;
 
     /** When each Ingress was first seen: its creationTimestamp when the manifest has none. */
     private Map<NamespacedName, String> firstSeen = Map.of();
@@ -52,9 +67,106 @@ public final class IngressSync {
     }
 
     public IngressSync(IngressOptions options, TlsCertificate defaultCertificate, java.time.Clock clock) {
+        this(options, defaultCertificate, clock, null);
+    }
+
+    /** @param configMap ingress-nginx's controller ConfigMap ({@code --configmap}), or null for none */
+    public IngressSync(IngressOptions options, TlsCertificate defaultCertificate, java.time.Clock clock,
+                       @Nullable NamespacedName configMap) {
+        this(options, defaultCertificate, clock, configMap, null, null);
+    }
+
+    /**
+     * @param tcpServices ingress-nginx's {@code --tcp-services-configmap}, or null
+     * @param udpServices ingress-nginx's {@code --udp-services-configmap}, or null
+     */
+    public IngressSync(IngressOptions options, TlsCertificate defaultCertificate, java.time.Clock clock,
+                       @Nullable NamespacedName configMap, @Nullable NamespacedName tcpServices,
+                       @Nullable NamespacedName udpServices) {
         this.clock = requireNonNull(clock, "clock");
         this.options = requireNonNull(options, "options");
         this.defaultCertificate = requireNonNull(defaultCertificate, "defaultCertificate");
+        this.configMap = configMap == null ? null : new ControllerConfigMap(configMap);
+        this.tcpServices = tcpServices;
+        this.udpServices = udpServices;
+    }
+
+    /**
+     * The Service listeners plus the exposed TCP/UDP services; an exposed one on an address and port a Service
+     * already listens on is left out, with a Warning (the Service keeps its listener).
+     */
+    static Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> withExposed(
+            Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> services,
+            Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> exposed, List<Problem> problems) {
+        if (exposed.isEmpty()) return services;
+        Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> all = new HashMap<>(services);
+        exposed.forEach((k, l) -> {
+            io.kubeway.state.L4Listener before = all.putIfAbsent(k, l);
+            if (before != null) {
+                problems.add(Problem.warning(ObjectRef.of("Service", l.service().service()), null, "PortConflict",
+                        l.kind() + " " + k + " for " + l.service() + " is already " + before.kind() + " of "
+                                + before.service() + "; not exposed"));
+            }
+        });
+        return all;
+    }
+
+    /** The TCP and UDP services exposed on the Ingress addresses. */
+    private Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> exposed(ClusterSnapshot snap,
+            List<Service> admitted, Map<NamespacedName, List<EndpointSlice>> byService, List<Problem> problems) {
+        if (tcpServices == null && udpServices == null) return Map.of();
+        Set<java.net.InetAddress> addresses = new java.util.LinkedHashSet<>();
+        Set<Integer> taken = new java.util.HashSet<>();
+        for (io.kubeway.state.ListenKey k : options.http()) {
+            addresses.add(k.address());
+            taken.add(k.port());
+        }
+        for (io.kubeway.state.ListenKey k : options.https()) {
+            addresses.add(k.address());
+            taken.add(k.port());
+        }
+        Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> out = new java.util.TreeMap<>();
+        for (var e : Map.of(io.kubeway.core.Protocol.TCP, java.util.Optional.ofNullable(tcpServices),
+                io.kubeway.core.Protocol.UDP, java.util.Optional.ofNullable(udpServices)).entrySet()) {
+            if (e.getValue().isEmpty()) continue;
+            NamespacedName nn = e.getValue().get();
+            Sourced<ConfigMap> found = null;
+            for (Sourced<ConfigMap> c : snap.ofType(ConfigMap.class)) {
+                if (NamespacedName.of(c.object()).equals(nn)) found = c;
+            }
+            out.putAll(ExposedServices.listeners(nn, found == null ? null : found.object(),
+                    found == null ? null : found.source(), e.getKey(), addresses, taken, admitted, byService,
+                    options.nodeName(), problems));
+        }
+        return out;
+    }
+
+    /** The ConfigMaps this sync reads: the source watches them, and they are not reported as unserved. */
+    public Set<NamespacedName> controllerConfigNames() {
+        return configMaps();
+    }
+
+    Set<NamespacedName> configMaps() {
+        Set<NamespacedName> out = new java.util.TreeSet<>(java.util.Comparator.comparing(NamespacedName::toString));
+        if (configMap != null) out.add(configMap.name());
+        if (tcpServices != null) out.add(tcpServices);
+        if (udpServices != null) out.add(udpServices);
+        return Set.copyOf(out);
+    }
+
+    /** The controller ConfigMap's effect as of the last sync ({@link ControllerConfig#NONE} without one). */
+    public ControllerConfig controllerConfig() {
+        return config;
+    }
+
+    /** Reads the controller ConfigMap of {@code snap}, keeping the last good value of each key. */
+    private ControllerConfig readConfig(ClusterSnapshot snap, List<Problem> problems) {
+        if (configMap == null) return ControllerConfig.NONE;
+        Sourced<ConfigMap> found = null;
+        for (Sourced<ConfigMap> c : snap.ofType(ConfigMap.class)) {
+            if (NamespacedName.of(c.object()).equals(configMap.name())) found = c;
+        }
+        return configMap.read(found == null ? null : found.object(), found == null ? null : found.source(), problems);
     }
 
     String className() {
@@ -63,6 +175,7 @@ public final class IngressSync {
 
     IngressTranslation sync(ClusterSnapshot snap, List<Service> admitted, List<EndpointSlice> slices,
                             List<Problem> problems) {
+        config = readConfig(snap, problems);
         List<Sourced<Ingress>> ingresses = ingresses(snap, problems);
         List<Sourced<Secret>> secrets = secrets(snap, problems);
         List<IngressClass> classes = new ArrayList<>();
@@ -70,9 +183,6 @@ public final class IngressSync {
             List<FieldError> errors = IngressClassValidation.validate(c.object());
             if (errors.isEmpty()) classes.add(c.object());
             else problems.add(Problem.invalid(ObjectRef.of(c.object()), c.source(), errors));
-        }
-        if (ingresses.isEmpty() && options.defaultBackendService() == null) {
-            return emptyTranslation();
         }
         Map<NamespacedName, List<EndpointSlice>> byService = new HashMap<>();
         for (EndpointSlice s : slices) {
@@ -82,15 +192,21 @@ public final class IngressSync {
                         .add(s);
             }
         }
+        var exposed = exposed(snap, admitted, byService, problems);
+        if (ingresses.isEmpty() && options.defaultBackendService() == null) {
+            return emptyTranslation().withL4(exposed);
+        }
         IngressTranslation t = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, admitted,
-                byService, defaultCertificate, options));
+                byService, defaultCertificate, options, config));
         problems.addAll(t.problems());
-        return t;
+        return t.withL4(exposed);
     }
 
     private IngressTranslation emptyTranslation() {
-        return new IngressTranslation(new HttpState(options.http(), options.https(), HttpState.EMPTY.router(),
-                Map.of(), defaultCertificate), List.of(), List.of(), List.of());
+        var router = config.rules().equals(GlobalRules.NONE) ? HttpState.EMPTY.router()
+                : new RouteTable(new RouteConfig(List.of(), Route.builtInDefault(), 443, config.rules()));
+        return new IngressTranslation(new HttpState(options.http(), options.https(), router, Map.of(),
+                defaultCertificate, Map.of(), config.edge()), List.of(), List.of(), List.of());
     }
 
     /** Valid Ingresses, or their last good version when an edit made them invalid. */

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.kubeway.core.IpLiterals;
+import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
 import io.kubeway.source.ClusterSnapshot;
@@ -54,7 +55,17 @@ final class UnservedObjects {
     private static final String WORKLOAD = "Kubeway does not run workloads: give the Service Pods with status.podIP, "
             + "or an EndpointSlice";
 
+    /** ConfigMaps another stage reads (the controller ConfigMap). */
+    private final Set<NamespacedName> readConfigMaps;
     private @Nullable ClusterSnapshot last;
+
+    UnservedObjects() {
+        this(Set.of());
+    }
+
+    UnservedObjects(Set<NamespacedName> readConfigMaps) {
+        this.readConfigMaps = Set.copyOf(readConfigMaps);
+    }
     private List<Problem> problems = List.of();
 
     /** The problems of a snapshot; the same snapshot (a periodic resync) is not walked again. */
@@ -62,7 +73,8 @@ final class UnservedObjects {
         if (snap != last) {
             List<Problem> out = new ArrayList<>();
             for (SourcedObject o : snap.objects()) {
-                String why = why(o.object());
+                String why = o.object() instanceof io.fabric8.kubernetes.api.model.ConfigMap
+                        && readConfigMaps.contains(NamespacedName.of(o.object())) ? null : why(o.object());
                 if (why != null) {
                     String reason = o.object() instanceof Pod ? NO_ADDRESS : NOT_SERVED;
                     out.add(Problem.warning(ObjectRef.of(o.object()), o.source(), reason, why));
@@ -95,8 +107,8 @@ final class UnservedObjects {
                     + "reaches a Service reaches its backends";
         }
         if (kind.equals("ConfigMap")) {
-            return "no Kubeway feature reads ConfigMaps (ingress-nginx's controller ConfigMap settings are not "
-                    + "applied; see docs/annotations.md for the per-Ingress annotations)";
+            return "Kubeway reads only the controller ConfigMap named by --configmap (ingress-nginx's settings, see "
+                    + "docs/annotations.md); this one is not read";
         }
         if (group.equals("gateway.networking.k8s.io")) {
             return "the Gateway API is not supported yet; use networking.k8s.io/v1 Ingress";

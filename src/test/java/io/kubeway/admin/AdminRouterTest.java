@@ -32,7 +32,8 @@ class AdminRouterTest {
                 "/api/v1/nodes/{name}",
                 "/apis/networking.k8s.io/v1/ingresses",
                 "/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses",
-                "/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses/{name}");
+                "/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses/{name}",
+                "/apis/kubeway.io/v1/ingressconfigs", "/apis/kubeway.io/v1/ingressconfigs/{name}");
     }
 
     @Test

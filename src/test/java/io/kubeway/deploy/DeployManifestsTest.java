@@ -48,6 +48,7 @@ class DeployManifestsTest {
                 Map.entry("Role/kubeway-controller", Role.class),
                 Map.entry("RoleBinding/kubeway-controller", RoleBinding.class),
                 Map.entry("IngressClass/kubeway", IngressClass.class),
+                Map.entry("ConfigMap/kubeway-controller", io.fabric8.kubernetes.api.model.ConfigMap.class),
                 Map.entry("DaemonSet/kubeway-proxy", DaemonSet.class),
                 Map.entry("Deployment/kubeway-controller", Deployment.class),
                 Map.entry("PodDisruptionBudget/kubeway-controller", PodDisruptionBudget.class),
@@ -126,7 +127,7 @@ class DeployManifestsTest {
                 "--node-name=$(NODE_NAME)", "--admin-address=$(POD_IP):10249", "--state-dir=/tmp/kubeway",
                 "--ingress-class=kubeway",
                 "--ingress-http-address=0.0.0.0:80", "--ingress-https-address=0.0.0.0:443",
-                "--publish-service=kubeway-system/kubeway-ingress");
+                "--publish-service=kubeway-system/kubeway-ingress", "--configmap=kubeway-system/kubeway-controller");
         assertDownwardApiEnv(c);
         assertProbesOnTheAdminPort(c);
         assertThat(c.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())

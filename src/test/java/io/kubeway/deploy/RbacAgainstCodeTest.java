@@ -68,7 +68,8 @@ class RbacAgainstCodeTest {
         drain(); // the fixtures above are the test's, not Kubeway's
 
         AtomicReference<ClusterSnapshot> latest = new AtomicReference<>();
-        try (KubeSource source = new KubeSource(client, NS, new KubeSource.Reads(false, true, true), Clock.systemUTC());
+        try (KubeSource source = new KubeSource(client, NS, new KubeSource.Reads(false, true, true), Clock.systemUTC())
+                .watchConfigMaps(List.of(new NamespacedName(NS, "kubeway-controller")));
              LeaderElection election = new LeaderElection(client, NS, "kubeway", "pod-a",
                      new LeaderElection.Timing(Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200)),
                      () -> { })) {
@@ -87,7 +88,7 @@ class RbacAgainstCodeTest {
         RbacRules controller = RbacRules.of(DeployFiles.objects(), NS, "kubeway-controller");
         List<Request> requests = drain();
         assertThat(requests).extracting(Request::toString)
-                .contains("demo core secrets list", "demo core services/status patch",
+                .contains("demo core secrets list", NS + " core configmaps list", NS + " core configmaps watch", "demo core services/status patch",
                         "demo networking.k8s.io ingresses/status patch", NS + " coordination.k8s.io leases create");
         assertThat(requests).allSatisfy(r -> assertThat(controller.allows(r.namespace(), r.apiGroup(), r.resource(),
                 r.verb())).as("%s (%s) is not granted to kubeway-controller", r, r.line()).isTrue());

@@ -45,7 +45,8 @@ class RbacTest {
             events(),
             verbs(NS, "metallb.io", "ipaddresspools", "list", "watch"),
             verbs(NS, "metallb.io", "l2advertisements", "list", "watch"),
-            verbs(NS, "coordination.k8s.io", "leases", "get", "create", "update", "patch"));
+            verbs(NS, "coordination.k8s.io", "leases", "get", "create", "update", "patch"),
+            verbs(NS, "", "configmaps", "get", "list", "watch"));
 
     private final List<HasMetadata> objects = DeployFiles.objects();
 
@@ -123,7 +124,9 @@ class RbacTest {
         // The proxy's layer-2 announcement reads every node's heartbeat Lease (list, watch) in Kubeway's namespace.
         Set<String> additions = Set.of("* core services get", "* networking.k8s.io ingresses get",
                 NS + " coordination.k8s.io leases patch", NS + " coordination.k8s.io leases list",
-                NS + " coordination.k8s.io leases watch");
+                NS + " coordination.k8s.io leases watch",
+                // issue 8: the controller ConfigMap (--configmap), in Kubeway's namespace only
+                NS + " core configmaps get", NS + " core configmaps list", NS + " core configmaps watch");
         Set<String> granted = new TreeSet<>();
         RbacRules.of(objects, NS, "kubeway-proxy").grants().forEach(g -> granted.add(g.toString()));
         RbacRules.of(objects, NS, "kubeway-controller").grants().forEach(g -> granted.add(g.toString()));

@@ -125,9 +125,8 @@ class SilenceIT {
                         + "with status.podIP, or an EndpointSlice" + app,
                 "NetworkPolicy default/deny-all", "Warning NotServed: NetworkPolicy is not enforced: Kubeway does not "
                         + "filter traffic to endpoints; every client that reaches a Service reaches its backends" + app,
-                "ConfigMap default/settings", "Warning NotServed: no Kubeway feature reads ConfigMaps (ingress-nginx's "
-                        + "controller ConfigMap settings are not applied; see docs/annotations.md for the per-Ingress "
-                        + "annotations)" + app,
+                "ConfigMap default/settings", "Warning NotServed: Kubeway reads only the controller ConfigMap named by --configmap "
+                        + "(ingress-nginx's settings, see docs/annotations.md); this one is not read" + app,
                 "Pod default/web-0", "Warning NoAddress: no address, so no endpoint: Kubeway does not run Pods; set "
                         + "status.podIP (or status.podIPs) to where the backend listens" + app,
                 "Ingress default/theirs", "Warning OtherClass: not served: its class is \"nginx\" "

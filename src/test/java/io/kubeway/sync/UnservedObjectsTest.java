@@ -56,9 +56,8 @@ class UnservedObjectsTest {
                 new Case("networking.k8s.io/v1", "NetworkPolicy", "", "NotServed: NetworkPolicy is not enforced: "
                         + "Kubeway does not filter traffic to endpoints; every client that reaches a Service reaches "
                         + "its backends"),
-                new Case("v1", "ConfigMap", "", "NotServed: no Kubeway feature reads ConfigMaps (ingress-nginx's "
-                        + "controller ConfigMap settings are not applied; see docs/annotations.md for the per-Ingress "
-                        + "annotations)"),
+                new Case("v1", "ConfigMap", "", "NotServed: Kubeway reads only the controller ConfigMap named by --configmap "
+                        + "(ingress-nginx's settings, see docs/annotations.md); this one is not read"),
                 new Case("gateway.networking.k8s.io/v1", "HTTPRoute", "", "NotServed: the Gateway API is not "
                         + "supported yet; use networking.k8s.io/v1 Ingress"),
                 new Case("gateway.networking.k8s.io/v1", "Gateway", "", "NotServed: the Gateway API is not "

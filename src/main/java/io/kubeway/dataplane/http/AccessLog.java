@@ -25,9 +25,16 @@ final class AccessLog {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final String format;
+    /** The controller ConfigMap's log-format-upstream, or null for {@link #format}'s line. */
+    private volatile io.kubeway.state.http.@org.jspecify.annotations.Nullable LogFormat custom;
 
     AccessLog(String format) {
         this.format = format;
+    }
+
+    /** Lines from now on follow {@code next} (null: {@code --access-log}'s own format). */
+    void custom(io.kubeway.state.http.@org.jspecify.annotations.Nullable LogFormat next) {
+        custom = next;
     }
 
     boolean enabled() {
@@ -36,7 +43,51 @@ final class AccessLog {
 
     void log(RequestRecord r) {
         if (!enabled()) return;
-        log.info(format.equals("json") ? json(r) : text(r));
+        io.kubeway.state.http.LogFormat f = custom;
+        log.info(f != null ? render(f, r) : format.equals("json") ? json(r) : text(r));
+    }
+
+    /** {@code r} in an nginx-syntax format: each variable as ingress-nginx's nginx fills it. */
+    static String render(io.kubeway.state.http.LogFormat f, RequestRecord r) {
+        StringBuilder sb = new StringBuilder(256);
+        for (String part : f.parts()) {
+            if (part.isEmpty() || part.charAt(0) != io.kubeway.state.http.LogFormat.VARIABLE_MARK) {
+                sb.append(part);
+                continue;
+            }
+            String uri = r.uri();
+            int q = uri.indexOf('?');
+            int slash = r.ingress().indexOf('/');
+            sb.append(switch (part.substring(1)) {
+                case "remote_addr" -> r.clientIp();
+                case "time_local" -> TIME_LOCAL.format(r.start());
+                case "time_iso8601" -> java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME
+                        .format(r.start().atOffset(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                case "request" -> r.method() + " " + uri + " " + r.protocol();
+                case "request_method" -> r.method();
+                case "request_uri" -> uri;
+                case "uri" -> q < 0 ? uri : uri.substring(0, q);
+                case "server_protocol" -> r.protocol();
+                case "status" -> Integer.toString(r.status());
+                case "body_bytes_sent", "bytes_sent" -> Long.toString(r.responseBytes());
+                case "http_referer" -> dash(r.referer());
+                case "http_user_agent" -> dash(r.userAgent());
+                case "host", "http_host" -> dash(r.host());
+                case "request_length" -> Long.toString(r.requestBytes());
+                case "request_time" -> seconds(r.nanos());
+                case "proxy_upstream_name" -> r.upstreamName() == null ? "" : r.upstreamName();
+                case "upstream_addr" -> dash(r.upstreamAddr());
+                case "upstream_response_length" -> r.upstreamStatus() == 0 ? "-" : Long.toString(r.responseBytes());
+                case "upstream_response_time" -> r.upstreamNanos() < 0 ? "-" : seconds(r.upstreamNanos());
+                case "upstream_status" -> r.upstreamStatus() == 0 ? "-" : Integer.toString(r.upstreamStatus());
+                case "req_id" -> r.requestId();
+                case "ingress_name" -> slash < 0 ? "-" : r.ingress().substring(slash + 1);
+                case "namespace" -> slash < 0 ? "-" : r.ingress().substring(0, slash);
+                case "proxy_alternative_upstream_name" -> ""; // canary choices are not recorded
+                default -> "-"; // remote_user: not recorded
+            });
+        }
+        return sb.toString();
     }
 
     static String text(RequestRecord r) {

@@ -12,15 +12,15 @@ import java.util.ArrayDeque;
  * an exchange waits here for a slot (at most one per open stream, so the queue is bounded by the stream limit).
  * The counters are confined to the connection's event loop.
  *
- * @param peer        the TCP peer, IPv4-mapped addresses unmapped
+ * @param peer        the TCP peer, IPv4-mapped addresses unmapped (or the client a trusted PROXY header names)
  * @param peerTrusted whether the peer is a trusted proxy (its X-Forwarded-* headers are believed)
  * @param tls         whether the connection is TLS
  * @param localPort   the listener's port (X-Forwarded-Port)
  * @param listener    the listener that accepted it (whether it is draining; its caps)
  */
 final class ClientConnection {
-    private final InetAddress peer;
-    private final boolean peerTrusted;
+    private InetAddress peer;
+    private boolean peerTrusted;
     private final boolean tls;
     private final int localPort;
     private final HttpListener listener;
@@ -40,6 +40,15 @@ final class ClientConnection {
         this.tls = tls;
         this.localPort = localPort;
         this.listener = listener;
+    }
+
+    /**
+     * The client as a PROXY protocol header from a trusted peer names it (see {@link ProxyProtocolReader}); set
+     * before the first request is read.
+     */
+    void proxied(InetAddress client, boolean trusted) {
+        peer = client;
+        peerTrusted = trusted;
     }
 
     InetAddress peer() {

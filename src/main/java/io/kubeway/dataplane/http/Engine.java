@@ -1,6 +1,7 @@
 package io.kubeway.dataplane.http;
 
 import io.kubeway.dataplane.proxy.transport.Transport;
+import io.kubeway.state.http.EdgeSettings;
 import io.kubeway.state.http.HttpCluster;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.state.http.Router;
@@ -28,7 +29,8 @@ final class Engine {
     private final HttpEngineConfig config;
     private final Transport transport;
     private final Clock clock;
-    private final CidrSet trustedProxies;
+    private final CidrSet cliTrustedProxies;
+    private volatile Edge edge;
     private final long clientIdleNanos;
     private final HttpMeters meters;
     private final Mirrors mirrors;
@@ -54,7 +56,8 @@ final class Engine {
         this.transport = transport;
         this.clock = clock;
         this.picker = new EndpointPicker(clock);
-        this.trustedProxies = CidrSet.parse(config.trustedProxies());
+        this.cliTrustedProxies = CidrSet.parse(config.trustedProxies());
+        this.edge = new Edge(false, CidrSet.EMPTY, cliTrustedProxies, config.underscoresInHeaders());
         this.clientIdleNanos = config.clientIdleTimeout().toNanos();
         this.meters = new HttpMeters(registry);
         this.passthroughIn = Counter.builder("kubeway.ssl.passthrough.bytes").tag("direction", "in")
@@ -88,8 +91,37 @@ final class Engine {
         return clock;
     }
 
+    /** The peers whose X-Forwarded-* headers are believed: the ConfigMap's, else {@code --trusted-proxy}. */
     CidrSet trustedProxies() {
-        return trustedProxies;
+        return edge.trustedProxies();
+    }
+
+    /** Whether header names with underscores are forwarded (ConfigMap, else {@code --underscores-in-headers}). */
+    boolean underscoresInHeaders() {
+        return edge.underscores();
+    }
+
+    /** The current edge settings: new connections read them once. */
+    Edge edge() {
+        return edge;
+    }
+
+    /** Takes the controller ConfigMap's edge settings for new connections; open ones keep theirs. */
+    void edge(EdgeSettings next) {
+        Edge e = new Edge(next.proxyProtocol(), CidrSet.parse(next.proxyProtocolFrom()),
+                next.trustedProxies() == null ? cliTrustedProxies : CidrSet.parse(next.trustedProxies()),
+                next.underscoresInHeaders() == null ? config.underscoresInHeaders() : next.underscoresInHeaders());
+        edge = e;
+        accessLog.custom(next.logFormat());
+    }
+
+    /**
+     * {@link EdgeSettings} ready for use.
+     *
+     * @param proxyProtocol     connections must start with a PROXY header
+     * @param proxyProtocolFrom peers whose PROXY header gives the client address
+     */
+    record Edge(boolean proxyProtocol, CidrSet proxyProtocolFrom, CidrSet trustedProxies, boolean underscores) {
     }
 
     long clientIdleNanos() {

@@ -138,7 +138,7 @@ final class Exchange {
             respondLocal(rejected.status(), Map.of(), LocalResponses.errorBody(rejected.status()), true);
             return;
         }
-        if (!engine.config().underscoresInHeaders()) RequestChecks.dropUnderscoreNames(request.headers());
+        if (!engine.underscoresInHeaders()) RequestChecks.dropUnderscoreNames(request.headers());
         view = NettyRequestView.of(request, target, client.connection(), engine.trustedProxies(), hostHeader);
         RouteDecision decision;
         try {
@@ -443,7 +443,7 @@ final class Exchange {
         if (last) {
             requestComplete = true;
             HttpHeaders trailers = ((LastHttpContent) c).trailingHeaders();
-            if (!trailers.isEmpty()) RequestChecks.cleanTrailers(trailers, engine.config().underscoresInHeaders());
+            if (!trailers.isEmpty()) RequestChecks.cleanTrailers(trailers, engine.underscoresInHeaders());
         }
         if (mirror != null) mirror.content(c);
         up.write(c, up.voidPromise());

@@ -76,6 +76,7 @@ public final class HttpDataplane implements AutoCloseable {
             Set<String> live = state.router().ingresses();
             if (live != null) engine.meters().retainIngresses(live);
         }
+        engine.edge(state.edge());
         certificateProblems = engine.serverTls().update(state.certificates(), state.defaultCertificate(),
                 state.clientAuth());
         engine.passthrough(state.passthrough());

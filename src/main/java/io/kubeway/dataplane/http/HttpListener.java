@@ -78,9 +78,11 @@ final class HttpListener {
                         l.connections.add(ch);
                         InetSocketAddress peer = (InetSocketAddress) ch.remoteAddress();
                         var peerIp = CidrSet.unmap(peer.getAddress());
-                        ClientConnection conn = new ClientConnection(peerIp, engine.trustedProxies().contains(peerIp),
+                        Engine.Edge edge = engine.edge();
+                        ClientConnection conn = new ClientConnection(peerIp, edge.trustedProxies().contains(peerIp),
                                 https, key.port(), l);
                         Pipelines.accept(ch, conn, engine);
+                        if (edge.proxyProtocol()) ProxyProtocolReader.install(ch, conn, edge, engine);
                     }
                 })
                 .bind(key.socketAddress())

@@ -87,6 +87,7 @@ public final class KubeSource implements ObjectSource {
     private final WatchHealth health;
     private final List<Watch> watches = new ArrayList<>();
     private final Map<NamespacedName, Watch> secretWatches = new HashMap<>();
+    private List<NamespacedName> configMaps = List.of();
     /** The watches whose initial list has reached {@link #objects} (see {@link #listed}). */
     private final Set<Watch> caughtUp = new java.util.HashSet<>();
     /** Every object held, in snapshot order; written by informer threads, read by the publisher. */
@@ -115,12 +116,25 @@ public final class KubeSource implements ObjectSource {
         this.health = new WatchHealth(requireNonNull(clock, "clock"));
     }
 
+    /**
+     * Also reads these ConfigMaps, each by name (the controller ConfigMap of {@code --configmap}); call before
+     * {@link #start}. Only one named ConfigMap is read, never all of them.
+     */
+    public synchronized KubeSource watchConfigMaps(java.util.Collection<NamespacedName> names) {
+        configMaps = List.copyOf(names);
+        return this;
+    }
+
     @Override
     public synchronized void start(Consumer<ClusterSnapshot> onChange) {
         this.onChange = requireNonNull(onChange, "onChange");
+        for (NamespacedName nn : configMaps) {
+            watches.add(startWatch(WatchedKind.CONFIG_MAP, "configmap " + nn,
+                    client.configMaps().inNamespace(nn.namespace()).withName(nn.name()).runnableInformer(0)));
+        }
         for (WatchedKind kind : kinds) {
-            if (kind == WatchedKind.SECRET) {
-                continue; // per referenced Secret, see refreshSecretWatches
+            if (kind == WatchedKind.SECRET || kind == WatchedKind.CONFIG_MAP) {
+                continue; // per referenced Secret, see refreshSecretWatches; ConfigMaps above
             }
             SharedIndexInformer<? extends HasMetadata> informer = kind.informer(client, ownNamespace);
             watches.add(startWatch(kind, kind.describe(ownNamespace), informer));

@@ -16,6 +16,7 @@ enum WatchedKind {
     ENDPOINT_SLICE("endpointslices (discovery.k8s.io/v1), all namespaces"),
     INGRESS("ingresses (networking.k8s.io/v1), all namespaces"),
     SECRET("secrets (v1), by name"),
+    CONFIG_MAP("configmaps (v1), by name (--configmap)"),
     IP_ADDRESS_POOL("ipaddresspools (metallb.io/v1beta1) in namespace %s"),
     L2_ADVERTISEMENT("l2advertisements (metallb.io/v1beta1) in namespace %s"),
     NODE_LEASE("leases (coordination.k8s.io/v1) labelled " + KubeSource.NODE_LEASE_LABEL + " in namespace %s");
@@ -51,6 +52,7 @@ enum WatchedKind {
                     .runnableInformer(0);
             case NODE_LEASE -> client.leases().inNamespace(ownNamespace).withLabel(KubeSource.NODE_LEASE_LABEL).runnableInformer(0);
             case SECRET -> throw new IllegalArgumentException("Secrets are watched by name");
+            case CONFIG_MAP -> throw new IllegalArgumentException("ConfigMaps are watched by name");
         };
     }
 

@@ -19,10 +19,12 @@ import static java.util.Objects.requireNonNull;
  * @param passthrough  by exact SNI name: the hosts whose TLS connections on the HTTPS listeners are not terminated
  *                     but relayed as raw TCP to the cluster's endpoints (ingress-nginx's {@code ssl-passthrough});
  *                     empty unless {@code --enable-ssl-passthrough}
+ * @param edge         how the listeners take in connections (PROXY protocol, trusted proxies), from the
+ *                     controller ConfigMap
  */
 public record HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
                         Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
-                        Map<String, ClientAuth> clientAuth, Map<String, HttpCluster> passthrough) {
+                        Map<String, ClientAuth> clientAuth, Map<String, HttpCluster> passthrough, EdgeSettings edge) {
     /** Nothing to serve. */
     public static final HttpState EMPTY = new HttpState(List.of(), List.of(),
             r -> new RouteDecision.Respond("-", 404, Map.of(), "default backend - 404"), Map.of(), null);
@@ -34,13 +36,28 @@ public record HttpState(List<ListenKey> http, List<ListenKey> https, Router rout
         certificates = Map.copyOf(certificates);
         clientAuth = Map.copyOf(clientAuth);
         passthrough = Map.copyOf(passthrough);
+        requireNonNull(edge, "edge");
     }
 
     /** No TLS passthrough. */
     public HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
                      Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
+                     Map<String, ClientAuth> clientAuth, EdgeSettings edge) {
+        this(http, https, router, certificates, defaultCertificate, clientAuth, Map.of(), edge);
+    }
+
+    /** The command line's edge settings ({@link EdgeSettings#DEFAULT}). */
+    public HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
+                     Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
+                     Map<String, ClientAuth> clientAuth, Map<String, HttpCluster> passthrough) {
+        this(http, https, router, certificates, defaultCertificate, clientAuth, passthrough, EdgeSettings.DEFAULT);
+    }
+
+    /** No TLS passthrough, the command line's edge settings. */
+    public HttpState(List<ListenKey> http, List<ListenKey> https, Router router,
+                     Map<String, TlsCertificate> certificates, TlsCertificate defaultCertificate,
                      Map<String, ClientAuth> clientAuth) {
-        this(http, https, router, certificates, defaultCertificate, clientAuth, Map.of());
+        this(http, https, router, certificates, defaultCertificate, clientAuth, Map.of(), EdgeSettings.DEFAULT);
     }
 
     /** No client-certificate authentication anywhere. */

@@ -128,7 +128,8 @@ final class AccessRestrictions {
                         "differs from " + r.key(allowName));
             }
         }
-        if (allow != null) p.allowSourceRanges(allow);
+        // Absent, the controller ConfigMap's whitelist-source-range (the builder's base) stays.
+        if (allow != null && r.has(allowName)) p.allowSourceRanges(allow);
         List<String> deny = ranges("denylist-source-range");
         if (deny != null) p.denySourceRanges(deny);
     }

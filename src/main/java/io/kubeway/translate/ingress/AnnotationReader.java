@@ -87,13 +87,20 @@ final class AnnotationReader {
     boolean bool(String name, boolean dflt) {
         String v = string(name);
         if (v == null) return dflt;
+        Boolean b = goBool(v);
+        if (b == null) {
+            invalid(name, v, "must be \"true\" or \"false\"");
+            return dflt;
+        }
+        return b;
+    }
+
+    /** Go's {@code strconv.ParseBool}, as ingress-nginx reads annotations and ConfigMap values; null if neither. */
+    static @Nullable Boolean goBool(String v) {
         return switch (v) {
             case "1", "t", "T", "TRUE", "true", "True" -> true;
             case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> {
-                invalid(name, v, "must be \"true\" or \"false\"");
-                yield dflt;
-            }
+            default -> null;
         };
     }
 
@@ -118,11 +125,15 @@ final class AnnotationReader {
     @Nullable Long size(String name) {
         String v = string(name);
         if (v == null) return null;
+        Long bytes = sizeOf(v);
+        if (bytes == null) invalid(name, v, "must be a size such as 512, 8k, 8m or 1g");
+        return bytes;
+    }
+
+    /** An nginx size in bytes, or null when {@code v} is not one. */
+    static @Nullable Long sizeOf(String v) {
         var m = SIZE.matcher(v);
-        if (!m.matches() || m.group(1).length() > 15) {
-            invalid(name, v, "must be a size such as 512, 8k, 8m or 1g");
-            return null;
-        }
+        if (!m.matches() || m.group(1).length() > 15) return null;
         long unit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 1L << 10;
             case "m" -> 1L << 20;

@@ -85,18 +85,26 @@ final class IngressAnnotations {
      * every Secret by name, for {@code auth-secret}.
      */
     static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets) {
+        return parse(r, scope, secrets, RoutePolicy.DEFAULT);
+    }
+
+    /**
+     * As above, over {@code base}: the controller ConfigMap's defaults (ssl-redirect, force-ssl-redirect,
+     * proxy-body-size, timeouts, whitelist-source-range), which annotations override as in ingress-nginx.
+     */
+    static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets, RoutePolicy base) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
                 || AccessRestrictions.restricting(name) || UpstreamAnnotations.NAMES.contains(name)
                 || UpstreamPolicyAnnotations.NAMES.contains(name) || BackendTlsAnnotations.NAMES.contains(name));
         CanarySpec canary = canary(r);
         String rewrite = rewriteTarget(r);
-        RoutePolicy.Builder p = RoutePolicy.builder()
+        RoutePolicy.Builder p = base.toBuilder()
                 .redirect(redirect(r))
-                .sslRedirect(r.bool("ssl-redirect", true))
-                .forceSslRedirect(r.bool("force-ssl-redirect", false))
+                .sslRedirect(r.bool("ssl-redirect", base.sslRedirect()))
+                .forceSslRedirect(r.bool("force-ssl-redirect", base.forceSslRedirect()))
                 .rewriteTarget(rewrite)
                 .xForwardedPrefix(r.text("x-forwarded-prefix"))
-                .timeouts(timeouts(r))
+                .timeouts(timeouts(r, base.timeouts()))
                 .cors(cors(r))
                 .rateLimit(rateLimit(r, scope));
         Long body = r.size("proxy-body-size");
@@ -163,8 +171,7 @@ final class IngressAnnotations {
         return code == null ? dflt : code.intValue();
     }
 
-    private static Timeouts timeouts(AnnotationReader r) {
-        Timeouts d = Timeouts.DEFAULT;
+    private static Timeouts timeouts(AnnotationReader r, Timeouts d) {
         return new Timeouts(seconds(r, "proxy-connect-timeout", d.connect()), seconds(r, "proxy-read-timeout",
                 d.read()), seconds(r, "proxy-send-timeout", d.send()));
     }

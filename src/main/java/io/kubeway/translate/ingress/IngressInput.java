@@ -21,12 +21,22 @@ import static java.util.Objects.requireNonNull;
  * @param services           Services as admitted and allocated (backends, and the publish service's addresses)
  * @param slicesByService    the EndpointSlices of each Service (managed, mirrored or the user's)
  * @param defaultCertificate for unknown server names (given or generated at start)
+ * @param config             the controller ConfigMap's effect ({@link ControllerConfig#NONE} without one)
  */
 public record IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
                            List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
                            Map<NamespacedName, List<EndpointSlice>> slicesByService,
-                           TlsCertificate defaultCertificate, IngressOptions options) {
+                           TlsCertificate defaultCertificate, IngressOptions options, ControllerConfig config) {
+    /** Without a controller ConfigMap. */
+    public IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
+                        List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
+                        Map<NamespacedName, List<EndpointSlice>> slicesByService,
+                        TlsCertificate defaultCertificate, IngressOptions options) {
+        this(ingresses, classes, secrets, services, slicesByService, defaultCertificate, options, ControllerConfig.NONE);
+    }
+
     public IngressInput {
+        requireNonNull(config, "config");
         ingresses = List.copyOf(ingresses);
         classes = List.copyOf(classes);
         secrets = List.copyOf(secrets);

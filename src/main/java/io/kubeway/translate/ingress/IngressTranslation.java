@@ -18,10 +18,22 @@ import static java.util.Objects.requireNonNull;
  *                 Ingress, as kubectl does
  * @param problems warnings (invalid objects, conflicts, unsupported annotations, missing backends and secrets) and
  *                 notices
+ * @param l4       Service ports exposed on the Ingress addresses ({@code --tcp-services-configmap},
+ *                 {@code --udp-services-configmap}), served by the L4 data plane
  */
 public record IngressTranslation(HttpState http, List<Ingress> handled, List<Ingress> others,
-                                 List<Problem> problems) {
+                                 List<Problem> problems, java.util.Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> l4) {
+    public IngressTranslation(HttpState http, List<Ingress> handled, List<Ingress> others, List<Problem> problems) {
+        this(http, handled, others, problems, java.util.Map.of());
+    }
+
+    /** This translation with {@code listeners} as its exposed L4 services. */
+    public IngressTranslation withL4(java.util.Map<io.kubeway.state.ListenKey, io.kubeway.state.L4Listener> listeners) {
+        return new IngressTranslation(http, handled, others, problems, listeners);
+    }
+
     public IngressTranslation {
+        l4 = java.util.Map.copyOf(l4);
         requireNonNull(http, "http");
         handled = List.copyOf(handled);
         others = List.copyOf(others);

@@ -112,7 +112,8 @@ public final class IngressTranslator {
             AnnotationReader reader = new AnnotationReader(ing.getMetadata().getAnnotations(), ref, s.source(),
                     problems);
             IngressAnnotations.Parsed parsed = UpstreamPolicyAnnotations.apply(reader, IngressAnnotations.parse(reader,
-                    ref.namespace() + "/" + ref.name(), secrets), ref.namespace(), backends, serviceDefault, Set.of());
+                    ref.namespace() + "/" + ref.name(), secrets, in.config().base()), ref.namespace(), backends,
+                    serviceDefault, Set.of());
             handled.add(ing);
             entries.add(new IngressEntry(ing, s.source(), parsed, problems));
         }
@@ -138,9 +139,10 @@ public final class IngressTranslator {
                 .orElse(new Route("-", "", PathMatch.prefix("/"), serviceDefault, null, RoutePolicy.DEFAULT));
         List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault);
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
-        RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort));
+        RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort, in.config().rules()));
         HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
-                clientAuthByName(virtualHosts), PassthroughHosts.collect(byAge, o.sslPassthrough(), backends));
+                clientAuthByName(virtualHosts), PassthroughHosts.collect(byAge, o.sslPassthrough(), backends),
+                in.config().edge());
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();

@@ -91,6 +91,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         route.balancer().connected(clientIp(in), endpoint);
+        if (route.spec().sendProxyProtocol()) out.write(ProxyHeaderV1.of(in, out.alloc()), out.voidPromise());
         ctx.pipeline().addAfter(ctx.name(), null, new TcpRelay(out, route.meters().rx()));
         // Replay what arrived early through the relay, so it is forwarded (and counted) in order.
         if (!early.isEmpty()) {
@@ -138,6 +139,6 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static InetAddress clientIp(Channel ch) {
-        return ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        return ProxyHeaderReader.client(ch).getAddress();
     }
 }

@@ -56,7 +56,9 @@ public final class TcpListener implements L4Socket {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (!listener.admit(ch, key, ctx.maxClientConnections())) return;
-                        ch.pipeline().addLast(new TcpFrontendHandler(listener.route, ctx));
+                        Route r = listener.route;
+                        if (r.spec().readProxyProtocol()) ProxyHeaderReader.install(ch);
+                        ch.pipeline().addLast(new TcpFrontendHandler(r, ctx));
                     }
                 });
         ChannelFuture f = b.bind(key.socketAddress()).awaitUninterruptibly();

@@ -122,14 +122,14 @@ final class CompiledRoute {
             if (!addressAllowed && !satisfyAny) return forbidden;
         }
         if (redirect != null) return redirect;
-        Map<String, String> responseHeaders = Map.of();
+        Map<String, String> responseHeaders = hostTls && req.tls() ? table.hsts() : Map.of();
         if (cors != null) {
             String origin = cors.allowedOrigin(req.header("origin"));
             if (origin != null) {
                 if ("OPTIONS".equals(req.method())) {
                     return new Respond(route.ingress(), 204, cors.preflightHeaders(origin), "");
                 }
-                responseHeaders = cors.responseHeaders(origin);
+                responseHeaders = GlobalChecks.merge(responseHeaders, cors.responseHeaders(origin));
             }
         }
         if (!req.tls() && (forceSslRedirect || (sslRedirect && hostTls))) {

@@ -13,11 +13,18 @@ import static java.util.Objects.requireNonNull;
  * @param defaultRoute for hosts that match no entry, and for paths that match nothing among the rules without
  *                     host: an Ingress {@code defaultBackend}, {@code --default-backend-service}, or the built-in 404
  * @param httpsPort    the HTTPS listener's port, for HTTP to HTTPS redirects ({@code :port} is added unless 443)
+ * @param globals      the controller ConfigMap's rules for every request (blocks, HSTS)
  */
-public record RouteConfig(List<VirtualHost> hosts, Route defaultRoute, int httpsPort) {
+public record RouteConfig(List<VirtualHost> hosts, Route defaultRoute, int httpsPort, GlobalRules globals) {
+    /** No global rules. */
+    public RouteConfig(List<VirtualHost> hosts, Route defaultRoute, int httpsPort) {
+        this(hosts, defaultRoute, httpsPort, GlobalRules.NONE);
+    }
+
     public RouteConfig {
         hosts = List.copyOf(hosts);
         requireNonNull(defaultRoute, "defaultRoute");
+        requireNonNull(globals, "globals");
         if (httpsPort < 1 || httpsPort > 65535) throw new IllegalArgumentException("httpsPort " + httpsPort);
         Set<String> seen = new HashSet<>();
         for (VirtualHost h : hosts) {

@@ -25,6 +25,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>A request is routed as ingress-nginx routes it, with the Kubernetes Ingress spec's matching:
  * <ol>
+ *   <li>The controller ConfigMap's {@link GlobalRules} (block-cidrs, block-user-agents, block-referers: 403; a
+ *       restricting key that cannot be honoured: 503) before anything else.</li>
  *   <li>Host: the Host header without port (and without a trailing dot), case-insensitive. An exact host wins,
  *       then a wildcard {@code *.foo.com} matching exactly one more label, then the rules without host; a host
  *       none of them names gets the {@linkplain RouteConfig#defaultRoute default route}.</li>
@@ -50,6 +52,7 @@ public final class RouteTable implements Router {
     private final @Nullable CompiledHost anyHost;
     private final CompiledRoute defaultRoute;
     private final String httpsPortSuffix;
+    private final @Nullable GlobalChecks globals;
     private final int hash;
 
     /** A table whose canary weights draw from {@link ThreadLocalRandom}. */
@@ -83,6 +86,7 @@ public final class RouteTable implements Router {
         }
         this.anyHost = any;
         this.httpsPortSuffix = config.httpsPort() == 443 ? "" : ":" + config.httpsPort();
+        this.globals = GlobalChecks.of(config.globals());
         this.hash = config.hashCode();
     }
 
@@ -111,6 +115,10 @@ public final class RouteTable implements Router {
     public RouteDecision route(RequestView request) {
         String path = RequestPaths.normalize(request.path());
         if (path == null) return BAD_REQUEST;
+        if (globals != null) {
+            Respond refused = globals.refuse(request);
+            if (refused != null) return refused;
+        }
         String hostKey = hostKey(request.host());
         CompiledHost host = findHost(hostKey);
         if (host == null) return defaultRoute.decide(request, path, false, this);
@@ -173,6 +181,11 @@ public final class RouteTable implements Router {
         String location = hostHeader == null || hostHeader.isEmpty() ? appRoot.path()
                 : (req.tls() ? "https://" : "http://") + hostHeader + appRoot.path();
         return new Respond(appRoot.ingress(), 302, Map.of("Location", location), "");
+    }
+
+    /** The HSTS response headers for TLS hosts, empty when off. */
+    Map<String, String> hsts() {
+        return globals == null ? Map.of() : globals.hsts();
     }
 
     RandomGenerator random() {

@@ -1,0 +1,38 @@
+package io.kubeway.state.http;
+
+import org.jspecify.annotations.Nullable;
+
+import java.util.List;
+
+/**
+ * How the Ingress listeners take in client connections, as the controller ConfigMap sets it; new connections
+ * read the current value, open ones keep the one they started with.
+ *
+ * @param proxyProtocol        {@code use-proxy-protocol}: every connection must start with a PROXY protocol
+ *                             header (v1 or v2), which gives the client address
+ * @param proxyProtocolFrom    {@code proxy-real-ip-cidr}: the peers whose PROXY header is believed; a header from
+ *                             anyone else is read and ignored (the peer stays the client)
+ * @param trustedProxies       the peers whose X-Forwarded-* headers are believed ({@code use-forwarded-headers}
+ *                             with {@code proxy-real-ip-cidr}); null keeps the command line's {@code --trusted-proxy}
+ * @param underscoresInHeaders {@code enable-underscores-in-headers}; null keeps {@code --underscores-in-headers}
+ * @param logFormat            {@code log-format-upstream}: the access log's line (when {@code --access-log} is on);
+ *                             null keeps {@code --access-log}'s own format
+ */
+public record EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom,
+                           @Nullable List<String> trustedProxies, @Nullable Boolean underscoresInHeaders,
+                           @Nullable LogFormat logFormat) {
+    public EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom, @Nullable List<String> trustedProxies,
+                        @Nullable Boolean underscoresInHeaders) {
+        this(proxyProtocol, proxyProtocolFrom, trustedProxies, underscoresInHeaders, null);
+    }
+
+    /** ingress-nginx's {@code proxy-real-ip-cidr} default: every IPv4 peer (as nginx's set_real_ip_from 0.0.0.0/0). */
+    public static final List<String> ANYWHERE = List.of("0.0.0.0/0");
+    /** No PROXY protocol, the command line's settings. */
+    public static final EdgeSettings DEFAULT = new EdgeSettings(false, ANYWHERE, null, null);
+
+    public EdgeSettings {
+        proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
+        if (trustedProxies != null) trustedProxies = List.copyOf(trustedProxies);
+    }
+}

@@ -1,0 +1,348 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.core.ObjectRef;
+import io.kubeway.core.Problem;
+import io.kubeway.state.http.EdgeSettings;
+import io.kubeway.state.http.Timeouts;
+import io.kubeway.state.http.routing.CidrBlock;
+import io.kubeway.state.http.routing.GlobalRules;
+import io.kubeway.state.http.routing.RoutePolicy;
+import org.jspecify.annotations.Nullable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads ingress-nginx's controller ConfigMap ({@code --configmap NS/NAME}) with its key names, value formats and
+ * defaults (docs/user-guide/nginx-configuration/configmap.md). Keeps the last good value of each key: a value
+ * that does not parse keeps the one before it (or the default), with a Warning naming the ConfigMap, key and value;
+ * a restricting key ({@link #RESTRICTING}) with a bad value and no good one before closes every route (503, fail
+ * closed). A key Kubeway does not apply gets one Warning saying why ({@link #NOT_APPLIED}), an unknown key one too.
+ * Not thread-safe: one per sync loop.
+ */
+public final class ControllerConfigMap {
+    static final String INVALID = "InvalidConfigValue";
+    static final String UNSUPPORTED = "UnsupportedConfigKey";
+    static final String MISSING = "ConfigMapNotFound";
+    /** Most entries a block-* or CIDR list may hold: each request is checked against them. */
+    static final int MAX_LIST_ENTRIES = 1000;
+
+    /** The keys Kubeway applies, with ingress-nginx's defaults, in the order they are shown. */
+    static final Map<String, String> DEFAULTS = defaults();
+    /** Keys that restrict access: a bad value with no last good one denies every request. */
+    static final Set<String> RESTRICTING = Set.of("whitelist-source-range", "block-cidrs", "block-user-agents",
+            "block-referers");
+    /** ingress-nginx keys Kubeway reads and does not apply, with the reason given in their Warning. */
+    static final Map<String, String> NOT_APPLIED = notApplied();
+
+    private final NamespacedName name;
+    private Map<String, String> lastGood = Map.of();
+
+    public ControllerConfigMap(NamespacedName name) {
+        this.name = requireNonNull(name, "name");
+    }
+
+    public NamespacedName name() {
+        return name;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("ssl-redirect", "true");
+        d.put("force-ssl-redirect", "false");
+        d.put("hsts", "true");
+        d.put("hsts-max-age", "15724800");
+        d.put("hsts-include-subdomains", "true");
+        d.put("hsts-preload", "false");
+        d.put("proxy-body-size", "1m");
+        d.put("proxy-connect-timeout", "5");
+        d.put("proxy-read-timeout", "60");
+        d.put("proxy-send-timeout", "60");
+        d.put("whitelist-source-range", "");
+        d.put("block-cidrs", "");
+        d.put("block-user-agents", "");
+        d.put("block-referers", "");
+        d.put("use-proxy-protocol", "false");
+        d.put("proxy-real-ip-cidr", "0.0.0.0/0");
+        d.put("use-forwarded-headers", "false");
+        d.put("enable-underscores-in-headers", "false");
+        d.put("server-tokens", "false");
+        d.put("allow-snippet-annotations", "false");
+        d.put("log-format-upstream", io.kubeway.state.http.LogFormat.INGRESS_NGINX_DEFAULT);
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    private static Map<String, String> notApplied() {
+        Map<String, String> m = new TreeMap<>();
+        String atStart = " is fixed when Kubeway starts and is not read from the ConfigMap";
+        m.put("keep-alive", "the client keep-alive timeout" + atStart);
+        m.put("keep-alive-requests", "Kubeway does not cap requests per client connection");
+        m.put("upstream-keepalive-connections", "the backend pool size (320 idle connections per endpoint and "
+                + "event loop)" + atStart);
+        m.put("upstream-keepalive-timeout", "the backend idle timeout (60 s)" + atStart);
+        m.put("upstream-keepalive-requests", "Kubeway does not cap requests per backend connection");
+        m.put("upstream-keepalive-time", "Kubeway does not cap the life of a backend connection");
+        m.put("large-client-header-buffers", "the request header limits (32 KiB of headers, 8 KiB request line)"
+                + atStart);
+        m.put("compute-full-forwarded-for", "X-Forwarded-For is always the trusted chain plus the peer");
+        m.put("forwarded-for-header", "Kubeway reads the client address only from X-Forwarded-For");
+        m.put("custom-http-errors", "custom error pages are not implemented for the whole controller");
+        m.put("ssl-protocols", "TLS 1.2 and 1.3 are always offered (ingress-nginx's default)");
+        m.put("ssl-ciphers", "the TLS ciphers are the TLS library's modern defaults");
+        m.put("log-format-escape-json", "log-format-upstream values are written as they are");
+        m.put("proxy-protocol-header-timeout", "the PROXY header must arrive within 5 s (ingress-nginx's default)");
+        for (String k : List.of("global-auth-url", "global-auth-method", "global-auth-signin",
+                "global-auth-signin-redirect-param", "global-auth-response-headers", "global-auth-request-redirect",
+                "global-auth-snippet", "global-auth-cache-key", "global-auth-cache-duration",
+                "global-auth-always-set-cookie", "no-auth-locations")) {
+            m.put(k, "global external authentication is not implemented; use the auth-url annotation per Ingress");
+        }
+        for (String k : List.of("main-snippet", "http-snippet", "server-snippet", "stream-snippet",
+                "location-snippet", "modsecurity-snippet")) {
+            m.put(k, "snippets are nginx configuration; Kubeway never runs them");
+        }
+        m.put("use-http2", "HTTP/2 is always offered (ALPN h2)");
+        m.put("use-gzip", "Kubeway does not compress responses");
+        m.put("enable-brotli", "Kubeway does not compress responses");
+        m.put("add-headers", "response headers from a ConfigMap are not implemented");
+        m.put("proxy-set-headers", "request headers from a ConfigMap are not implemented");
+        m.put("hide-headers", "hiding backend headers is not implemented");
+        m.put("load-balance", "the controller-wide balancing algorithm is round robin");
+        m.put("worker-processes", "Kubeway's threads are --workers");
+        m.put("max-worker-connections", "client connections are capped by --max-client-connections");
+        m.put("limit-req-status-code", "rate limits answer 503, ingress-nginx's default");
+        m.put("limit-conn-status-code", "connection limits answer 503, ingress-nginx's default");
+        m.put("http-redirect-code", "the HTTP to HTTPS redirect is 308, ingress-nginx's default");
+        m.put("no-tls-redirect-locations", "only /.well-known/acme-challenge (ingress-nginx's default) is exempt");
+        m.put("proxy-buffering", "Kubeway streams responses (ingress-nginx's default, off)");
+        m.put("proxy-request-buffering", "Kubeway streams request bodies");
+        m.put("ssl-reject-handshake", "unknown server names get the default certificate");
+        m.put("service-upstream", "the controller-wide service-upstream is not implemented");
+        m.put("annotation-value-word-blocklist", "Kubeway never puts annotation values into a configuration "
+                + "language, so there is nothing to block");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The configuration in effect for {@code cm} (null: the ConfigMap does not exist; ingress-nginx's defaults).
+     * Problems are added for every key that is not applied and every bad value.
+     */
+    public ControllerConfig read(@Nullable ConfigMap cm, @Nullable String source, List<Problem> problems) {
+        ObjectRef ref = ObjectRef.of("ConfigMap", name);
+        Map<String, String> data = cm == null || cm.getData() == null ? Map.of() : new TreeMap<>(cm.getData());
+        if (cm == null) {
+            problems.add(Problem.warning(ref, source, MISSING, "ConfigMap " + name + " (--configmap) does not exist; "
+                    + "using ingress-nginx's defaults"));
+        } else if (cm.getBinaryData() != null && !cm.getBinaryData().isEmpty()) {
+            problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": binaryData "
+                    + cm.getBinaryData().keySet() + " is not read; settings go under data"));
+        }
+        Map<String, String> effective = new LinkedHashMap<>(DEFAULTS);
+        Map<String, ControllerConfig.Setting> settings = new LinkedHashMap<>();
+        Map<String, String> good = new TreeMap<>();
+        List<String> closed = new ArrayList<>();
+        for (Map.Entry<String, String> e : data.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue() == null ? "" : e.getValue().strip();
+            if (!DEFAULTS.containsKey(key)) {
+                String why = NOT_APPLIED.getOrDefault(key, "not a controller ConfigMap key Kubeway knows");
+                problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": key " + key
+                        + " is not applied: " + why));
+                settings.put(key, new ControllerConfig.Setting(key, value, "not-applied", why));
+                continue;
+            }
+            String error = check(key, value);
+            if (error == null) {
+                effective.put(key, value);
+                good.put(key, value);
+                settings.put(key, new ControllerConfig.Setting(key, value, "applied", ""));
+                continue;
+            }
+            String before = lastGood.get(key);
+            String what = "ConfigMap " + name + ": key " + key + ": invalid value \"" + value + "\": " + error;
+            if (before != null) {
+                effective.put(key, before);
+                good.put(key, before);
+                problems.add(Problem.warning(ref, source, INVALID, what + "; keeping the last good value \"" + before
+                        + "\""));
+                settings.put(key, new ControllerConfig.Setting(key, before, "last-good", error));
+            } else if (RESTRICTING.contains(key)) {
+                closed.add(key);
+                problems.add(Problem.warning(ref, source, INVALID, what + "; it restricts access and has no good "
+                        + "value to keep, so every request answers 503 (fail closed)"));
+                settings.put(key, new ControllerConfig.Setting(key, value, "failed-closed", error));
+            } else {
+                problems.add(Problem.warning(ref, source, INVALID, what + "; using the default \""
+                        + DEFAULTS.get(key) + "\""));
+                settings.put(key, new ControllerConfig.Setting(key, DEFAULTS.get(key), "default", error));
+            }
+        }
+        lastGood = good;
+        List<ControllerConfig.Setting> all = new ArrayList<>();
+        for (Map.Entry<String, String> d : effective.entrySet()) {
+            ControllerConfig.Setting s = settings.remove(d.getKey());
+            all.add(s != null ? s : new ControllerConfig.Setting(d.getKey(), d.getValue(), "default", ""));
+        }
+        all.addAll(settings.values()); // the keys not applied
+        if (truthy(effective.get("allow-snippet-annotations"))) {
+            problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": allow-snippet-annotations "
+                    + "is true, but snippet annotations stay refused: Kubeway never runs nginx configuration"));
+        }
+        if (truthy(effective.get("server-tokens"))) {
+            problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": server-tokens is true, "
+                    + "but Kubeway sends no Server header of its own"));
+        }
+        return build(effective, closed, all);
+    }
+
+    /** Why {@code value} is not valid for {@code key}, or null when it is. */
+    static @Nullable String check(String key, String value) {
+        try {
+            apply(key, value, new Parts());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private ControllerConfig build(Map<String, String> effective, List<String> closed,
+                                   List<ControllerConfig.Setting> settings) {
+        Parts parts = new Parts();
+        effective.forEach((k, v) -> apply(k, v, parts));
+        String denied = closed.isEmpty() ? null : "ConfigMap " + name + ": " + String.join(", ", closed)
+                + " cannot be honoured";
+        String hsts = !parts.hsts ? null : "max-age=" + parts.hstsMaxAge
+                + (parts.hstsSubdomains ? "; includeSubDomains" : "") + (parts.hstsPreload ? "; preload" : "");
+        RoutePolicy base = RoutePolicy.builder().sslRedirect(parts.sslRedirect).forceSslRedirect(parts.forceSslRedirect)
+                .maxBodyBytes(parts.maxBody).timeouts(new Timeouts(parts.connect, parts.read, parts.send))
+                .allowSourceRanges(parts.allow).build();
+        GlobalRules rules = new GlobalRules(denied, parts.blockCidrs, parts.blockUserAgents, parts.blockReferers, hsts);
+        EdgeSettings edge = new EdgeSettings(parts.proxyProtocol, parts.realIp,
+                parts.forwardedHeaders ? parts.realIp : null,
+                effectiveKeySet(settings, "enable-underscores-in-headers") ? parts.underscores : null,
+                effectiveKeySet(settings, "log-format-upstream") ? parts.logFormat : null);
+        return new ControllerConfig(name, base, rules, edge, settings);
+    }
+
+    private static boolean effectiveKeySet(List<ControllerConfig.Setting> settings, String key) {
+        return settings.stream().anyMatch(s -> s.key().equals(key) && !s.status().equals("default"));
+    }
+
+    private static boolean truthy(@Nullable String v) {
+        return v != null && Boolean.TRUE.equals(AnnotationReader.goBool(v));
+    }
+
+    /** The values being built; {@link #apply} throws on a bad value before changing anything. */
+    private static final class Parts {
+        boolean sslRedirect = true;
+        boolean forceSslRedirect;
+        boolean hsts = true;
+        long hstsMaxAge = 15724800;
+        boolean hstsSubdomains = true;
+        boolean hstsPreload;
+        long maxBody = RoutePolicy.DEFAULT_MAX_BODY_BYTES;
+        Duration connect = Timeouts.DEFAULT.connect();
+        Duration read = Timeouts.DEFAULT.read();
+        Duration send = Timeouts.DEFAULT.send();
+        List<String> allow = List.of();
+        List<String> blockCidrs = List.of();
+        List<String> blockUserAgents = List.of();
+        List<String> blockReferers = List.of();
+        boolean proxyProtocol;
+        List<String> realIp = EdgeSettings.ANYWHERE;
+        boolean forwardedHeaders;
+        boolean underscores;
+        io.kubeway.state.http.@Nullable LogFormat logFormat;
+    }
+
+    private static void apply(String key, String v, Parts p) {
+        switch (key) {
+            case "ssl-redirect" -> p.sslRedirect = bool(v);
+            case "force-ssl-redirect" -> p.forceSslRedirect = bool(v);
+            case "hsts" -> p.hsts = bool(v);
+            case "hsts-max-age" -> p.hstsMaxAge = integer(v, 0, 1L << 40);
+            case "hsts-include-subdomains" -> p.hstsSubdomains = bool(v);
+            case "hsts-preload" -> p.hstsPreload = bool(v);
+            case "proxy-body-size" -> {
+                Long size = AnnotationReader.sizeOf(v);
+                if (size == null) throw new IllegalArgumentException("must be a size such as 512, 8k, 8m or 1g");
+                p.maxBody = size;
+            }
+            case "proxy-connect-timeout" -> p.connect = seconds(v);
+            case "proxy-read-timeout" -> p.read = seconds(v);
+            case "proxy-send-timeout" -> p.send = seconds(v);
+            case "whitelist-source-range" -> p.allow = cidrs(v);
+            case "block-cidrs" -> p.blockCidrs = cidrs(v);
+            case "block-user-agents" -> p.blockUserAgents = patterns(v);
+            case "block-referers" -> p.blockReferers = patterns(v);
+            case "use-proxy-protocol" -> p.proxyProtocol = bool(v);
+            case "proxy-real-ip-cidr" -> {
+                List<String> c = cidrs(v);
+                if (c.isEmpty()) throw new IllegalArgumentException("must name at least one CIDR");
+                p.realIp = c;
+            }
+            case "use-forwarded-headers" -> p.forwardedHeaders = bool(v);
+            case "enable-underscores-in-headers" -> p.underscores = bool(v);
+            case "server-tokens", "allow-snippet-annotations" -> bool(v);
+            case "log-format-upstream" -> p.logFormat = io.kubeway.state.http.LogFormat.parse(v);
+            default -> throw new IllegalStateException("no parser for " + key);
+        }
+    }
+
+    private static boolean bool(String v) {
+        Boolean b = AnnotationReader.goBool(v);
+        if (b == null) throw new IllegalArgumentException("must be \"true\" or \"false\"");
+        return b;
+    }
+
+    private static long integer(String v, long min, long max) {
+        if (!v.matches("[0-9]{1,15}")) throw new IllegalArgumentException("must be a whole number");
+        long n = Long.parseLong(v);
+        if (n < min || n > max) throw new IllegalArgumentException("must be between " + min + " and " + max);
+        return n;
+    }
+
+    private static Duration seconds(String v) {
+        return Duration.ofSeconds(integer(v, 1, 365L * 24 * 3600));
+    }
+
+    /** A comma-separated list of CIDRs or addresses, canonical; empty for "". */
+    private static List<String> cidrs(String v) {
+        List<String> out = new ArrayList<>();
+        for (String part : entries(v)) {
+            try {
+                out.add(CidrBlock.parse(part).toString());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("\"" + part + "\" is not a CIDR or IP address");
+            }
+        }
+        return out;
+    }
+
+    /** block-user-agents / block-referers: comma-separated, {@code ~} and {@code ~*} entries compiled to check. */
+    private static List<String> patterns(String v) {
+        List<String> out = entries(v);
+        new GlobalRules(null, List.of(), out, List.of(), null); // compiles each entry, naming a bad one
+        return out;
+    }
+
+    private static List<String> entries(String v) {
+        List<String> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            if (!part.isBlank()) out.add(part.strip());
+        }
+        if (out.size() > MAX_LIST_ENTRIES) {
+            throw new IllegalArgumentException(out.size() + " entries, more than the limit of " + MAX_LIST_ENTRIES);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,159 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.core.Problem;
+import io.kubeway.state.http.EdgeSettings;
+import io.kubeway.state.http.routing.RoutePolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** ingress-nginx's controller ConfigMap: keys, value formats, defaults, last good values, fail closed. */
+class ControllerConfigMapTest {
+    private final ControllerConfigMap reader = new ControllerConfigMap(new NamespacedName("ingress-nginx", "ctl"));
+    private final List<Problem> problems = new ArrayList<>();
+
+    private ControllerConfig read(Map<String, String> data) {
+        problems.clear();
+        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx").withName("ctl")
+                .endMetadata().withData(data).build();
+        return reader.read(cm, "ctl.yaml", problems);
+    }
+
+    private List<String> messages() {
+        return problems.stream().map(Problem::message).toList();
+    }
+
+    @Test
+    void ingressNginxDefaultsWithAnEmptyConfigMap() {
+        ControllerConfig c = read(Map.of());
+        assertThat(problems).isEmpty();
+        assertThat(c.base()).isEqualTo(RoutePolicy.DEFAULT);
+        assertThat(c.rules().hsts()).isEqualTo("max-age=15724800; includeSubDomains");
+        assertThat(c.rules().denied()).isNull();
+        assertThat(c.edge()).isEqualTo(EdgeSettings.DEFAULT);
+        assertThat(c.settings()).extracting(ControllerConfig.Setting::status).containsOnly("default");
+        assertThat(c.settings()).hasSize(ControllerConfigMap.DEFAULTS.size());
+    }
+
+    @Test
+    void everyAppliedKey() {
+        ControllerConfig c = read(Map.ofEntries(Map.entry("ssl-redirect", "false"),
+                Map.entry("force-ssl-redirect", "true"), Map.entry("hsts-max-age", "60"),
+                Map.entry("hsts-include-subdomains", "false"), Map.entry("hsts-preload", "true"),
+                Map.entry("proxy-body-size", "8m"), Map.entry("proxy-connect-timeout", "3"),
+                Map.entry("proxy-read-timeout", "120"), Map.entry("proxy-send-timeout", "30"),
+                Map.entry("whitelist-source-range", "10.0.0.0/8, 192.168.1.1"), Map.entry("block-cidrs", "1.2.3.0/24"),
+                Map.entry("block-user-agents", "~*bot, curl"), Map.entry("block-referers", "~spam"),
+                Map.entry("use-proxy-protocol", "true"), Map.entry("proxy-real-ip-cidr", "10.0.0.0/8"),
+                Map.entry("use-forwarded-headers", "true"), Map.entry("enable-underscores-in-headers", "true")));
+        assertThat(messages()).isEmpty();
+        RoutePolicy b = c.base();
+        assertThat(b.sslRedirect()).isFalse();
+        assertThat(b.forceSslRedirect()).isTrue();
+        assertThat(b.maxBodyBytes()).isEqualTo(8L << 20);
+        assertThat(b.timeouts().connect()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(b.timeouts().read()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(b.timeouts().send()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(b.allowSourceRanges()).containsExactly("10.0.0.0/8", "192.168.1.1/32");
+        assertThat(c.rules().hsts()).isEqualTo("max-age=60; preload");
+        assertThat(c.rules().blockCidrs()).containsExactly("1.2.3.0/24");
+        assertThat(c.rules().blockUserAgents()).containsExactly("~*bot", "curl");
+        assertThat(c.rules().blockReferers()).containsExactly("~spam");
+        assertThat(c.edge()).isEqualTo(new EdgeSettings(true, List.of("10.0.0.0/8"), List.of("10.0.0.0/8"), true));
+        assertThat(read(Map.of("hsts", "false")).rules().hsts()).isNull();
+    }
+
+    @Test
+    void badValuesKeepTheLastGoodOneOrTheDefault() {
+        read(Map.of("proxy-body-size", "2m", "whitelist-source-range", "10.0.0.0/8"));
+        ControllerConfig c = read(Map.of("proxy-body-size", "2 megs", "whitelist-source-range", "10.0.0.0/8,nope",
+                "proxy-read-timeout", "-1"));
+        assertThat(c.base().maxBodyBytes()).isEqualTo(2L << 20);
+        assertThat(c.base().allowSourceRanges()).containsExactly("10.0.0.0/8");
+        assertThat(c.base().timeouts().read()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.rules().denied()).isNull();
+        assertThat(messages()).containsExactlyInAnyOrder(
+                "ConfigMap ingress-nginx/ctl: key proxy-body-size: invalid value \"2 megs\": must be a size such as "
+                        + "512, 8k, 8m or 1g; keeping the last good value \"2m\"",
+                "ConfigMap ingress-nginx/ctl: key proxy-read-timeout: invalid value \"-1\": must be a whole number; "
+                        + "using the default \"60\"",
+                "ConfigMap ingress-nginx/ctl: key whitelist-source-range: invalid value \"10.0.0.0/8,nope\": \"nope\" "
+                        + "is not a CIDR or IP address; keeping the last good value \"10.0.0.0/8\"");
+        assertThat(c.settings()).filteredOn(s -> s.key().equals("proxy-body-size")).singleElement()
+                .satisfies(s -> assertThat(s.status()).isEqualTo("last-good"));
+        // the last good value survives as long as the bad one stays
+        assertThat(read(Map.of("proxy-body-size", "2 megs")).base().maxBodyBytes()).isEqualTo(2L << 20);
+    }
+
+    @Test
+    void aBadRestrictionWithNothingToKeepFailsClosed() {
+        for (String key : ControllerConfigMap.RESTRICTING) {
+            ControllerConfigMap fresh = new ControllerConfigMap(new NamespacedName("ingress-nginx", "ctl"));
+            List<Problem> out = new ArrayList<>();
+            String bad = key.startsWith("block-u") || key.startsWith("block-r") ? "~(" : "10.0.0.0/40";
+            ControllerConfig c = fresh.read(new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
+                    .withName("ctl").endMetadata().withData(Map.of(key, bad)).build(), null, out);
+            assertThat(c.rules().denied()).as(key).contains(key);
+            assertThat(out).singleElement().satisfies(p -> assertThat(p.message()).contains(key)
+                    .endsWith("it restricts access and has no good value to keep, so every request answers 503 "
+                            + "(fail closed)"));
+        }
+    }
+
+    @Test
+    void unknownAndUnsupportedKeysWarnOnceEach() {
+        ControllerConfig c = read(Map.of("keep-alive", "30", "global-auth-url", "http://auth", "no-such-key", "1",
+                "allow-snippet-annotations", "true", "server-tokens", "false"));
+        assertThat(messages()).containsExactlyInAnyOrder(
+                "ConfigMap ingress-nginx/ctl: key global-auth-url is not applied: global external authentication is "
+                        + "not implemented; use the auth-url annotation per Ingress",
+                "ConfigMap ingress-nginx/ctl: key keep-alive is not applied: the client keep-alive timeout is fixed "
+                        + "when Kubeway starts and is not read from the ConfigMap",
+                "ConfigMap ingress-nginx/ctl: key no-such-key is not applied: not a controller ConfigMap key Kubeway "
+                        + "knows",
+                "ConfigMap ingress-nginx/ctl: allow-snippet-annotations is true, but snippet annotations stay refused: "
+                        + "Kubeway never runs nginx configuration");
+        assertThat(c.settings()).filteredOn(s -> s.status().equals("not-applied")).extracting(ControllerConfig.Setting::key)
+                .containsExactly("global-auth-url", "keep-alive", "no-such-key");
+    }
+
+    @Test
+    void logFormatUpstreamInNginxSyntax() {
+        ControllerConfig c = read(Map.of("log-format-upstream", "$remote_addr ${status} x$request_time"));
+        assertThat(messages()).isEmpty();
+        assertThat(c.edge().logFormat().parts()).containsExactly("\u0001remote_addr", " ", "\u0001status", " x",
+                "\u0001request_time");
+        ControllerConfig bad = read(Map.of("log-format-upstream", "$remote_addr $geoip_country_code"));
+        assertThat(bad.edge().logFormat()).as("the last good format").isEqualTo(c.edge().logFormat());
+        assertThat(messages()).singleElement().satisfies(m -> assertThat(m).startsWith("ConfigMap ingress-nginx/ctl: key "
+                + "log-format-upstream: invalid value \"$remote_addr $geoip_country_code\": variable "
+                + "$geoip_country_code is not one Kubeway has"));
+        assertThat(io.kubeway.state.http.LogFormat.parse(io.kubeway.state.http.LogFormat.INGRESS_NGINX_DEFAULT)
+                .parts()).hasSize(33);
+    }
+
+    @Test
+    void aMissingConfigMapGivesDefaultsAndOneWarning() {
+        ControllerConfig c = reader.read(null, null, problems);
+        assertThat(c.base()).isEqualTo(RoutePolicy.DEFAULT);
+        assertThat(messages()).containsExactly("ConfigMap ingress-nginx/ctl (--configmap) does not exist; using "
+                + "ingress-nginx's defaults");
+    }
+
+    @Test
+    void listsAreBounded() {
+        String many = String.join(",", java.util.Collections.nCopies(ControllerConfigMap.MAX_LIST_ENTRIES + 1, "x"));
+        ControllerConfig c = read(Map.of("block-user-agents", many));
+        assertThat(c.rules().denied()).isNotNull();
+        assertThat(messages()).singleElement().satisfies(m -> assertThat(m).contains("1001 entries, more than the "
+                + "limit of 1000"));
+    }
+}
