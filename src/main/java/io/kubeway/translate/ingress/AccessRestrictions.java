@@ -71,12 +71,29 @@ final class AccessRestrictions {
      */
     static @Nullable ClientAuth apply(AnnotationReader r, boolean canary, String namespace,
                                       Map<NamespacedName, Secret> secrets, RoutePolicy.Builder p) {
+        return apply(r, canary, namespace, secrets, GlobalAuth.NONE, p);
+    }
+
+    /**
+     * As above, with the controller ConfigMap's global external authentication: an Ingress without its own
+     * {@code auth-url} gets it unless {@code enable-global-auth} is {@code "false"}; when it cannot be honoured the
+     * routes are closed with its {@link GlobalAuth#denial} (last, so that {@link GlobalAuth#exempt(RoutePolicy)}
+     * can reopen the no-auth locations).
+     */
+    static @Nullable ClientAuth apply(AnnotationReader r, boolean canary, String namespace,
+                                      Map<NamespacedName, Secret> secrets, GlobalAuth global, RoutePolicy.Builder p) {
         AccessRestrictions a = new AccessRestrictions(r, canary);
         a.unsupported();
         a.satisfy();
         a.sourceRanges(p);
         Auth.Basic basic = BasicAuthAnnotations.parse(r, namespace, secrets, a);
         ExternalAuth external = ExternalAuthAnnotations.parse(r, a);
+        boolean useGlobal = !r.has("auth-url") && r.bool("enable-global-auth", true) && global.configured();
+        if (r.has("enable-global-auth") && !global.configured()) {
+            r.warn(AnnotationReader.INVALID, "annotation " + r.key("enable-global-auth") + " has no effect: the "
+                    + "controller ConfigMap sets no global-auth-url; ignored");
+        }
+        if (useGlobal) external = global.auth();
         if (basic != null || external != null) {
             p.auth(new Auth(basic, external, "any".equals(r.string("satisfy"))));
         }
@@ -91,8 +108,10 @@ final class AccessRestrictions {
                 a.close(reason, name, message, denial);
             }
         });
+        boolean closed = !a.denials.isEmpty();
+        if (useGlobal && global.denial() != null) a.denials.add(global.denial());
         if (!a.denials.isEmpty()) p.denied(String.join(", ", a.denials));
-        return a.denials.isEmpty() ? clientAuth : null;
+        return closed ? null : clientAuth;
     }
 
     private void unsupported() {
