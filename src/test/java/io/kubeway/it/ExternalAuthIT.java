@@ -99,6 +99,7 @@ class ExternalAuthIT {
                 status = 202;
             } else {
                 e.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"oauth2\"");
+                e.getResponseHeaders().add("Set-Cookie", "session=; Max-Age=0");
                 status = 401;
             }
             e.sendResponseHeaders(status, -1);
@@ -146,7 +147,21 @@ class ExternalAuthIT {
                     http:
                       paths:
                       - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                """.formatted(authUrl, authUrl));
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: always
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "%s"
+                    nginx.ingress.kubernetes.io/auth-always-set-cookie: "true"
+                spec:
+                  rules:
+                  - host: always.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                """.formatted(authUrl, authUrl, authUrl));
         h.start();
     }
 
@@ -220,12 +235,26 @@ class ExternalAuthIT {
         authSaw.clear();
         authMethods.clear();
         String denied = send("POST", "api.example.com", "/v1", "", "data");
-        assertThat(denied).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer realm=\"oauth2\"");
+        assertThat(denied).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer realm=\"oauth2\"")
+                .as("the 401's cookie only with auth-always-set-cookie").doesNotContainIgnoringCase("set-cookie");
         assertThat(authMethods).containsExactly("GET");
         assertThat(authSaw.get(0)).containsEntry("X-Original-Method", "POST")
                 .containsEntry("X-Auth-Request-Redirect", "https://api.example.com/landing");
         assertThat(send("POST", "api.example.com", "/v1", "Cookie: session=good\r\n", "data"))
                 .startsWith("HTTP/1.1 200");
         assertThat(backendBodies).containsExactly("payload=1", "data");
+    }
+
+    @Test
+    void authAlwaysSetCookiePassesTheAuthAnswersCookieOnEveryResponse() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "always.example.com", "/", "", "")).startsWith("HTTP/1.1 401"));
+        String denied = send("GET", "always.example.com", "/", "", "");
+        assertThat(denied).startsWith("HTTP/1.1 401").containsIgnoringCase("set-cookie: session=; Max-Age=0")
+                .contains("WWW-Authenticate: Bearer realm=\"oauth2\"");
+        assertThat(send("GET", "app.example.com", "/", "", "")).as("without it, the signin redirect has no cookie")
+                .startsWith("HTTP/1.1 302").doesNotContainIgnoringCase("set-cookie");
+        String ok = send("GET", "always.example.com", "/", "Cookie: session=good\r\n", "");
+        assertThat(ok).startsWith("HTTP/1.1 200").contains("Set-Cookie: session=good; Path=/; HttpOnly");
     }
 }

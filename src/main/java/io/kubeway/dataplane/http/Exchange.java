@@ -12,6 +12,7 @@ import io.kubeway.state.http.UpstreamPolicy.Case;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -86,6 +87,8 @@ final class Exchange {
     /** The auth-url subrequest in flight (cancelled if the client goes away), and its answer's cookies. */
     private @Nullable Future<ExternalAuthCall.Answer> pendingAuth;
     private List<String> authCookies = List.of();
+    /** auth-always-set-cookie: {@link #authCookies} go on every response, local ones included. */
+    private boolean authCookiesAlways;
     /** proxy-next-upstream: made at the first failure of a route that sets it. */
     private @Nullable Retries retries;
     /** custom-http-errors: the request went to the error backend (once), without its body. */
@@ -246,8 +249,12 @@ final class Exchange {
             }
             ExternalAuthCall.Answer a = done.getNow();
             int code = a.status();
-            if (code >= 200 && code < 300) {
+            // auth-always-set-cookie: nginx's auth_request_set also runs for 401 and 403, and add_header ... always.
+            if (code >= 200 && code < 300 || spec.alwaysSetCookie() && (code == 401 || code == 403)) {
                 authCookies = a.headers().getAll(HttpHeaderNames.SET_COOKIE);
+                authCookiesAlways = spec.alwaysSetCookie();
+            }
+            if (code >= 200 && code < 300) {
                 proceed(f, a.headers());
             } else if (code == 401 && spec.signin() != null) {
                 respondLocal(302, Map.of("Location", SigninUrl.build(spec, scheme, host, originalUri)),
@@ -570,7 +577,7 @@ final class Exchange {
         keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(), client.http2(),
                 request.method(), request.protocolVersion(), requestComplete && client.keepAliveAllowed(clientKeepAlive));
         // ingress-nginx: add_header Set-Cookie $auth_cookie (the auth answer's), on nginx's add_header statuses.
-        if (!authCookies.isEmpty() && ADD_HEADER_STATUSES.contains(status)) {
+        if (!authCookies.isEmpty() && (ADD_HEADER_STATUSES.contains(status) || authCookiesAlways)) {
             r.headers().add(HttpHeaderNames.SET_COOKIE, authCookies);
         }
     }
@@ -719,8 +726,12 @@ final class Exchange {
         responseComplete = true;
         if (!requestComplete) requestComplete = client.discardQueuedBody();
         keepAlive = !forceClose && client.keepAliveAllowed(clientKeepAlive);
-        client.write(LocalResponses.build(code, headers, body, request.method().equals(HttpMethod.HEAD),
-                client.http2(), request.protocolVersion(), keepAlive));
+        FullHttpResponse local = LocalResponses.build(code, headers, body, request.method().equals(HttpMethod.HEAD),
+                client.http2(), request.protocolVersion(), keepAlive);
+        if (!authCookies.isEmpty() && authCookiesAlways) {
+            local.headers().add(HttpHeaderNames.SET_COOKIE, authCookies); // auth-always-set-cookie
+        }
+        client.write(local);
         client.flush();
         if (requestComplete || !keepAlive || client.http2()) {
             finish();

@@ -27,10 +27,21 @@ import static java.util.Objects.requireNonNull;
  *                        from it when the answer lacks them (a client cannot supply them itself)
  * @param requestRedirect {@code auth-request-redirect}: the {@code X-Auth-Request-Redirect} header, or null for the
  *                        original request URI
+ * @param alwaysSetCookie {@code auth-always-set-cookie}: the auth answer's {@code Set-Cookie} goes to the client on
+ *                        every response (nginx's {@code add_header ... always}), the auth service's 401 and 403
+ *                        included; otherwise only on a 2xx answer and nginx's {@code add_header} statuses
  */
 public record ExternalAuth(String url, boolean tls, String host, int port, String authority, String pathAndQuery,
                            @Nullable String method, @Nullable String signin, String redirectParam,
-                           List<String> responseHeaders, @Nullable String requestRedirect) {
+                           List<String> responseHeaders, @Nullable String requestRedirect, boolean alwaysSetCookie) {
+    /** Without {@code auth-always-set-cookie}. */
+    public ExternalAuth(String url, boolean tls, String host, int port, String authority, String pathAndQuery,
+                        @Nullable String method, @Nullable String signin, String redirectParam,
+                        List<String> responseHeaders, @Nullable String requestRedirect) {
+        this(url, tls, host, port, authority, pathAndQuery, method, signin, redirectParam, responseHeaders,
+                requestRedirect, false);
+    }
+
     public ExternalAuth {
         requireNonNull(url, "url");
         requireNonNull(host, "host");
@@ -39,5 +50,10 @@ public record ExternalAuth(String url, boolean tls, String host, int port, Strin
         requireNonNull(redirectParam, "redirectParam");
         responseHeaders = List.copyOf(responseHeaders);
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port);
+    }
+
+    public ExternalAuth withAlwaysSetCookie(boolean v) {
+        return new ExternalAuth(url, tls, host, port, authority, pathAndQuery, method, signin, redirectParam,
+                responseHeaders, requestRedirect, v);
     }
 }

@@ -47,7 +47,8 @@ public final class ControllerConfigMap {
      * protect (503), and only those.
      */
     static final Set<String> GLOBAL_AUTH = Set.of("global-auth-url", "global-auth-method", "global-auth-signin",
-            "global-auth-signin-redirect-param", "global-auth-response-headers", "global-auth-request-redirect");
+            "global-auth-signin-redirect-param", "global-auth-response-headers", "global-auth-request-redirect",
+            "global-auth-always-set-cookie");
     /** ingress-nginx keys Kubeway reads and does not apply, with the reason given in their Warning. */
     static final Map<String, String> NOT_APPLIED = notApplied();
 
@@ -91,6 +92,7 @@ public final class ControllerConfigMap {
         d.put("global-auth-signin-redirect-param", "rd");
         d.put("global-auth-response-headers", "");
         d.put("global-auth-request-redirect", "");
+        d.put("global-auth-always-set-cookie", "false");
         d.put("no-auth-locations", GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -118,8 +120,6 @@ public final class ControllerConfigMap {
                 + "global-auth-url set, the routes the global auth protects answer 503: fail closed)");
         m.put("global-auth-cache-key", "auth answers are not cached: every request asks the auth service");
         m.put("global-auth-cache-duration", "auth answers are not cached: every request asks the auth service");
-        m.put("global-auth-always-set-cookie", "the auth answer's Set-Cookie is passed on nginx's add_header "
-                + "statuses only (ingress-nginx's default)");
         for (String k : List.of("main-snippet", "http-snippet", "server-snippet", "stream-snippet",
                 "location-snippet", "modsecurity-snippet")) {
             m.put(k, "snippets are nginx configuration; Kubeway never runs them");
@@ -262,7 +262,7 @@ public final class ControllerConfigMap {
         }
         if (p.authUrl.isEmpty()) return new GlobalAuth(null, null, p.noAuthLocations);
         return new GlobalAuth(ExternalAuthAnnotations.build(p.authUrl, p.authMethod, p.authSignin, p.authParam,
-                p.authHeaders, p.authRedirect), null, p.noAuthLocations);
+                p.authHeaders, p.authRedirect).withAlwaysSetCookie(p.authAlwaysSetCookie), null, p.noAuthLocations);
     }
 
     private static boolean effectiveKeySet(List<ControllerConfig.Setting> settings, String key) {
@@ -300,6 +300,7 @@ public final class ControllerConfigMap {
         String authParam = "rd";
         List<String> authHeaders = List.of();
         @Nullable String authRedirect;
+        boolean authAlwaysSetCookie;
         List<String> noAuthLocations = List.of(GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
     }
 
@@ -347,6 +348,7 @@ public final class ControllerConfigMap {
             }
             case "global-auth-request-redirect" -> p.authRedirect = v.isEmpty() ? null
                     : valid(v, ExternalAuthAnnotations.redirectError(v));
+            case "global-auth-always-set-cookie" -> p.authAlwaysSetCookie = bool(v);
             case "no-auth-locations" -> p.noAuthLocations = entries(v);
             default -> throw new IllegalStateException("no parser for " + key);
         }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class ExternalAuthAnnotations {
     static final List<String> NAMES = List.of("auth-method", "auth-request-redirect", "auth-response-headers",
-            "auth-signin", "auth-signin-redirect-param");
+            "auth-signin", "auth-signin-redirect-param", "auth-always-set-cookie");
     /** The nginx variables the engine fills in in {@code auth-signin} (see the HTTP engine's external auth). */
     static final Set<String> SIGNIN_VARIABLES = Set.of("host", "http_host", "best_http_host", "scheme",
             "pass_access_scheme", "request_uri", "escaped_request_uri");
@@ -74,7 +74,18 @@ final class ExternalAuthAnnotations {
         }
         String redirect = r.string("auth-request-redirect");
         if (redirect != null) ok &= check(a, "auth-request-redirect", redirect, redirectError(redirect));
-        return ok ? build(url, method, signin, param, headers, redirect) : null;
+        boolean always = false;
+        String cookie = r.string("auth-always-set-cookie");
+        if (cookie != null) {
+            Boolean b = AnnotationReader.goBool(cookie);
+            if (b == null) {
+                a.invalid("auth-always-set-cookie", cookie, "must be \"true\" or \"false\"");
+                ok = false;
+            } else {
+                always = b;
+            }
+        }
+        return ok ? build(url, method, signin, param, headers, redirect).withAlwaysSetCookie(always) : null;
     }
 
     private static boolean check(AccessRestrictions a, String name, String value, @Nullable String error) {
