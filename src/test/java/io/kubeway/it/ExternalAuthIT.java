@@ -255,6 +255,6 @@ class ExternalAuthIT {
         assertThat(send("GET", "app.example.com", "/", "", "")).as("without it, the signin redirect has no cookie")
                 .startsWith("HTTP/1.1 302").doesNotContainIgnoringCase("set-cookie");
         String ok = send("GET", "always.example.com", "/", "Cookie: session=good\r\n", "");
-        assertThat(ok).startsWith("HTTP/1.1 200").contains("Set-Cookie: session=good; Path=/; HttpOnly");
+        assertThat(ok).startsWith("HTTP/1.1 200").containsIgnoringCase("set-cookie: session=good; Path=/; HttpOnly");
     }
 }
