@@ -50,6 +50,7 @@ class ExternalAuthIT {
     final List<String> authBodies = new CopyOnWriteArrayList<>();
     final List<Map<String, String>> backendSaw = new CopyOnWriteArrayList<>();
     final List<String> backendBodies = new CopyOnWriteArrayList<>();
+    final List<String> cachedCalls = new CopyOnWriteArrayList<>();
 
     private static Map<String, String> headers(HttpExchange e) {
         Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -103,6 +104,17 @@ class ExternalAuthIT {
                 status = 401;
             }
             e.sendResponseHeaders(status, -1);
+            e.close();
+        });
+        auth.createContext("/cached", e -> {
+            String authz = String.valueOf(e.getRequestHeaders().getFirst("Authorization"));
+            cachedCalls.add(authz);
+            if (authz.equals("Bearer ok")) {
+                e.getResponseHeaders().add("X-Auth-Request-User", "bob-" + cachedCalls.size());
+                e.sendResponseHeaders(200, -1);
+            } else {
+                e.sendResponseHeaders(401, -1);
+            }
             e.close();
         });
         auth.start();
@@ -161,7 +173,24 @@ class ExternalAuthIT {
                     http:
                       paths:
                       - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                """.formatted(authUrl, authUrl, authUrl));
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: cached
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/cached"
+                    nginx.ingress.kubernetes.io/auth-cache-key: "$http_authorization"
+                    nginx.ingress.kubernetes.io/auth-cache-duration: "200 10m"
+                    nginx.ingress.kubernetes.io/auth-response-headers: X-Auth-Request-User
+                spec:
+                  rules:
+                  - host: cached.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                      - {path: /other, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                """.formatted(authUrl, authUrl, authUrl, AUTH_IP));
         h.start();
     }
 
@@ -256,5 +285,25 @@ class ExternalAuthIT {
                 .startsWith("HTTP/1.1 302").doesNotContainIgnoringCase("set-cookie");
         String ok = send("GET", "always.example.com", "/", "Cookie: session=good\r\n", "");
         assertThat(ok).startsWith("HTTP/1.1 200").containsIgnoringCase("set-cookie: session=good; Path=/; HttpOnly");
+    }
+
+    @Test
+    void authCacheKeyKeepsTheListedAnswersPerRouteAndKey() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "cached.example.com", "/", "Authorization: Bearer warmup\r\n", ""))
+                        .startsWith("HTTP/1.1 401"));
+        cachedCalls.clear();
+        backendSaw.clear();
+        assertThat(send("GET", "cached.example.com", "/a", "Authorization: Bearer ok\r\n", "")).startsWith("HTTP/1.1 200");
+        assertThat(send("GET", "cached.example.com", "/b", "Authorization: Bearer ok\r\n", "")).startsWith("HTTP/1.1 200");
+        assertThat(cachedCalls).as("the second answer came from the cache").containsExactly("Bearer ok");
+        assertThat(backendSaw).extracting(m -> m.get("X-Auth-Request-User")).containsExactly("bob-1", "bob-1");
+
+        // Another key value, another route: asked again. 401 is not listed in auth-cache-duration: never kept.
+        assertThat(send("GET", "cached.example.com", "/", "Authorization: Bearer ok2\r\n", "")).startsWith("HTTP/1.1 401");
+        assertThat(send("GET", "cached.example.com", "/", "Authorization: Bearer ok2\r\n", "")).startsWith("HTTP/1.1 401");
+        assertThat(send("GET", "cached.example.com", "/other", "Authorization: Bearer ok\r\n", ""))
+                .startsWith("HTTP/1.1 200");
+        assertThat(cachedCalls).containsExactly("Bearer ok", "Bearer ok2", "Bearer ok2", "Bearer ok");
     }
 }

@@ -228,13 +228,23 @@ final class Exchange {
      */
     private void authorize(Forward f, ExternalAuth spec) {
         phase = Phase.AUTHORIZING;
+        String host = hostHeader != null ? hostHeader : view.host();
+        String scheme = view.tls() ? "https" : "http";
+        // auth-cache-key: a kept answer decides without asking (the route's keyspace, as ingress-nginx's location).
+        String cacheKey = spec.cache() == null ? null : AuthAnswerCache.key(spec, routeHost, routePath,
+                spec.cache().key().evaluate(view, view.path()));
+        if (cacheKey != null) {
+            ExternalAuthCall.Answer kept = AuthAnswerCache.SHARED.get(cacheKey);
+            if (kept != null) {
+                decide(f, spec, kept, scheme, host);
+                return;
+            }
+        }
         ClientConnection conn = client.connection();
         if (!conn.listener().startConnect()) {
             fail(503, "too many backend connects in flight on this listener", false);
             return;
         }
-        String host = hostHeader != null ? hostHeader : view.host();
-        String scheme = view.tls() ? "https" : "http";
         Future<ExternalAuthCall.Answer> call = ExternalAuthCall.send(engine, loop, spec, ExternalAuthCall.head(spec,
                 request, conn, view.clientIp(), host, requestId, scheme + "://" + host + originalUri), f.timeouts());
         pendingAuth = call;
@@ -247,27 +257,32 @@ final class Exchange {
                 fail(500, "auth-url failed", false);
                 return;
             }
-            ExternalAuthCall.Answer a = done.getNow();
-            int code = a.status();
-            // auth-always-set-cookie: nginx's auth_request_set also runs for 401 and 403, and add_header ... always.
-            if (code >= 200 && code < 300 || spec.alwaysSetCookie() && (code == 401 || code == 403)) {
-                authCookies = a.headers().getAll(HttpHeaderNames.SET_COOKIE);
-                authCookiesAlways = spec.alwaysSetCookie();
-            }
-            if (code >= 200 && code < 300) {
-                proceed(f, a.headers());
-            } else if (code == 401 && spec.signin() != null) {
-                respondLocal(302, Map.of("Location", SigninUrl.build(spec, scheme, host, originalUri)),
-                        LocalResponses.errorBody(302), false);
-            } else if (code == 401 || code == 403) {
-                String challenge = a.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
-                respondLocal(code, code == 401 && challenge != null ? Map.of("WWW-Authenticate", challenge)
-                        : Map.of(), LocalResponses.errorBody(code), false);
-            } else {
-                PeerLog.warn(log, "auth-url {} of {} answered {}; 500", spec.url(), ingress, code);
-                fail(500, "auth-url answered " + code, false);
-            }
+            if (cacheKey != null) AuthAnswerCache.SHARED.put(cacheKey, spec, spec.cache(), done.getNow());
+            decide(f, spec, done.getNow(), scheme, host);
         });
+    }
+
+    /** What the auth service's answer (fresh or kept) means for the request. */
+    private void decide(Forward f, ExternalAuth spec, ExternalAuthCall.Answer a, String scheme, String host) {
+        int code = a.status();
+        // auth-always-set-cookie: nginx's auth_request_set also runs for 401 and 403, and add_header ... always.
+        if (code >= 200 && code < 300 || spec.alwaysSetCookie() && (code == 401 || code == 403)) {
+            authCookies = a.headers().getAll(HttpHeaderNames.SET_COOKIE);
+            authCookiesAlways = spec.alwaysSetCookie();
+        }
+        if (code >= 200 && code < 300) {
+            proceed(f, a.headers());
+        } else if (code == 401 && spec.signin() != null) {
+            respondLocal(302, Map.of("Location", SigninUrl.build(spec, scheme, host, originalUri)),
+                    LocalResponses.errorBody(302), false);
+        } else if (code == 401 || code == 403) {
+            String challenge = a.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
+            respondLocal(code, code == 401 && challenge != null ? Map.of("WWW-Authenticate", challenge)
+                    : Map.of(), LocalResponses.errorBody(code), false);
+        } else {
+            PeerLog.warn(log, "auth-url {} of {} answered {}; 500", spec.url(), ingress, code);
+            fail(500, "auth-url answered " + code, false);
+        }
     }
 
     /** The forward after authorization; {@code authAnswer} holds the auth service's headers, or is null. */

@@ -30,16 +30,18 @@ import static java.util.Objects.requireNonNull;
  * @param alwaysSetCookie {@code auth-always-set-cookie}: the auth answer's {@code Set-Cookie} goes to the client on
  *                        every response (nginx's {@code add_header ... always}), the auth service's 401 and 403
  *                        included; otherwise only on a 2xx answer and nginx's {@code add_header} statuses
+ * @param cache           {@code auth-cache-key} / {@code auth-cache-duration}: which answers are kept, or null
  */
 public record ExternalAuth(String url, boolean tls, String host, int port, String authority, String pathAndQuery,
                            @Nullable String method, @Nullable String signin, String redirectParam,
-                           List<String> responseHeaders, @Nullable String requestRedirect, boolean alwaysSetCookie) {
+                           List<String> responseHeaders, @Nullable String requestRedirect, boolean alwaysSetCookie,
+                           @Nullable AuthCachePolicy cache) {
     /** Without {@code auth-always-set-cookie}. */
     public ExternalAuth(String url, boolean tls, String host, int port, String authority, String pathAndQuery,
                         @Nullable String method, @Nullable String signin, String redirectParam,
                         List<String> responseHeaders, @Nullable String requestRedirect) {
         this(url, tls, host, port, authority, pathAndQuery, method, signin, redirectParam, responseHeaders,
-                requestRedirect, false);
+                requestRedirect, false, null);
     }
 
     public ExternalAuth {
@@ -54,6 +56,11 @@ public record ExternalAuth(String url, boolean tls, String host, int port, Strin
 
     public ExternalAuth withAlwaysSetCookie(boolean v) {
         return new ExternalAuth(url, tls, host, port, authority, pathAndQuery, method, signin, redirectParam,
-                responseHeaders, requestRedirect, v);
+                responseHeaders, requestRedirect, v, cache);
+    }
+
+    public ExternalAuth withCache(@Nullable AuthCachePolicy c) {
+        return new ExternalAuth(url, tls, host, port, authority, pathAndQuery, method, signin, redirectParam,
+                responseHeaders, requestRedirect, alwaysSetCookie, c);
     }
 }

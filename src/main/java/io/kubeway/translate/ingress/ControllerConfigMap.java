@@ -48,7 +48,7 @@ public final class ControllerConfigMap {
      */
     static final Set<String> GLOBAL_AUTH = Set.of("global-auth-url", "global-auth-method", "global-auth-signin",
             "global-auth-signin-redirect-param", "global-auth-response-headers", "global-auth-request-redirect",
-            "global-auth-always-set-cookie");
+            "global-auth-always-set-cookie", "global-auth-cache-key", "global-auth-cache-duration");
     /** ingress-nginx keys Kubeway reads and does not apply, with the reason given in their Warning. */
     static final Map<String, String> NOT_APPLIED = notApplied();
 
@@ -93,6 +93,8 @@ public final class ControllerConfigMap {
         d.put("global-auth-response-headers", "");
         d.put("global-auth-request-redirect", "");
         d.put("global-auth-always-set-cookie", "false");
+        d.put("global-auth-cache-key", "");
+        d.put("global-auth-cache-duration", io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION);
         d.put("no-auth-locations", GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -118,8 +120,6 @@ public final class ControllerConfigMap {
         m.put("proxy-protocol-header-timeout", "the PROXY header must arrive within 5 s (ingress-nginx's default)");
         m.put("global-auth-snippet", "snippets are nginx configuration; Kubeway never runs them (with "
                 + "global-auth-url set, the routes the global auth protects answer 503: fail closed)");
-        m.put("global-auth-cache-key", "auth answers are not cached: every request asks the auth service");
-        m.put("global-auth-cache-duration", "auth answers are not cached: every request asks the auth service");
         for (String k : List.of("main-snippet", "http-snippet", "server-snippet", "stream-snippet",
                 "location-snippet", "modsecurity-snippet")) {
             m.put(k, "snippets are nginx configuration; Kubeway never runs them");
@@ -262,7 +262,10 @@ public final class ControllerConfigMap {
         }
         if (p.authUrl.isEmpty()) return new GlobalAuth(null, null, p.noAuthLocations);
         return new GlobalAuth(ExternalAuthAnnotations.build(p.authUrl, p.authMethod, p.authSignin, p.authParam,
-                p.authHeaders, p.authRedirect).withAlwaysSetCookie(p.authAlwaysSetCookie), null, p.noAuthLocations);
+                p.authHeaders, p.authRedirect).withAlwaysSetCookie(p.authAlwaysSetCookie)
+                .withCache(p.authCacheKey.isEmpty() ? null
+                        : io.kubeway.state.http.AuthCachePolicy.parse(p.authCacheKey, p.authCacheDuration)),
+                null, p.noAuthLocations);
     }
 
     private static boolean effectiveKeySet(List<ControllerConfig.Setting> settings, String key) {
@@ -301,6 +304,8 @@ public final class ControllerConfigMap {
         List<String> authHeaders = List.of();
         @Nullable String authRedirect;
         boolean authAlwaysSetCookie;
+        String authCacheKey = "";
+        String authCacheDuration = io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION;
         List<String> noAuthLocations = List.of(GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
     }
 
@@ -349,6 +354,14 @@ public final class ControllerConfigMap {
             case "global-auth-request-redirect" -> p.authRedirect = v.isEmpty() ? null
                     : valid(v, ExternalAuthAnnotations.redirectError(v));
             case "global-auth-always-set-cookie" -> p.authAlwaysSetCookie = bool(v);
+            case "global-auth-cache-key" -> {
+                if (!v.isEmpty()) io.kubeway.state.http.AuthCachePolicy.parse(v, null);
+                p.authCacheKey = v;
+            }
+            case "global-auth-cache-duration" -> {
+                io.kubeway.state.http.AuthCachePolicy.durations(v);
+                p.authCacheDuration = v;
+            }
             case "no-auth-locations" -> p.noAuthLocations = entries(v);
             default -> throw new IllegalStateException("no parser for " + key);
         }

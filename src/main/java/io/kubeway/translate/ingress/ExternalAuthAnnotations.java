@@ -1,5 +1,6 @@
 package io.kubeway.translate.ingress;
 
+import io.kubeway.state.http.AuthCachePolicy;
 import io.kubeway.state.http.ExternalAuth;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class ExternalAuthAnnotations {
     static final List<String> NAMES = List.of("auth-method", "auth-request-redirect", "auth-response-headers",
-            "auth-signin", "auth-signin-redirect-param", "auth-always-set-cookie");
+            "auth-signin", "auth-signin-redirect-param", "auth-always-set-cookie", "auth-cache-key", "auth-cache-duration");
     /** The nginx variables the engine fills in in {@code auth-signin} (see the HTTP engine's external auth). */
     static final Set<String> SIGNIN_VARIABLES = Set.of("host", "http_host", "best_http_host", "scheme",
             "pass_access_scheme", "request_uri", "escaped_request_uri");
@@ -85,7 +86,46 @@ final class ExternalAuthAnnotations {
                 always = b;
             }
         }
-        return ok ? build(url, method, signin, param, headers, redirect).withAlwaysSetCookie(always) : null;
+        AuthCachePolicy cache = null;
+        String cacheKey = r.string("auth-cache-key");
+        String cacheDuration = r.string("auth-cache-duration");
+        if (cacheKey != null) {
+            cache = cache(cacheKey, cacheDuration, (name, value, why) -> a.invalid(name, value, why));
+            if (cache == null) ok = false;
+        } else if (cacheDuration != null) {
+            r.warn(AnnotationReader.INVALID, "annotation " + r.key("auth-cache-duration") + " has no effect without "
+                    + r.key("auth-cache-key") + "; ignored");
+        }
+        return ok ? build(url, method, signin, param, headers, redirect).withAlwaysSetCookie(always).withCache(cache)
+                : null;
+    }
+
+    /** Where a bad value is reported: the key (annotation or ConfigMap key, by short name), the value, why. */
+    interface Invalid {
+        void report(String name, String value, String why);
+    }
+
+    /**
+     * {@code auth-cache-key} with {@code auth-cache-duration} (null: ingress-nginx's default), or null when either
+     * does not parse (reported under its short name, with the {@code global-} prefix when {@code global}).
+     */
+    static @Nullable AuthCachePolicy cache(String key, @Nullable String duration, Invalid invalid) {
+        boolean ok = true;
+        try {
+            io.kubeway.state.http.routing.HashKey.parse(key);
+        } catch (IllegalArgumentException e) {
+            invalid.report("auth-cache-key", key, e.getMessage().replace("upstream-hash-by", "auth-cache-key"));
+            ok = false;
+        }
+        if (duration != null) {
+            try {
+                AuthCachePolicy.durations(duration);
+            } catch (IllegalArgumentException e) {
+                invalid.report("auth-cache-duration", duration, e.getMessage());
+                ok = false;
+            }
+        }
+        return ok ? AuthCachePolicy.parse(key, duration) : null;
     }
 
     private static boolean check(AccessRestrictions a, String name, String value, @Nullable String error) {

@@ -152,11 +152,12 @@ class ControllerConfigMapTest {
 
     @Test
     void unknownAndUnsupportedKeysWarnOnceEach() {
-        ControllerConfig c = read(Map.of("keep-alive", "30", "global-auth-cache-key", "$remote_user", "no-such-key", "1",
+        ControllerConfig c = read(Map.of("keep-alive", "30", "global-auth-snippet", "x;", "no-such-key", "1",
                 "allow-snippet-annotations", "true", "server-tokens", "false"));
         assertThat(messages()).containsExactlyInAnyOrder(
-                "ConfigMap ingress-nginx/ctl: key global-auth-cache-key is not applied: auth answers are not cached: "
-                        + "every request asks the auth service",
+                "ConfigMap ingress-nginx/ctl: key global-auth-snippet is not applied: snippets are nginx configuration; "
+                        + "Kubeway never runs them (with global-auth-url set, the routes the global auth protects "
+                        + "answer 503: fail closed)",
                 "ConfigMap ingress-nginx/ctl: key keep-alive is not applied: the client keep-alive timeout is fixed "
                         + "when Kubeway starts and is not read from the ConfigMap",
                 "ConfigMap ingress-nginx/ctl: key no-such-key is not applied: not a controller ConfigMap key Kubeway "
@@ -164,7 +165,7 @@ class ControllerConfigMapTest {
                 "ConfigMap ingress-nginx/ctl: allow-snippet-annotations is true, but snippet annotations stay refused: "
                         + "Kubeway never runs nginx configuration");
         assertThat(c.settings()).filteredOn(s -> s.status().equals("not-applied")).extracting(ControllerConfig.Setting::key)
-                .containsExactly("global-auth-cache-key", "keep-alive", "no-such-key");
+                .containsExactly("global-auth-snippet", "keep-alive", "no-such-key");
     }
 
     @Test

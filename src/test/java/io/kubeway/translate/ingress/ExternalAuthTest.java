@@ -87,9 +87,12 @@ class ExternalAuthTest {
                         + "auth-signin-redirect-param: invalid value \"r&d\": must be a query parameter name" + CLOSED),
                 new C(Map.of(N + "auth-url", "http://a/", N + "auth-keepalive", "10"), "UnsupportedAnnotation: "
                         + "annotation " + N + "auth-keepalive is not supported by kubeway" + CLOSED),
-                new C(Map.of(N + "auth-url", "http://a/", N + "auth-cache-duration", "200 10m"),
-                        "UnsupportedAnnotation: annotation " + N + "auth-cache-duration is not supported by kubeway"
-                                + CLOSED))) {
+                new C(Map.of(N + "auth-url", "http://a/", N + "auth-cache-key", "$http_authorization",
+                        N + "auth-cache-duration", "200 forever"), inv + "auth-cache-duration: invalid value \"200 "
+                        + "forever\": \"forever\" is not an nginx time" + CLOSED),
+                new C(Map.of(N + "auth-url", "http://a/", N + "auth-cache-key", "$remote_user"), inv
+                        + "auth-cache-key: invalid value \"$remote_user\": unsupported nginx variable $remote_user"
+                        + CLOSED))) {
             IngressTranslation t = translate(c.annotations);
             assertThat(Fixtures.render(t.http().router().route(Fixtures.req("/x")))).as(c.annotations.toString())
                     .isEqualTo("503");
