@@ -51,6 +51,7 @@ class ExternalAuthIT {
     final List<Map<String, String>> backendSaw = new CopyOnWriteArrayList<>();
     final List<String> backendBodies = new CopyOnWriteArrayList<>();
     final List<String> cachedCalls = new CopyOnWriteArrayList<>();
+    final List<String> pooledPorts = new CopyOnWriteArrayList<>();
 
     private static Map<String, String> headers(HttpExchange e) {
         Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -104,6 +105,12 @@ class ExternalAuthIT {
                 status = 401;
             }
             e.sendResponseHeaders(status, -1);
+            e.close();
+        });
+        auth.createContext("/pooled", e -> {
+            pooledPorts.add(e.getRequestHeaders().getFirst("Host") + " " + e.getRemoteAddress().getPort() + " "
+                    + e.getRequestHeaders().getFirst("Connection"));
+            e.sendResponseHeaders(200, -1);
             e.close();
         });
         auth.createContext("/cached", e -> {
@@ -190,7 +197,36 @@ class ExternalAuthIT {
                       paths:
                       - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
                       - {path: /other, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                """.formatted(authUrl, authUrl, authUrl, AUTH_IP));
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: pooled
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/pooled"
+                    nginx.ingress.kubernetes.io/auth-keepalive: "2"
+                    nginx.ingress.kubernetes.io/auth-keepalive-requests: "3"
+                    nginx.ingress.kubernetes.io/auth-keepalive-timeout: "30"
+                spec:
+                  rules:
+                  - host: pooled.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: unpooled
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/pooled"
+                spec:
+                  rules:
+                  - host: unpooled.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                """.formatted(authUrl, authUrl, authUrl, AUTH_IP, AUTH_IP, AUTH_IP));
         h.start();
     }
 
@@ -305,5 +341,56 @@ class ExternalAuthIT {
         assertThat(send("GET", "cached.example.com", "/other", "Authorization: Bearer ok\r\n", ""))
                 .startsWith("HTTP/1.1 200");
         assertThat(cachedCalls).containsExactly("Bearer ok", "Bearer ok2", "Bearer ok2", "Bearer ok");
+    }
+
+    /** Statuses of {@code n} GETs sent one after another on one kept-alive client connection (one event loop). */
+    private List<Integer> onOneConnection(String host, int n) throws IOException {
+        List<Integer> out = new java.util.ArrayList<>();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(IpLiterals.of(IP), http), 2000);
+            socket.setSoTimeout(10_000);
+            java.io.InputStream in = socket.getInputStream();
+            for (int i = 0; i < n; i++) {
+                socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int c = in.read();
+                    if (c < 0) throw new IOException("closed after " + head);
+                    head.append((char) c);
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                        .matcher(head);
+                in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0);
+                out.add(Integer.parseInt(head.substring(9, 12)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void authKeepaliveReusesConnectionsToTheAuthService() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "pooled.example.com", "/", "", "")).startsWith("HTTP/1.1 200"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "unpooled.example.com", "/", "", "")).startsWith("HTTP/1.1 200"));
+        pooledPorts.clear();
+        assertThat(onOneConnection("pooled.example.com", 5)).containsOnly(200);
+        List<String> ports = pooledPorts.stream().map(p -> p.split(" ")[1]).toList();
+        assertThat(pooledPorts).allSatisfy(p -> assertThat(p).doesNotContainIgnoringCase("close"));
+        assertThat(ports).hasSize(5);
+        // The warm-up call may have left a pooled connection on this loop: runs of one port, each at most 3 calls.
+        Map<String, Long> perPort = ports.stream().collect(java.util.stream.Collectors.groupingBy(p -> p,
+                java.util.stream.Collectors.counting()));
+        assertThat(perPort).as("reused, at most auth-keepalive-requests (3) calls each: " + ports).hasSize(2)
+                .allSatisfy((port, calls) -> assertThat(calls).isLessThanOrEqualTo(3));
+        assertThat(ports.get(4)).isEqualTo(ports.get(3));
+        assertThat(ports.get(1)).isEqualTo(ports.get(0));
+
+        pooledPorts.clear();
+        assertThat(onOneConnection("unpooled.example.com", 2)).containsOnly(200);
+        assertThat(pooledPorts).as("without auth-keepalive: one connection per call").hasSize(2)
+                .allSatisfy(p -> assertThat(p).endsWith("close"));
+        assertThat(pooledPorts.get(0).split(" ")[1]).isNotEqualTo(pooledPorts.get(1).split(" ")[1]);
     }
 }

@@ -56,7 +56,8 @@ final class AuthAnswerCache {
     static String key(ExternalAuth spec, String routeHost, String routePath, String value) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of(spec.url(), String.valueOf(spec.method()), routeHost, routePath, value)) {
+            for (String part : List.of(spec.url(), String.valueOf(spec.method()), String.join(",", spec.responseHeaders()),
+                    routeHost, routePath, value)) {
                 d.update(part.getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
             }

@@ -37,7 +37,8 @@ final class AccessRestrictions {
     static final Set<String> HONOURED = Set.of("whitelist-source-range", "allowlist-source-range",
             "denylist-source-range", "satisfy", "auth-type", "auth-secret", "auth-secret-type", "auth-realm",
             "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers",
-            "auth-request-redirect", "auth-always-set-cookie", "auth-cache-key", "auth-cache-duration", "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth",
+            "auth-request-redirect", "auth-always-set-cookie", "auth-cache-key", "auth-cache-duration", "auth-keepalive",
+            "auth-keepalive-requests", "auth-keepalive-timeout", "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth",
             "auth-tls-error-page", "auth-tls-pass-certificate-to-upstream", "auth-tls-match-cn");
     /** Switches that restrict only when on: {@code "false"} is an ordinary unsupported (ignored) annotation. */
     private static final Set<String> SWITCHES = Set.of("enable-modsecurity", "enable-owasp-core-rules");

@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  */
 final class ExternalAuthAnnotations {
     static final List<String> NAMES = List.of("auth-method", "auth-request-redirect", "auth-response-headers",
-            "auth-signin", "auth-signin-redirect-param", "auth-always-set-cookie", "auth-cache-key", "auth-cache-duration");
+            "auth-signin", "auth-signin-redirect-param", "auth-always-set-cookie", "auth-cache-key", "auth-cache-duration", "auth-keepalive",
+            "auth-keepalive-requests", "auth-keepalive-timeout");
+    /** The most idle connections {@code auth-keepalive} may keep per auth service and event loop. */
+    static final int MAX_KEEPALIVE = 1024;
     /** The nginx variables the engine fills in in {@code auth-signin} (see the HTTP engine's external auth). */
     static final Set<String> SIGNIN_VARIABLES = Set.of("host", "http_host", "best_http_host", "scheme",
             "pass_access_scheme", "request_uri", "escaped_request_uri");
@@ -96,8 +99,35 @@ final class ExternalAuthAnnotations {
             r.warn(AnnotationReader.INVALID, "annotation " + r.key("auth-cache-duration") + " has no effect without "
                     + r.key("auth-cache-key") + "; ignored");
         }
+        ExternalAuth.Keepalive keepalive = null;
+        int connections = number(r, a, "auth-keepalive", 0, 0, MAX_KEEPALIVE);
+        int requests = number(r, a, "auth-keepalive-requests", 1000, 1, 1_000_000);
+        int idle = number(r, a, "auth-keepalive-timeout", 60, 1, 3600);
+        if (connections < 0 || requests < 0 || idle < 0) {
+            ok = false;
+        } else if (connections > 0) {
+            keepalive = new ExternalAuth.Keepalive(connections, requests, java.time.Duration.ofSeconds(idle));
+        } else {
+            for (String name : List.of("auth-keepalive-requests", "auth-keepalive-timeout")) {
+                if (r.has(name)) {
+                    r.warn(AnnotationReader.INVALID, "annotation " + r.key(name) + " has no effect without "
+                            + r.key("auth-keepalive") + " above 0; ignored");
+                }
+            }
+        }
         return ok ? build(url, method, signin, param, headers, redirect).withAlwaysSetCookie(always).withCache(cache)
-                : null;
+                .withKeepalive(keepalive) : null;
+    }
+
+    /** A whole number annotation in {@code [min, max]}; {@code dflt} when absent; -1 (reported) when bad. */
+    private static int number(AnnotationReader r, AccessRestrictions a, String name, int dflt, int min, int max) {
+        String v = r.string(name);
+        if (v == null) return dflt;
+        if (!v.matches("[0-9]{1,9}") || Integer.parseInt(v) < min || Integer.parseInt(v) > max) {
+            a.invalid(name, v, "must be a whole number from " + min + " to " + max);
+            return -1;
+        }
+        return Integer.parseInt(v);
     }
 
     /** Where a bad value is reported: the key (annotation or ConfigMap key, by short name), the value, why. */
