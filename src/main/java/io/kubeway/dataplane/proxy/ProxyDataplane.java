@@ -60,6 +60,9 @@ public final class ProxyDataplane implements Dataplane {
     /** Removed UDP listeners whose flows still run; revived if their key comes back. */
     private final Map<ListenKey, Serving> draining = new HashMap<>();
     private boolean closed;
+    /** The l4 map of the state applied last, and the keys of it that failed to bind (retried on the next apply). */
+    private Map<ListenKey, L4Listener> applied = Map.of();
+    private java.util.Set<ListenKey> failed = java.util.Set.of();
     private final Transport transport;
 
     public ProxyDataplane(ProxyConfig config, MeterRegistry registry, Clock clock) {
@@ -83,14 +86,24 @@ public final class ProxyDataplane implements Dataplane {
         return group;
     }
 
-    /** See {@link Dataplane#apply}. The failures map is ordered by key. */
+    /**
+     * See {@link Dataplane#apply}. The failures map is ordered by key. A state whose {@link DesiredState.Delta}
+     * starts from the state applied last is applied by looking at the delta's keys (and the keys that failed last
+     * time, retried) only; any other state is diffed against every serving listener.
+     */
     @Override
     public synchronized Map<ListenKey, String> apply(DesiredState state) {
         if (closed) throw new IllegalStateException("data plane is closed");
         draining.values().removeIf(s -> !s.socket().channel().isOpen());
-        Map<ListenKey, L4Listener> current = new HashMap<>();
-        serving.forEach((k, s) -> current.put(k, s.spec()));
-        Diff<ListenKey, L4Listener> diff = Diff.of(current, state.l4());
+        Diff<ListenKey, L4Listener> diff;
+        DesiredState.Delta delta = state.delta();
+        if (delta != null && delta.from(applied)) {
+            diff = diffOver(delta.keys(), state.l4());
+        } else {
+            Map<ListenKey, L4Listener> current = new HashMap<>();
+            serving.forEach((k, s) -> current.put(k, s.spec()));
+            diff = Diff.of(current, state.l4());
+        }
 
         new TreeMap<>(diff.removed()).keySet().forEach(this::remove);
         new TreeMap<>(diff.changed()).values().forEach(this::change);
@@ -99,7 +112,24 @@ public final class ProxyDataplane implements Dataplane {
             String failure = add(spec);
             if (failure != null) failures.put(spec.key(), failure);
         }
+        applied = state.l4();
+        failed = failures.keySet();
         return Collections.unmodifiableSortedMap(failures);
+    }
+
+    /** The difference from what serves over {@code keys} and the keys that failed to bind last time. */
+    private Diff<ListenKey, L4Listener> diffOver(java.util.Set<ListenKey> keys, Map<ListenKey, L4Listener> next) {
+        Map<ListenKey, L4Listener> before = new HashMap<>();
+        Map<ListenKey, L4Listener> after = new HashMap<>();
+        for (java.util.Set<ListenKey> ks : java.util.List.of(keys, failed)) {
+            for (ListenKey k : ks) {
+                Serving s = serving.get(k);
+                if (s != null) before.put(k, s.spec());
+                L4Listener l = next.get(k);
+                if (l != null) after.put(k, l);
+            }
+        }
+        return Diff.of(before, after);
     }
 
     private String add(L4Listener spec) {
