@@ -8,11 +8,11 @@ import io.kubeway.allocate.IpAddress;
 import io.kubeway.allocate.IpPool;
 import io.kubeway.allocate.IpRange;
 import io.kubeway.allocate.LoadBalancerIps;
+import io.kubeway.core.ListChanges;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
 import io.kubeway.source.ClusterSnapshot;
-import io.kubeway.source.ClusterSnapshot.Sourced;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +41,13 @@ public final class LoadBalancerController {
     private final StatusWriter writer;
     private final Clock clock;
     private final Map<NamespacedName, Written> written = new HashMap<>();
+    /** The Services that are LoadBalancers of ours or hold status IPs, in snapshot (namespace, name) order. */
+    private final java.util.TreeMap<NamespacedName, Service> relevant = new java.util.TreeMap<>();
+    private List<Service> lastServices;
+    private List<GenericKubernetesResource> lastResources = List.of();
+    private List<Problem> lastProblems = List.of();
+    /** Whether the last pass failed a write: the next one retries even if nothing changed. */
+    private boolean retry;
 
     private record Written(List<String> ips, Instant at) {
     }
@@ -51,16 +58,48 @@ public final class LoadBalancerController {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** One pass over the latest snapshot; returns what users must see (allocation failures, write errors). */
+    /**
+     * Forgets what earlier passes knew: the next pass reads every Service again (after this instance (re)gains the
+     * lease, when another leader may have written meanwhile).
+     */
+    public void invalidate() {
+        lastServices = null;
+    }
+
+    /**
+     * One pass over the latest snapshot; returns what users must see (allocation failures, write errors). Only the
+     * Services that are LoadBalancers of ours or hold an address in their status take part ({@link #relevant}, kept
+     * from the snapshots' changes); with none of those and no pool changed, nothing is written or waiting to be
+     * confirmed, the pass is skipped and the last pass's problems stand. Otherwise all of them are allocated
+     * together, so an IP freed by one Service goes to another that was waiting for one.
+     */
     public List<Problem> sync(ClusterSnapshot snap) {
+        List<Service> all = snap.objectsOf(Service.class);
+        boolean changed = lastServices == null;
+        if (lastServices == null) {
+            relevant.clear();
+            changed |= track(new ListChanges<>(List.of(), all));
+        } else {
+            changed |= track(ListChanges.between(lastServices, all));
+        }
+        lastServices = all;
+        List<GenericKubernetesResource> resources = snap.objectsOf(GenericKubernetesResource.class);
+        if (resources != lastResources && !ListChanges.between(lastResources, resources).isEmpty()) {
+            changed = true;
+        }
+        lastResources = resources;
+        if (!changed && written.isEmpty() && !retry) {
+            return lastProblems;
+        }
         List<Problem> problems = new ArrayList<>();
-        List<IpPool> pools = pools(snap, problems);
-        List<Service> services = snap.ofType(Service.class).stream().map(Sourced::object).toList();
+        List<IpPool> pools = pools(resources, problems);
+        List<Service> services = List.copyOf(relevant.values());
         Map<NamespacedName, List<String>> current = new HashMap<>();
         services.forEach(s -> current.put(NamespacedName.of(s), statusIps(s)));
         Map<NamespacedName, LoadBalancerIps.Outcome> outcomes = ips.assign(services, pools,
                 nn -> current.getOrDefault(nn, List.of()));
         Instant now = clock.instant();
+        boolean failed = false;
         for (Service svc : services) {
             NamespacedName nn = NamespacedName.of(svc);
             List<String> held = current.get(nn);
@@ -89,20 +128,44 @@ public final class LoadBalancerController {
                 writer.serviceLoadBalancer(nn, want.stream().map(LoadBalancerController::vip).toList());
                 written.put(nn, new Written(want, now));
             } catch (RuntimeException e) {
+                failed = true;
                 problems.add(Problem.warning(ObjectRef.of("Service", nn), null, "StatusUpdateFailed",
                         "cannot write status.loadBalancer of " + nn + ": " + e.getMessage()));
             }
         }
         written.keySet().retainAll(current.keySet());
-        return problems;
+        retry = failed;
+        lastProblems = List.copyOf(problems);
+        return lastProblems;
     }
 
-    private static List<IpPool> pools(ClusterSnapshot snap, List<Problem> problems) {
+    /** Keeps {@link #relevant} up to date; returns whether a relevant Service changed, came or went. */
+    private boolean track(ListChanges<Service> changes) {
+        boolean changed = false;
+        for (Service s : changes.removed()) {
+            NamespacedName nn = NamespacedName.of(s);
+            if (relevant.get(nn) == s) {
+                relevant.remove(nn);
+                changed = true;
+            }
+        }
+        for (Service s : changes.added()) {
+            NamespacedName nn = NamespacedName.of(s);
+            if (ips.wants(s) || !statusIps(s).isEmpty()) {
+                relevant.put(nn, s);
+                changed = true;
+            } else if (relevant.remove(nn) != null) {
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private static List<IpPool> pools(List<GenericKubernetesResource> resources, List<Problem> problems) {
         List<IpPool> pools = new ArrayList<>();
-        for (Sourced<GenericKubernetesResource> r : snap.ofType(GenericKubernetesResource.class)) {
-            if ("IPAddressPool".equals(r.object().getKind())
-                    && "metallb.io/v1beta1".equals(r.object().getApiVersion())) {
-                var parsed = IpPool.fromResource(r.object(), r.source());
+        for (GenericKubernetesResource r : resources) {
+            if ("IPAddressPool".equals(r.getKind()) && "metallb.io/v1beta1".equals(r.getApiVersion())) {
+                var parsed = IpPool.fromResource(r, null);
                 problems.addAll(parsed.problems());
                 if (parsed.pool() != null) pools.add(parsed.pool());
             }

@@ -21,6 +21,7 @@ public final class ClusterSnapshot {
     private final List<SourcedObject> objects;
     private final List<Problem> problems;
     private final Map<Class<?>, List<?>> byType = new ConcurrentHashMap<>();
+    private final Map<Class<?>, List<?>> objectsByType = new ConcurrentHashMap<>();
 
     public ClusterSnapshot(List<SourcedObject> objects, List<Problem> problems) {
         this.objects = List.copyOf(objects);
@@ -47,6 +48,15 @@ public final class ClusterSnapshot {
             }
             return List.copyOf(out);
         });
+    }
+
+    /**
+     * The objects of one class, in snapshot order, computed once per snapshot: an unchanged object is the same
+     * instance in consecutive snapshots, so stages compare these lists with {@code ListChanges}.
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends HasMetadata> List<T> objectsOf(Class<T> type) {
+        return (List<T>) objectsByType.computeIfAbsent(type, t -> ofType(type).stream().map(Sourced::object).toList());
     }
 
     @Override
