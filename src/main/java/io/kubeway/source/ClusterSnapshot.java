@@ -56,7 +56,8 @@ public final class ClusterSnapshot {
      */
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> List<T> objectsOf(Class<T> type) {
-        return (List<T>) objectsByType.computeIfAbsent(type, t -> ofType(type).stream().map(Sourced::object).toList());
+        // List.copyOf: a list that later List.copyOf calls hand back as it is, rather than copy again
+        return (List<T>) objectsByType.computeIfAbsent(type, t -> List.copyOf(ofType(type).stream().map(Sourced::object).toList()));
     }
 
     @Override

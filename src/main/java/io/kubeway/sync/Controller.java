@@ -161,8 +161,11 @@ public final class Controller implements AutoCloseable {
                 config.nodeAddresses(), admission.derivesEndpointSlices()));
         problems.addAll(translation.problems());
 
-        List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
-        slices.addAll(userSlices);
+        List<EndpointSlice> slices = userSlices; // in a cluster nothing is derived: the same list, not a copy
+        if (!translation.endpointSlices().isEmpty()) {
+            slices = new ArrayList<>(translation.endpointSlices());
+            slices.addAll(userSlices);
+        }
         IngressTranslation http = ingress == null ? null : ingress.sync(snap, admitted.services(), slices, problems);
         DesiredState desired = http == null ? translation.state() : translation.state().withHttp(http.http());
         long translated = System.nanoTime();
@@ -269,7 +272,7 @@ public final class Controller implements AutoCloseable {
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> objects(ClusterSnapshot snap,
                                                                                            Class<T> type) {
-        return snap.ofType(type).stream().map(Sourced::object).toList();
+        return snap.objectsOf(type);
     }
 
     private List<Node> nodes(ClusterSnapshot snap) {
