@@ -86,6 +86,8 @@ public final class LeaderLoop implements AutoCloseable {
             log.debug("leader pass: {} problem(s)", found.size());
         }
         problems.accept(found);
+        long retry = loadBalancers == null ? -1 : loadBalancers.nextRetry();
+        if (retry >= 0) runner.requestWithin(retry); // a failed status write is due again then
     }
 
     @Override

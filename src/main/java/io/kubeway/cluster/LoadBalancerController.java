@@ -45,14 +45,23 @@ public final class LoadBalancerController {
     private final java.util.TreeMap<NamespacedName, Service> relevant = new java.util.TreeMap<>();
     private List<Service> lastServices;
     private List<GenericKubernetesResource> lastResources = List.of();
-    private List<Problem> lastProblems = List.of();
-    /** Whether the last pass failed a write: the next one retries even if nothing changed. */
-    private boolean retry;
+    private List<Problem> allocationProblems = List.of();
+    /** Status to write per Service, decided and not yet written; written through {@link #queue}. */
+    private final Map<NamespacedName, List<String>> pending = new HashMap<>();
+    private final Map<NamespacedName, Problem> errors = new java.util.TreeMap<>();
+    private final WorkQueue<NamespacedName> queue;
+    /** Whether the queue refused a key (full): the next pass decides again rather than being skipped. */
+    private boolean overflow;
 
     private record Written(List<String> ips, Instant at) {
     }
 
     public LoadBalancerController(LoadBalancerIps ips, StatusWriter writer, Clock clock) {
+        this(ips, writer, clock, new WorkQueue<>(System::nanoTime, WorkQueue.DEFAULT_MAX_KEYS));
+    }
+
+    LoadBalancerController(LoadBalancerIps ips, StatusWriter writer, Clock clock, WorkQueue<NamespacedName> queue) {
+        this.queue = requireNonNull(queue, "queue");
         this.ips = requireNonNull(ips, "ips");
         this.writer = requireNonNull(writer, "writer");
         this.clock = requireNonNull(clock, "clock");
@@ -88,8 +97,9 @@ public final class LoadBalancerController {
             changed = true;
         }
         lastResources = resources;
-        if (!changed && written.isEmpty() && !retry) {
-            return lastProblems;
+        if (!changed && written.isEmpty() && !overflow) {
+            drain();
+            return problems();
         }
         List<Problem> problems = new ArrayList<>();
         List<IpPool> pools = pools(resources, problems);
@@ -99,7 +109,7 @@ public final class LoadBalancerController {
         Map<NamespacedName, LoadBalancerIps.Outcome> outcomes = ips.assign(services, pools,
                 nn -> current.getOrDefault(nn, List.of()));
         Instant now = clock.instant();
-        boolean failed = false;
+        overflow = false;
         for (Service svc : services) {
             NamespacedName nn = NamespacedName.of(svc);
             List<String> held = current.get(nn);
@@ -118,25 +128,61 @@ public final class LoadBalancerController {
             }
             if (want.equals(held)) {
                 written.remove(nn);
+                pending.remove(nn);
+                errors.remove(nn);
                 continue;
             }
             Written w = written.get(nn);
             if (w != null && w.ips().equals(want) && Duration.between(w.at(), now).compareTo(REWRITE_AFTER) < 0) {
                 continue; // written; the watch has not brought it back yet
             }
-            try {
-                writer.serviceLoadBalancer(nn, want.stream().map(LoadBalancerController::vip).toList());
-                written.put(nn, new Written(want, now));
-            } catch (RuntimeException e) {
-                failed = true;
-                problems.add(Problem.warning(ObjectRef.of("Service", nn), null, "StatusUpdateFailed",
-                        "cannot write status.loadBalancer of " + nn + ": " + e.getMessage()));
+            if (!want.equals(pending.put(nn, want)) || queue.failures(nn) == 0) {
+                overflow |= !queue.add(nn); // a new decision goes now; a failed one keeps its backoff
             }
         }
         written.keySet().retainAll(current.keySet());
-        retry = failed;
-        lastProblems = List.copyOf(problems);
-        return lastProblems;
+        pending.keySet().retainAll(current.keySet());
+        errors.keySet().retainAll(pending.keySet());
+        allocationProblems = List.copyOf(problems);
+        drain();
+        return problems();
+    }
+
+    /**
+     * Writes the decided statuses that are due, through the {@link WorkQueue}: a write that fails comes back after
+     * its own backoff (and the queue's overall rate), not on every pass, and the others are not held up.
+     */
+    private void drain() {
+        NamespacedName nn;
+        while ((nn = queue.poll()) != null) {
+            List<String> want = pending.get(nn);
+            try {
+                if (want == null) continue;
+                writer.serviceLoadBalancer(nn, want.stream().map(LoadBalancerController::vip).toList());
+                written.put(nn, new Written(want, clock.instant()));
+                pending.remove(nn);
+                errors.remove(nn);
+                queue.forget(nn);
+            } catch (RuntimeException e) {
+                errors.put(nn, Problem.warning(ObjectRef.of("Service", nn), null, "StatusUpdateFailed",
+                        "cannot write status.loadBalancer of " + nn + ": " + e.getMessage()));
+                queue.addRateLimited(nn);
+            } finally {
+                queue.done(nn);
+            }
+        }
+    }
+
+    /** Nanoseconds until a failed write is due again, or -1 when none waits. */
+    public long nextRetry() {
+        return queue.nextDue();
+    }
+
+    private List<Problem> problems() {
+        if (errors.isEmpty()) return allocationProblems;
+        List<Problem> out = new ArrayList<>(allocationProblems);
+        out.addAll(errors.values());
+        return out;
     }
 
     /** Keeps {@link #relevant} up to date; returns whether a relevant Service changed, came or went. */

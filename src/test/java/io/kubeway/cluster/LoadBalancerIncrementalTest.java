@@ -65,6 +65,44 @@ class LoadBalancerIncrementalTest {
         assertThat(passesThatWrote).as("passes that wrote").isGreaterThan(15);
     }
 
+    @Test
+    void aFailedWriteIsRetriedAfterItsBackoffThroughTheQueueNotOnEveryPass() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        Recording ok = new Recording();
+        StatusWriter flaky = new StatusWriter() {
+            @Override
+            public void serviceLoadBalancer(NamespacedName service, List<LoadBalancerIngress> ingress) {
+                if (attempts.incrementAndGet() <= 2) throw new IllegalStateException("503 from the API server");
+                ok.serviceLoadBalancer(service, ingress);
+            }
+
+            @Override
+            public void ingressLoadBalancer(NamespacedName ingress, List<IngressLoadBalancerIngress> addresses) {
+            }
+        };
+        LoadBalancerController lb = new LoadBalancerController(new LoadBalancerIps(List.of(), "kubeway.io/loadbalancer",
+                false), flaky, Clock.systemUTC(), new WorkQueue<>(now::get, 100));
+        Map<String, Service> services = new TreeMap<>(Map.of(name(1), service(1, true)));
+        ClusterSnapshot snap = snapshot(services, pool("198.51.100.8/30"));
+
+        assertThat(lb.sync(snap)).extracting(Problem::reason).containsExactly("StatusUpdateFailed");
+        assertThat(lb.nextRetry()).isEqualTo(WorkQueue.MIN_BACKOFF);
+        lb.sync(snap);
+        lb.sync(snap);
+        assertThat(attempts.get()).as("passes before the backoff do not write again").isEqualTo(1);
+
+        now.addAndGet(lb.nextRetry());
+        assertThat(lb.sync(snap)).extracting(Problem::reason).containsExactly("StatusUpdateFailed");
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(lb.nextRetry()).as("the second failure backs off twice as long").isEqualTo(2 * WorkQueue.MIN_BACKOFF);
+
+        now.addAndGet(lb.nextRetry());
+        assertThat(lb.sync(snap)).as("written: the problem is gone").isEmpty();
+        assertThat(ok.writes).containsOnlyKeys(new NamespacedName("ns", name(1)));
+        assertThat(lb.nextRetry()).isEqualTo(-1);
+    }
+
     private static LoadBalancerController controller(StatusWriter writer) {
         return new LoadBalancerController(new LoadBalancerIps(List.of(), "kubeway.io/loadbalancer", false), writer,
                 Clock.systemUTC());
