@@ -60,6 +60,10 @@ public final class ProxyDataplane implements Dataplane {
     /** Removed UDP listeners whose flows still run; revived if their key comes back. */
     private final Map<ListenKey, Serving> draining = new HashMap<>();
     private boolean closed;
+    /** TCP binds asked of the event loops before waiting for them. */
+    static final int BINDS_IN_FLIGHT = 256;
+    /** Above this many new listeners in one apply, one summary line instead of one per listener. */
+    static final int QUIET_ABOVE = 100;
     /** The l4 map of the state applied last, and the keys of it that failed to bind (retried on the next apply). */
     private Map<ListenKey, L4Listener> applied = Map.of();
     private java.util.Set<ListenKey> failed = java.util.Set.of();
@@ -108,10 +112,16 @@ public final class ProxyDataplane implements Dataplane {
         new TreeMap<>(diff.removed()).keySet().forEach(this::remove);
         new TreeMap<>(diff.changed()).values().forEach(this::change);
         SortedMap<ListenKey, String> failures = new TreeMap<>();
+        java.util.List<L4Listener> tcp = new java.util.ArrayList<>();
         for (L4Listener spec : new TreeMap<>(diff.added()).values()) {
+            if (spec.key().protocol() == Protocol.TCP) {
+                tcp.add(spec);
+                continue;
+            }
             String failure = add(spec);
             if (failure != null) failures.put(spec.key(), failure);
         }
+        addTcp(tcp, failures);
         applied = state.l4();
         failed = failures.keySet();
         return Collections.unmodifiableSortedMap(failures);
@@ -158,6 +168,46 @@ public final class ProxyDataplane implements Dataplane {
             metersPool.release(route.meters());
             log.warn("{}", e.getMessage());
             return e.getMessage();
+        }
+    }
+
+    /**
+     * Binds new TCP listeners {@link #BINDS_IN_FLIGHT} at a time: the event loops bind them side by side, the sync
+     * thread waits once per batch rather than once per socket. One log line per listener, or one for all when many.
+     */
+    private void addTcp(java.util.List<L4Listener> specs, Map<ListenKey, String> failures) {
+        boolean quiet = specs.size() > QUIET_ABOVE;
+        for (int from = 0; from < specs.size(); from += BINDS_IN_FLIGHT) {
+            java.util.List<L4Listener> batch = specs.subList(from, Math.min(specs.size(), from + BINDS_IN_FLIGHT));
+            java.util.List<TcpListener.Pending> pending = new java.util.ArrayList<>(batch.size());
+            java.util.List<Route> routes = new java.util.ArrayList<>(batch.size());
+            java.util.List<AffinityTable> affinities = new java.util.ArrayList<>(batch.size());
+            for (L4Listener spec : batch) {
+                AffinityTable affinity = new AffinityTable();
+                Route route = route(spec, affinity);
+                routes.add(route);
+                affinities.add(affinity);
+                pending.add(TcpListener.start(spec.key(), route, l4));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                L4Listener spec = batch.get(i);
+                try {
+                    TcpListener socket = pending.get(i).await();
+                    serving.put(spec.key(), new Serving(spec, socket, affinities.get(i)));
+                    if (!quiet) {
+                        log.info("{}: listening for {} ({}), {} endpoint(s)", spec.key(), spec.service(), spec.kind(),
+                                spec.cluster().endpoints().size());
+                    }
+                } catch (BindFailedException e) {
+                    metersPool.release(routes.get(i).meters());
+                    log.warn("{}", e.getMessage());
+                    failures.put(spec.key(), e.getMessage());
+                }
+            }
+        }
+        if (quiet) {
+            log.info("listening on {} new TCP listener(s) ({} failed)", specs.size(),
+                    specs.stream().filter(s -> failures.containsKey(s.key())).count());
         }
     }
 
