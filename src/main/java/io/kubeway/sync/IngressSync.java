@@ -83,7 +83,7 @@ public final class IngressSync {
             }
         }
         IngressTranslation t = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, admitted,
-                byService, defaultCertificate, options));
+                byService, defaultCertificate, options, snap.objectsOf(io.fabric8.kubernetes.api.model.Node.class)));
         problems.addAll(t.problems());
         return t;
     }

@@ -58,7 +58,8 @@ public final class KubeSource implements ObjectSource {
     /**
      * What an instance reads, by role: the proxy reads what kube-proxy reads plus what layer-2 announcement needs
      * (node leases, MetalLB pools and L2Advertisements); the load-balancer controller Services and pools; the
-     * Ingress controller Ingresses, IngressClasses, the Secrets they name, and the Services and EndpointSlices
+     * Ingress controller Ingresses, IngressClasses, the Secrets they name, the Nodes (its status addresses behind a
+     * wildcard listener), and the Services and EndpointSlices
      * behind them. Reading less than all keeps each ServiceAccount's RBAC to what its role uses.
      */
     public record Reads(boolean proxy, boolean loadBalancer, boolean ingress) {
@@ -75,7 +76,7 @@ public final class KubeSource implements ObjectSource {
             }
             if (ingress) {
                 out.addAll(List.of(WatchedKind.SERVICE, WatchedKind.ENDPOINT_SLICE, WatchedKind.INGRESS_CLASS,
-                        WatchedKind.INGRESS, WatchedKind.SECRET));
+                        WatchedKind.INGRESS, WatchedKind.SECRET, WatchedKind.NODE)); // NODE: status addresses
             }
             return out;
         }

@@ -1,6 +1,7 @@
 package io.kubeway.translate.ingress;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -21,12 +22,23 @@ import static java.util.Objects.requireNonNull;
  * @param services           Services as admitted and allocated (backends, and the publish service's addresses)
  * @param slicesByService    the EndpointSlices of each Service (managed, mirrored or the user's)
  * @param defaultCertificate for unknown server names (given or generated at start)
+ * @param nodes              the cluster's Nodes (in a cluster): this node's addresses are the Ingress status when the
+ *                           HTTP listener is a wildcard and nothing is published
  */
 public record IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
                            List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
                            Map<NamespacedName, List<EndpointSlice>> slicesByService,
-                           TlsCertificate defaultCertificate, IngressOptions options) {
+                           TlsCertificate defaultCertificate, IngressOptions options, List<Node> nodes) {
+    /** Without Node objects (standalone, or a source that does not read them). */
+    public IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
+                        List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
+                        Map<NamespacedName, List<EndpointSlice>> slicesByService, TlsCertificate defaultCertificate,
+                        IngressOptions options) {
+        this(ingresses, classes, secrets, services, slicesByService, defaultCertificate, options, List.of());
+    }
+
     public IngressInput {
+        nodes = List.copyOf(nodes);
         ingresses = List.copyOf(ingresses);
         classes = List.copyOf(classes);
         secrets = List.copyOf(secrets);

@@ -140,7 +140,7 @@ public final class IngressTranslator {
         HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
                 clientAuthByName(virtualHosts));
 
-        List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
+        List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), in.nodes(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
         return new IngressTranslation(http, withStatus, others, problems);
     }
