@@ -35,7 +35,7 @@ public record DesiredState(Map<ListenKey, L4Listener> l4, HttpState http, @Nulla
     }
 
     public DesiredState {
-        l4 = Map.copyOf(l4); // unordered: sort ListenKeys (Comparable) where order matters
+        l4 = l4 instanceof L4Map ? l4 : Map.copyOf(l4); // unordered: sort ListenKeys (Comparable) where order matters
         java.util.Objects.requireNonNull(http, "http");
     }
 

@@ -10,6 +10,7 @@ import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
 import io.kubeway.state.DesiredState;
 import io.kubeway.state.L4Listener;
+import io.kubeway.state.L4Map;
 import io.kubeway.state.ListenKey;
 import io.kubeway.state.http.HttpState;
 import io.kubeway.translate.endpoints.EndpointsMirroring;
@@ -36,8 +37,9 @@ import java.util.Set;
  *   <li>the {@link DesiredState} carries those keys as its {@link DesiredState.Delta}, so the data plane looks at
  *       them only; with nothing touched the previous state is handed back as it was.</li>
  * </ul>
- * What stays in proportion to the cluster: the pointer comparison of the lists, and one copy of the listener map
- * (an immutable {@link DesiredState} per change). The derived slices and the problems are laid out again only when
+ * What stays in proportion to the cluster: the pointer comparison of the lists (the listener map of each new
+ * {@link DesiredState} is the previous one plus the touched keys, {@link L4Map}, copied in full only once per
+ * {@code L4Map.MAX_OVERLAY} changed keys). The derived slices and the problems are laid out again only when
  * a changed Service has some, or a listen key it touches is claimed twice.
  *
  * <p>Objects handed in must not be mutated afterwards (fabric8 objects are treated as immutable values).
@@ -121,8 +123,9 @@ public final class IncrementalTranslator {
 
         Map<ListenKey, L4Listener> before = last == null ? null : last.state().l4();
         DesiredState state = touched.isEmpty() && last != null ? last.state()
-                : new DesiredState(table.winners(), HttpState.EMPTY,
-                        before == null ? null : new DesiredState.Delta(before, touched));
+                : before == null ? new DesiredState(table.winners())
+                : new DesiredState(L4Map.derive(before, touched, table.winners()), HttpState.EMPTY,
+                        new DesiredState.Delta(before, touched));
         Translation out = relayout ? layout(in, state) : new Translation(state, last.endpointSlices(), last.problems());
         last = out;
         return out;
