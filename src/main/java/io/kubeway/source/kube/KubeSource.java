@@ -91,7 +91,7 @@ public final class KubeSource implements ObjectSource {
     /** The watches whose initial list has reached {@link #objects} (see {@link #listed}). */
     private final Set<Watch> caughtUp = new java.util.HashSet<>();
     /** Every object held, in snapshot order; written by informer threads, read by the publisher. */
-    private final ConcurrentSkipListMap<SnapshotKey, HasMetadata> objects = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<SnapshotKey, SourcedObject> objects = new ConcurrentSkipListMap<>();
     private final AtomicBoolean publishPending = new AtomicBoolean();
     /** Counts changes to {@link #objects}; a publish with no change since the last one hands over nothing. */
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
@@ -173,11 +173,12 @@ public final class KubeSource implements ObjectSource {
             return; // heartbeats: read live through nodeLeases(), never a reason for a new snapshot
         }
         SnapshotKey key = SnapshotKey.of(kind, obj);
-        HasMetadata before = objects.get(key);
+        SourcedObject held = objects.get(key);
+        HasMetadata before = held == null ? null : held.object();
         if (before != null && sameVersion(before, obj)) {
             return; // a relist or resync of an unchanged object: keep the instance downstream caches know
         }
-        objects.put(key, obj);
+        objects.put(key, new SourcedObject(obj, null)); // made once per version, not once per snapshot
         changes.incrementAndGet();
         requestPublish();
     }
@@ -210,11 +211,7 @@ public final class KubeSource implements ObjectSource {
             return; // nothing before every initial list has arrived; nothing when nothing changed
         }
         publishedChanges = seen;
-        List<SourcedObject> out = new ArrayList<>(objects.size());
-        for (HasMetadata obj : objects.values()) {
-            out.add(new SourcedObject(obj, null));
-        }
-        onChange.accept(new ClusterSnapshot(out, List.of()));
+        onChange.accept(new ClusterSnapshot(new ArrayList<>(objects.values()), List.of()));
     }
 
     private synchronized boolean allListed() {
@@ -261,9 +258,9 @@ public final class KubeSource implements ObjectSource {
             return;
         }
         Set<NamespacedName> wanted = new TreeSet<>();
-        for (HasMetadata obj : objects.subMap(SnapshotKey.first(WatchedKind.INGRESS.rank()),
+        for (SourcedObject obj : objects.subMap(SnapshotKey.first(WatchedKind.INGRESS.rank()),
                 SnapshotKey.first(WatchedKind.INGRESS.rank() + 1)).values()) {
-            wanted.addAll(SecretReferences.of((Ingress) obj));
+            wanted.addAll(SecretReferences.of((Ingress) obj.object()));
         }
         secretWatches.entrySet().removeIf(e -> {
             if (wanted.contains(e.getKey())) {
