@@ -57,6 +57,12 @@ class ForwardingTest {
         return Stream.of(
                 new HopCase("connection and named headers", Map.of("Connection", "close, X-A", "X-A", "1", "X-B", "2"),
                         false, Map.of("x-b", "2")),
+                new HopCase("tokens trimmed, empty ones skipped, any case; a header named close goes",
+                        Map.of("Connection", "Keep-Alive ,\tCLOSE,  x-a  , ,UpGrade", "close", "c", "X-A", "1",
+                                "Keep-Alive", "5", "Upgrade", "h2c", "X-B", "2"), false, Map.of("x-b", "2")),
+                new HopCase("upgrade named but kept for websocket, keep-alive still goes",
+                        Map.of("Connection", "keep-alive, Upgrade", "Keep-Alive", "5", "Upgrade", "websocket"), true,
+                        Map.of("upgrade", "websocket")),
                 new HopCase("framing is never named away",
                         Map.of("Connection", "Content-Length, Transfer-Encoding, Host", "Content-Length", "3", "Host", "h"),
                         false, Map.of("content-length", "3", "host", "h")),
