@@ -202,6 +202,26 @@ class ConnectionSettingsIT {
         assertThat(suite("TLSv1.2", null)).matches("TLS_ECDHE_(ECDSA|RSA)_WITH_AES_256_GCM_SHA384");
     }
 
+    @Test
+    void computeFullForwardedForFollowsLiveEdits() throws Exception {
+        configMap("""
+                use-forwarded-headers: "true"
+                proxy-real-ip-cidr: "127.0.0.0/8"
+                """);
+        h.start();
+        String chain = "X-Forwarded-For: 9.9.9.9, 1.2.3.4\r\n";
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(oneRequest("/", chain)).as("the default, false: $remote_addr")
+                        .contains("\"x-forwarded-for\":\"1.2.3.4\""));
+        configMap("""
+                use-forwarded-headers: "true"
+                proxy-real-ip-cidr: "127.0.0.0/8"
+                compute-full-forwarded-for: "true"
+                """);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(oneRequest("/", chain))
+                .contains("\"x-forwarded-for\":\"9.9.9.9, 1.2.3.4, 127.0.0.1\""));
+    }
+
     /** A TLS handshake with only {@code protocol} (and {@code ciphers}, if given) enabled; the protocol agreed. */
     private static String handshake(String protocol, String[] ciphers) throws IOException {
         try (SSLSocket s = tls(protocol, ciphers)) {

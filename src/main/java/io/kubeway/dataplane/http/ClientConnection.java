@@ -33,6 +33,8 @@ final class ClientConnection {
     /** TLS: the client certificate's verdict, set once the handshake is done when {@link #verifier} is set. */
     @Nullable ClientCertificate clientCertificate;
     private @Nullable ArrayDeque<Exchange> waiting;
+    /** compute-full-forwarded-for when the connection was accepted: a trusted proxy's X-Forwarded-For list is kept. */
+    boolean fullForwardedFor = true;
 
     ClientConnection(InetAddress peer, boolean peerTrusted, boolean tls, int localPort, HttpListener listener) {
         this.peer = peer;

@@ -57,7 +57,7 @@ final class Engine {
         this.clock = clock;
         this.picker = new EndpointPicker(clock);
         this.cliTrustedProxies = CidrSet.parse(config.trustedProxies());
-        this.edge = new Edge(false, CidrSet.EMPTY, cliTrustedProxies, config.underscoresInHeaders());
+        this.edge = new Edge(false, CidrSet.EMPTY, cliTrustedProxies, config.underscoresInHeaders(), true);
         this.clientIdleNanos = config.clientIdleTimeout().toNanos();
         this.meters = new HttpMeters(registry);
         this.passthroughIn = Counter.builder("kubeway.ssl.passthrough.bytes").tag("direction", "in")
@@ -104,7 +104,8 @@ final class Engine {
     void edge(EdgeSettings next) {
         Edge e = new Edge(next.proxyProtocol(), CidrSet.parse(next.proxyProtocolFrom()),
                 next.trustedProxies() == null ? cliTrustedProxies : CidrSet.parse(next.trustedProxies()),
-                next.underscoresInHeaders() == null ? config.underscoresInHeaders() : next.underscoresInHeaders());
+                next.underscoresInHeaders() == null ? config.underscoresInHeaders() : next.underscoresInHeaders(),
+                next.fullForwardedFor() == null || next.fullForwardedFor());
         edge = e;
         accessLog.custom(next.logFormat());
         tuning = Tuning.of(config, next.connections());
@@ -155,8 +156,10 @@ final class Engine {
      *
      * @param proxyProtocol     connections must start with a PROXY header
      * @param proxyProtocolFrom peers whose PROXY header gives the client address
+     * @param fullForwardedFor  X-Forwarded-For sent on: a trusted proxy's list plus the peer, else the client alone
      */
-    record Edge(boolean proxyProtocol, CidrSet proxyProtocolFrom, CidrSet trustedProxies, boolean underscores) {
+    record Edge(boolean proxyProtocol, CidrSet proxyProtocolFrom, CidrSet trustedProxies, boolean underscores,
+                boolean fullForwardedFor) {
     }
 
     long clientIdleNanos() {

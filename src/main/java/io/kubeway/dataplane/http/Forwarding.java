@@ -124,9 +124,20 @@ final class Forwarding {
      */
     static void addForwarded(HttpHeaders h, InetAddress peer, boolean peerTrusted, InetAddress client, boolean tls,
                              String originalHost, int listenerPort, String requestId) {
+        addForwarded(h, peer, peerTrusted, client, tls, originalHost, listenerPort, requestId, true);
+    }
+
+    /**
+     * As above; without {@code fullChain} (ingress-nginx's {@code compute-full-forwarded-for: false}) X-Forwarded-For
+     * is the client alone ({@code $remote_addr}: the first untrusted address of a trusted proxy's list, else the peer).
+     */
+    static void addForwarded(HttpHeaders h, InetAddress peer, boolean peerTrusted, InetAddress client, boolean tls,
+                             String originalHost, int listenerPort, String requestId, boolean fullChain) {
         String peerText = IpLiterals.format(peer);
-        if (peerTrusted && h.contains(X_FORWARDED_FOR)) {
+        if (peerTrusted && fullChain && h.contains(X_FORWARDED_FOR)) {
             h.set(X_FORWARDED_FOR, String.join(", ", h.getAll(X_FORWARDED_FOR)) + ", " + peerText);
+        } else if (peerTrusted && !fullChain) {
+            h.set(X_FORWARDED_FOR, client == peer ? peerText : IpLiterals.format(client));
         } else {
             h.set(X_FORWARDED_FOR, peerText);
         }

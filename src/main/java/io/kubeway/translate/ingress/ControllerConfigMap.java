@@ -87,6 +87,7 @@ public final class ControllerConfigMap {
         d.put("server-tokens", "false");
         d.put("allow-snippet-annotations", "false");
         d.put("log-format-upstream", io.kubeway.state.http.LogFormat.INGRESS_NGINX_DEFAULT);
+        d.put("compute-full-forwarded-for", "false");
         d.put("keep-alive", "75");
         d.put("keep-alive-requests", "1000");
         d.put("upstream-keepalive-connections", "320");
@@ -101,7 +102,6 @@ public final class ControllerConfigMap {
     private static Map<String, String> notApplied() {
         Map<String, String> m = new TreeMap<>();
         m.put("upstream-keepalive-time", "Kubeway does not cap the life of a backend connection");
-        m.put("compute-full-forwarded-for", "X-Forwarded-For is always the trusted chain plus the peer");
         m.put("forwarded-for-header", "Kubeway reads the client address only from X-Forwarded-For");
         m.put("custom-http-errors", "custom error pages are not implemented for the whole controller");
         m.put("log-format-escape-json", "log-format-upstream values are written as they are");
@@ -251,7 +251,8 @@ public final class ControllerConfigMap {
                 new ConnectionSettings(Duration.ofSeconds(parts.keepAlive), parts.keepAliveRequests,
                         parts.upstreamIdle, Duration.ofSeconds(parts.upstreamTimeout), parts.upstreamRequests,
                         parts.headerBuffers * parts.headerBufferSize, parts.headerBufferSize, parts.tlsProtocols,
-                        parts.tlsCiphers));
+                        parts.tlsCiphers),
+                parts.forwardedHeaders && parts.fullForwardedFor);
         return new ControllerConfig(name, base, rules, edge, settings);
     }
 
@@ -284,6 +285,7 @@ public final class ControllerConfigMap {
         boolean forwardedHeaders;
         boolean underscores;
         io.kubeway.state.http.@Nullable LogFormat logFormat;
+        boolean fullForwardedFor;
         long keepAlive = 75;
         int keepAliveRequests = 1000;
         int upstreamIdle = 320;
@@ -327,6 +329,7 @@ public final class ControllerConfigMap {
             case "enable-underscores-in-headers" -> p.underscores = bool(v);
             case "server-tokens", "allow-snippet-annotations" -> bool(v);
             case "log-format-upstream" -> p.logFormat = io.kubeway.state.http.LogFormat.parse(v);
+            case "compute-full-forwarded-for" -> p.fullForwardedFor = bool(v);
             case "keep-alive" -> p.keepAlive = integer(v, 0, 24 * 3600);
             case "keep-alive-requests" -> p.keepAliveRequests = (int) integer(v, 1, Integer.MAX_VALUE);
             case "upstream-keepalive-connections" -> p.upstreamIdle = (int) integer(v, 0, MAX_UPSTREAM_IDLE);

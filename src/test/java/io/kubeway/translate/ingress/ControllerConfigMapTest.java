@@ -39,7 +39,9 @@ class ControllerConfigMapTest {
         assertThat(c.base()).isEqualTo(RoutePolicy.DEFAULT);
         assertThat(c.rules().hsts()).isEqualTo("max-age=15724800; includeSubDomains");
         assertThat(c.rules().denied()).isNull();
-        assertThat(c.edge()).usingRecursiveComparison().ignoringFields("connections").isEqualTo(EdgeSettings.DEFAULT);
+        assertThat(c.edge()).usingRecursiveComparison().ignoringFields("connections", "fullForwardedFor")
+                .isEqualTo(EdgeSettings.DEFAULT);
+        assertThat(c.edge().fullForwardedFor()).as("compute-full-forwarded-for false: the client alone").isFalse();
         assertThat(c.edge().connections()).as("ingress-nginx's defaults").isEqualTo(new ConnectionSettings(
                 Duration.ofSeconds(75), 1000, 320, Duration.ofSeconds(60), 10_000, 32 * 1024, 8 * 1024,
                 List.of("TLSv1.3", "TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -75,8 +77,12 @@ class ControllerConfigMapTest {
         assertThat(c.rules().blockCidrs()).containsExactly("1.2.3.0/24");
         assertThat(c.rules().blockUserAgents()).containsExactly("~*bot", "curl");
         assertThat(c.rules().blockReferers()).containsExactly("~spam");
-        assertThat(c.edge()).usingRecursiveComparison().ignoringFields("connections")
+        assertThat(c.edge()).usingRecursiveComparison().ignoringFields("connections", "fullForwardedFor")
                 .isEqualTo(new EdgeSettings(true, List.of("10.0.0.0/8"), List.of("10.0.0.0/8"), true));
+        assertThat(read(Map.of("use-forwarded-headers", "true", "compute-full-forwarded-for", "true")).edge()
+                .fullForwardedFor()).isTrue();
+        assertThat(read(Map.of("compute-full-forwarded-for", "true")).edge().fullForwardedFor())
+                .as("only with use-forwarded-headers, as ingress-nginx").isFalse();
         assertThat(read(Map.of("hsts", "false")).rules().hsts()).isNull();
     }
 
