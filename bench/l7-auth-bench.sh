@@ -28,6 +28,7 @@ done
 jar="$here/target/kubeway-0.1.0-SNAPSHOT-all.jar"
 [ -f "$jar" ] || (cd "$here" && mvn -B -q -o -DskipTests package)
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 work="$(mktemp -d)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -171,7 +172,7 @@ for rep in $(seq 1 "$reps"); do
   done
 done
 med() { sort -g -k1 | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'; }
-echo "$(date -u +%F\ %H:%MZ); load before: $(cut -d' ' -f1-3 /proc/loadavg); ${secs}s per run, $conns connections, median of $reps"
+echo "$(date -u +%F\ %H:%MZ); load at start: $load0; ${secs}s per run, $conns connections, median of $reps"
 echo
 echo "| row | Kubeway req/s | nginx req/s | Kubeway/nginx | Kubeway p50 / p99 ms | nginx p50 / p99 ms | Kubeway CPU µs/req | nginx CPU µs/req |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
