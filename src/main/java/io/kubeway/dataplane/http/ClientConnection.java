@@ -36,6 +36,8 @@ final class ClientConnection {
     private @Nullable ArrayDeque<Exchange> waiting;
     private @Nullable String peerText;
     private @Nullable String localPortText;
+    /** compute-full-forwarded-for when the connection was accepted: a trusted proxy's X-Forwarded-For list is kept. */
+    boolean fullForwardedFor = true;
 
     ClientConnection(InetAddress peer, boolean peerTrusted, boolean tls, int localPort, HttpListener listener) {
         this.peer = peer;

@@ -147,15 +147,28 @@ final class Forwarding {
      */
     static void addForwarded(HttpHeaders h, InetAddress peer, boolean peerTrusted, InetAddress client, boolean tls,
                              String originalHost, int listenerPort, String requestId) {
-        addForwarded(h, peer, IpLiterals.format(peer), peerTrusted, client, tls, originalHost,
-                Integer.toString(listenerPort), requestId);
+        addForwarded(h, peer, peerTrusted, client, tls, originalHost, listenerPort, requestId, true);
     }
 
-    /** As above, with the peer's address and the listener's port as text (a connection keeps them for its requests). */
+    /** As below, with the peer's address and the listener's port made text here. */
+    static void addForwarded(HttpHeaders h, InetAddress peer, boolean peerTrusted, InetAddress client, boolean tls,
+                             String originalHost, int listenerPort, String requestId, boolean fullChain) {
+        addForwarded(h, peer, IpLiterals.format(peer), peerTrusted, client, tls, originalHost,
+                Integer.toString(listenerPort), requestId, fullChain);
+    }
+
+    /**
+     * With the peer's address and the listener's port as text (a connection keeps them for its requests). Without
+     * {@code fullChain} (ingress-nginx's {@code compute-full-forwarded-for: false}) X-Forwarded-For is the client
+     * alone ({@code $remote_addr}: the first untrusted address of a trusted proxy's list, else the peer).
+     */
     static void addForwarded(HttpHeaders h, InetAddress peer, String peerText, boolean peerTrusted, InetAddress client,
-                             boolean tls, String originalHost, String listenerPort, String requestId) {
-        if (peerTrusted && h.contains(X_FORWARDED_FOR)) {
+                             boolean tls, String originalHost, String listenerPort, String requestId,
+                             boolean fullChain) {
+        if (peerTrusted && fullChain && h.contains(X_FORWARDED_FOR)) {
             h.set(X_FORWARDED_FOR, String.join(", ", h.getAll(X_FORWARDED_FOR)) + ", " + peerText);
+        } else if (peerTrusted && !fullChain) {
+            h.set(X_FORWARDED_FOR, client == peer ? peerText : IpLiterals.format(client));
         } else {
             h.set(X_FORWARDED_FOR, peerText);
         }

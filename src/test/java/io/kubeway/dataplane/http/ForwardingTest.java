@@ -101,6 +101,10 @@ class ForwardingTest {
         assertThat(h.get("x-forwarded-host")).isEqualTo("outer");
         assertThat(h.get("x-forwarded-port")).isEqualTo("80");
         assertThat(h.get("x-real-ip")).isEqualTo("1.2.3.4");
+        HttpHeaders alone = new DefaultHttpHeaders().add("X-Forwarded-For", "9.9.9.9, 1.2.3.4");
+        Forwarding.addForwarded(alone, ip("10.0.0.9"), true, ip("1.2.3.4"), false, "inner", 80, "id3", false);
+        assertThat(alone.get("x-forwarded-for")).as("compute-full-forwarded-for false: $remote_addr")
+                .isEqualTo("1.2.3.4");
 
         HttpHeaders u = new DefaultHttpHeaders();
         u.add("X-Forwarded-For", "1.2.3.4");
