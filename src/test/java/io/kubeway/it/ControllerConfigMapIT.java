@@ -85,12 +85,7 @@ class ControllerConfigMapIT {
     }
 
     private void configMap(String data) throws IOException {
-        h.write("controller.yaml", """
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
-                data:
-                """ + data.indent(2));
+        h.controllerConfigMap(data);
     }
 
     @Test
