@@ -5,6 +5,11 @@
 # Every path is warmed up first, then each test runs REPS times, interleaved; medians and spreads are printed.
 # Usage: bench/l4-bench.sh [seconds-per-run] [reps]     (needs haproxy, nginx, wrk: installed when run as root)
 set -euo pipefail
+# Pinned placement (the default, as ../shared/bench/kubeway-vs-anchors.py and issue 10): the load generator on
+# CPU 0, the backend and every proxy on CPU 1, so a proxy's JVM threads (JIT, GC) compete with its own event loop
+# as nginx's and HAProxy's single worker would. PIN=0 leaves placement to the scheduler (the older, unpinned view).
+LG=(); SRV=()
+if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then LG=(taskset -c 0); SRV=(taskset -c 1); fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/java-env.sh"
 secs="${1:-10}"; reps="${2:-3}"
@@ -65,9 +70,9 @@ ports: [{port: ${BACKEND#*:}}]
 endpoints: [{addresses: ["${BACKEND%:*}"]}]
 YAML
 
-nginx -c "$work/nginx.conf" & pids+=($!)
-haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
-"$JAVA_HOME/bin/java" -Xmx512m $(kubeway_java_opts) -jar "$jar" run -f "$work/manifests" \
+"${SRV[@]}" nginx -c "$work/nginx.conf" & pids+=($!)
+"${SRV[@]}" haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
+"${SRV[@]}" "$JAVA_HOME/bin/java" -Xmx512m $(kubeway_java_opts) -jar "$jar" run -f "$work/manifests" \
   --workers 1 --transport "${KUBEWAY_TRANSPORT:-auto}" --state-dir "$work/state" --admin-address 127.0.0.1:10259 --node-address 127.0.0.1 \
   > "$work/kubeway.log" 2>&1 & pids+=($!)
 for i in $(seq 1 100); do curl -fs "http://$KUBEWAY/small" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -78,7 +83,7 @@ transport="$(grep -o 'data plane: [a-z_]*' "$work/kubeway.log" | head -n1 || tru
 # value of "Requests/sec" (or Transfer/sec in MiB) from one wrk run
 run() { # name target path conns extra...
   local target=$2 path=$3 conns=$4; shift 4
-  wrk -t1 -c"$conns" -d"${secs}s" "$@" "http://$target$path" > "$work/wrk.out" 2>&1 || true
+  "${LG[@]}" wrk -t1 -c"$conns" -d"${secs}s" "$@" "http://$target$path" > "$work/wrk.out" 2>&1 || true
   local rps xfer
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
   xfer=$(awk '/Transfer\/sec/ {v=$2; u=substr(v, length(v)-1); n=v+0; if (u=="GB") n*=1024; else if (u=="KB") n/=1024; else if (u!="MB") n/=1048576; print n}' "$work/wrk.out")
@@ -88,9 +93,9 @@ run() { # name target path conns extra...
 
 # warm-up (JIT): every kind of request, the same for both proxies
 for t in $KUBEWAY $HAPROXY; do
-  wrk -t1 -c16 -d3s "http://$t/small" >/dev/null 2>&1 || true
-  wrk -t1 -c16 -d3s -H "Connection: close" "http://$t/small" >/dev/null 2>&1 || true
-  wrk -t1 -c4 -d2s "http://$t/1m" >/dev/null 2>&1 || true
+  "${LG[@]}" wrk -t1 -c16 -d3s "http://$t/small" >/dev/null 2>&1 || true
+  "${LG[@]}" wrk -t1 -c16 -d3s -H "Connection: close" "http://$t/small" >/dev/null 2>&1 || true
+  "${LG[@]}" wrk -t1 -c4 -d2s "http://$t/1m" >/dev/null 2>&1 || true
 done
 
 # REPS rounds, interleaved across direct/kubeway/haproxy; the median of each is reported, with its spread

@@ -9,6 +9,11 @@
 # shared 2-core machine one run of one proxy can be off by 10-15%.
 # Usage: bench/l7-bench.sh [seconds-per-run] [fixed-rate-req/s] [reps]
 set -euo pipefail
+# Pinned placement (the default, as ../shared/bench/kubeway-vs-anchors.py and issue 10): the load generator on
+# CPU 0, the backend and every proxy on CPU 1, so a proxy's JVM threads (JIT, GC) compete with its own event loop
+# as nginx's and HAProxy's single worker would. PIN=0 leaves placement to the scheduler (the older, unpinned view).
+LG=(); SRV=()
+if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then LG=(taskset -c 0); SRV=(taskset -c 1); fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/java-env.sh"
 secs="${1:-10}"; rate="${2:-2000}"; reps="${3:-3}"
@@ -110,10 +115,10 @@ spec:
       paths: [{path: /, pathType: Prefix, backend: {service: {name: bench, port: {name: http}}}}]
 YAML
 
-nginx -c "$work/backend.conf" & pids+=($!)
-nginx -c "$work/proxy.conf" & pids+=($!)
-haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
-"$JAVA_HOME/bin/java" -Xmx512m $(kubeway_java_opts) -jar "$jar" run -f "$work/manifests" \
+"${SRV[@]}" nginx -c "$work/backend.conf" & pids+=($!)
+"${SRV[@]}" nginx -c "$work/proxy.conf" & pids+=($!)
+"${SRV[@]}" haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & pids+=($!)
+"${SRV[@]}" "$JAVA_HOME/bin/java" -Xmx512m $(kubeway_java_opts) -jar "$jar" run -f "$work/manifests" \
   --workers 1 --state-dir "$work/state" --admin-address 127.0.0.1:10279 --node-address 127.0.0.1 \
   --ingress-http-address "${HTTP[kubeway]}" --ingress-https-address "${HTTPS[kubeway]}" \
   > "$work/kubeway.log" 2>&1 & pids+=($!)
@@ -124,20 +129,20 @@ done
 
 wrkrun() { # target-url conns extra... -> "req/s MiB/s"
   local url=$1 conns=$2; shift 2
-  wrk -t1 -c"$conns" -d"${secs}s" -H "Host: $HOST" "$@" "$url" > "$work/wrk.out" 2>&1 || true
+  "${LG[@]}" wrk -t1 -c"$conns" -d"${secs}s" -H "Host: $HOST" "$@" "$url" > "$work/wrk.out" 2>&1 || true
   local errs; errs=$(grep -E 'Socket errors|Non-2xx' "$work/wrk.out" | tr '\n' ' ' || true)
   [ -n "$errs" ] && echo "  ($url: $errs)" >&2
   awk '/Requests\/sec/ {r=$2} /Transfer\/sec/ {v=$2; u=substr(v, length(v)-1); n=v+0; if (u=="GB") n*=1024; else if (u=="KB") n/=1024; else if (u!="MB") n/=1048576; t=n} END {printf "%.0f %.0f\n", r, t}' "$work/wrk.out"
 }
 latency() { # url -> "p50ms p99ms"
-  hey -z "${secs}s" -c 20 -q $((rate / 20)) -host "$HOST" "$1" > "$work/hey.out" 2>&1 || true
+  "${LG[@]}" hey -z "${secs}s" -c 20 -q $((rate / 20)) -host "$HOST" "$1" > "$work/hey.out" 2>&1 || true
   awk '/ 50% in / {p50=$3} / 99% in / {p99=$3} END {printf "%.2f %.2f\n", p50*1000, p99*1000}' "$work/hey.out"
 }
 for p in kubeway haproxy nginx; do # warm-up: each kind of request, the same for every proxy
-  wrk -t1 -c16 -d3s -H "Host: $HOST" "http://${HTTP[$p]}/small" >/dev/null 2>&1 || true
-  wrk -t1 -c16 -d3s -H "Host: $HOST" -H "Connection: close" "http://${HTTP[$p]}/small" >/dev/null 2>&1 || true
-  wrk -t1 -c16 -d3s -H "Host: $HOST" -H "Connection: close" "https://${HTTPS[$p]}/small" >/dev/null 2>&1 || true
-  wrk -t1 -c4 -d2s -H "Host: $HOST" "http://${HTTP[$p]}/1m" >/dev/null 2>&1 || true
+  "${LG[@]}" wrk -t1 -c16 -d3s -H "Host: $HOST" "http://${HTTP[$p]}/small" >/dev/null 2>&1 || true
+  "${LG[@]}" wrk -t1 -c16 -d3s -H "Host: $HOST" -H "Connection: close" "http://${HTTP[$p]}/small" >/dev/null 2>&1 || true
+  "${LG[@]}" wrk -t1 -c16 -d3s -H "Host: $HOST" -H "Connection: close" "https://${HTTPS[$p]}/small" >/dev/null 2>&1 || true
+  "${LG[@]}" wrk -t1 -c4 -d2s -H "Host: $HOST" "http://${HTTP[$p]}/1m" >/dev/null 2>&1 || true
 done
 
 declare -A V R S

@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
  * @param events         core/v1 Events the control plane recorded
  * @param nodes          the Node objects describing this machine
  * @param ready          whether every initial list has arrived and the first state was programmed
- * @param listeners      every data-plane listener, sorted by address
+ * @param listeners      every data-plane listener, sorted by address (a {@link LazyList}: sorted when first read)
  * @param ingresses      every Ingress, as kubectl lists them: those this controller handles with
  *                       {@code status.loadBalancer}, those of other classes as read
  * @param notReady       why this instance is not (fully) ready although it has synced: listeners that failed
@@ -61,7 +61,7 @@ public record ClusterView(List<Service> services, List<EndpointSlice> endpointSl
         endpointSlices = List.copyOf(requireNonNull(endpointSlices, "endpointSlices"));
         events = List.copyOf(requireNonNull(events, "events"));
         nodes = List.copyOf(requireNonNull(nodes, "nodes"));
-        listeners = List.copyOf(requireNonNull(listeners, "listeners"));
+        listeners = listeners instanceof LazyList<ListenerStatus> lazy ? lazy : List.copyOf(requireNonNull(listeners, "listeners"));
         ingresses = List.copyOf(requireNonNull(ingresses, "ingresses"));
         notReady = List.copyOf(requireNonNull(notReady, "notReady"));
         ingressConfig = List.copyOf(requireNonNull(ingressConfig, "ingressConfig"));

@@ -18,7 +18,8 @@ import static java.util.Objects.requireNonNull;
  * {@code lastTimestamp} bumped when it recurs) to the API server as core/v1 Events, so {@code kubectl get events}
  * and {@code kubectl describe} show them with count and last seen, as they show the kubelet's. A new event is
  * created, a recurring one merge-patched (count, lastTimestamp); at most {@link #MAX_PER_PASS} writes per pass, the rest follow in later
- * passes (the API server rate-limits event writers too). A write that fails is retried on the next pass.
+ * passes (the API server rate-limits event writers too). A write that fails is retried after a per-event backoff
+ * ({@link WorkQueue}).
  */
 public final class ApiEvents {
     private static final Logger log = LoggerFactory.getLogger(ApiEvents.class);
@@ -27,35 +28,62 @@ public final class ApiEvents {
     private final KubernetesClient client;
     /** Event name → the count last written. */
     private final Map<String, Integer> posted = new HashMap<>();
+    /** Event name → the version to write, not yet written. */
+    private final Map<String, Event> pending = new HashMap<>();
+    private final WorkQueue<String> queue = new WorkQueue<>(System::nanoTime, WorkQueue.DEFAULT_MAX_KEYS);
 
     public ApiEvents(KubernetesClient client) {
         this.client = requireNonNull(client, "client");
     }
 
-    /** Writes what changed since the last pass; never throws. */
+    /**
+     * Writes what changed since the last pass; never throws. Each event to write goes through a {@link WorkQueue}
+     * keyed by event name: at most {@link #MAX_PER_PASS} writes per pass, and an event whose write failed is tried
+     * again after its own backoff (5 ms doubling to 1000 s) and the queue's overall rate, not on every pass.
+     */
     public synchronized void post(List<Event> events) {
-        int writes = 0;
-        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Event> seen = new HashMap<>();
         for (Event e : events) {
             String name = e.getMetadata().getName();
-            Integer count = e.getCount();
-            seen.put(name, count);
-            if (Objects.equals(posted.get(name), count)) continue;
-            if (writes++ >= MAX_PER_PASS) break;
-            try {
-                String ns = e.getMetadata().getNamespace();
-                if (posted.containsKey(name)) {
-                    mergePatch(ns, name, "{\"count\":" + count + ",\"lastTimestamp\":\"" + e.getLastTimestamp() + "\"}");
-                } else {
-                    Event out = new EventBuilder(e).editMetadata().withResourceVersion(null).endMetadata().build();
-                    client.v1().events().inNamespace(ns).resource(out).create();
-                }
-                posted.put(name, count);
-            } catch (RuntimeException ex) {
-                log.warn("cannot post event {}/{}: {}", e.getMetadata().getNamespace(), name, ex.getMessage());
+            seen.put(name, e);
+            if (Objects.equals(posted.get(name), e.getCount())) continue;
+            Event before = pending.put(name, e);
+            if (before == null || !Objects.equals(before.getCount(), e.getCount()) || queue.failures(name) == 0) {
+                queue.add(name);
             }
         }
         posted.keySet().retainAll(seen.keySet());
+        pending.keySet().retainAll(seen.keySet());
+        int writes = 0;
+        String name;
+        while (writes < MAX_PER_PASS && (name = queue.poll()) != null) {
+            Event e = pending.get(name);
+            try {
+                if (e == null) continue;
+                writes++;
+                write(e);
+                posted.put(name, e.getCount());
+                pending.remove(name);
+                queue.forget(name);
+            } catch (RuntimeException ex) {
+                log.warn("cannot post event {}/{} (retried after a backoff): {}", e.getMetadata().getNamespace(), name,
+                        ex.getMessage());
+                queue.addRateLimited(name);
+            } finally {
+                queue.done(name);
+            }
+        }
+    }
+
+    private void write(Event e) {
+        String ns = e.getMetadata().getNamespace();
+        String name = e.getMetadata().getName();
+        if (posted.containsKey(name)) {
+            mergePatch(ns, name, "{\"count\":" + e.getCount() + ",\"lastTimestamp\":\"" + e.getLastTimestamp() + "\"}");
+        } else {
+            Event out = new EventBuilder(e).editMetadata().withResourceVersion(null).endMetadata().build();
+            client.v1().events().inNamespace(ns).resource(out).create();
+        }
     }
 
     /**

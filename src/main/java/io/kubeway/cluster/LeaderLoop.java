@@ -31,6 +31,7 @@ public final class LeaderLoop implements AutoCloseable {
     private final Consumer<List<Problem>> problems;
     private final SyncRunner runner;
     private volatile ClusterSnapshot latest;
+    private boolean ledBefore;
 
     /**
      * @param loadBalancers    null without the {@code loadbalancer} role
@@ -71,8 +72,13 @@ public final class LeaderLoop implements AutoCloseable {
     private void pass() {
         ClusterSnapshot snap = latest;
         if (snap == null || !election.leading()) {
+            ledBefore = false;
             return;
         }
+        if (!ledBefore && loadBalancers != null) {
+            loadBalancers.invalidate(); // another leader may have written while this instance did not lead
+        }
+        ledBefore = true;
         List<Problem> found = new ArrayList<>();
         if (loadBalancers != null) found.addAll(loadBalancers.sync(snap));
         if (ingressStatus != null) found.addAll(ingressStatus.sync(snap, handledIngresses.get()));
@@ -80,6 +86,8 @@ public final class LeaderLoop implements AutoCloseable {
             log.debug("leader pass: {} problem(s)", found.size());
         }
         problems.accept(found);
+        long retry = loadBalancers == null ? -1 : loadBalancers.nextRetry();
+        if (retry >= 0) runner.requestWithin(retry); // a failed status write is due again then
     }
 
     @Override

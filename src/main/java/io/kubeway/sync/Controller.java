@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.kubeway.admin.ClusterView;
+import io.kubeway.admin.LazyList;
 import io.kubeway.admission.Admission;
 import io.kubeway.admission.Admitted;
 import io.kubeway.admin.ListenerStatus;
@@ -41,8 +42,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The control loop: source snapshot → admission ({@link Admission}) → pure translation → data
- * plane. Level-triggered: every sync recomputes everything from the latest snapshot; the data plane applies
- * only the difference. An object that turns invalid keeps its last accepted version, as the API server
+ * plane. Level-triggered: every sync starts from the latest snapshot, but each stage does work only for what changed
+ * since the last one (sources keep unchanged objects' instances in a stable order; see
+ * {@link IncrementalTranslator}), the data plane applies only the listeners whose keys the translation touched, and
+ * the admin listener view is sorted only when read. An object that turns invalid keeps its last accepted version, as the API server
  * would have refused the update; its problem becomes a Warning event.
  */
 public final class Controller implements AutoCloseable {
@@ -68,7 +71,9 @@ public final class Controller implements AutoCloseable {
     private DesiredState lastState = DesiredState.EMPTY;
     private long syncs;
     private long appliedAt;
-    private Map<L4Listener, ListenerStatus> statusCache = new java.util.IdentityHashMap<>();
+    private volatile List<ListenerStatus> listenerView;
+    private volatile Map<ListenKey, L4Listener> listenerViewOf;
+    private volatile Map<ListenKey, String> listenerViewFailures = Map.of();
     private volatile ClusterView view = ClusterView.EMPTY;
     private volatile List<io.fabric8.kubernetes.api.model.networking.v1.Ingress> handled = List.of();
     private final IncrementalTranslator translator = new IncrementalTranslator();
@@ -146,25 +151,27 @@ public final class Controller implements AutoCloseable {
         boolean newSnapshot = changedAt != appliedAt;
         List<Problem> problems = new ArrayList<>(snap.problems());
         problems.addAll(unserved.of(snap));
-        Map<ObjectRef, String> uids = new HashMap<>();
 
         Admitted admitted = admission.admit(snap);
         long admittedAt = System.nanoTime();
         problems.addAll(admitted.problems());
         Map<NamespacedName, String> sources = admitted.sources();
-        for (Service svc : admitted.services()) {
-            uids.put(ObjectRef.of(svc), svc.getMetadata().getUid());
-        }
         List<EndpointSlice> userSlices = admitted.slices();
         Translation translation = translator.translate(new TranslatorInput(admitted.services(), sources,
                 objects(snap, Pod.class), userSlices, objects(snap, Endpoints.class), config.nodeName(),
                 config.nodeAddresses(), admission.derivesEndpointSlices()));
         problems.addAll(translation.problems());
 
-        List<EndpointSlice> slices = new ArrayList<>(translation.endpointSlices());
-        slices.addAll(userSlices);
+        List<EndpointSlice> slices = userSlices; // in a cluster nothing is derived: the same list, not a copy
+        if (!translation.endpointSlices().isEmpty()) {
+            slices = new ArrayList<>(translation.endpointSlices());
+            slices.addAll(userSlices);
+        }
         IngressTranslation http = ingress == null ? null : ingress.sync(snap, admitted.services(), slices, problems);
+        // Exposed TCP/UDP services (tcp/udp-services ConfigMaps) join the Services' listeners; the merged map has no
+        // delta, so the data planes diff it in full (only when such ConfigMaps expose something).
         DesiredState desired = http == null ? translation.state()
+                : http.l4().isEmpty() ? translation.state().withHttp(http.http())
                 : new DesiredState(IngressSync.withExposed(translation.state().l4(), http.l4(), problems), http.http());
         long translated = System.nanoTime();
         Map<ListenKey, String> failures = dataplane.apply(desired);
@@ -186,17 +193,17 @@ public final class Controller implements AutoCloseable {
                     l.kind() + " listener " + key + " for " + l.service() + " failed: " + reason));
         });
         reported.values().forEach(problems::addAll);
-        events.observe(problems, uids::get);
+        events.observe(problems, uids(admitted.services()));
 
         List<String> notReady = new ArrayList<>();
         new java.util.TreeMap<>(failures).forEach((key, reason) ->
                 notReady.add(ClusterView.listenerNotReady(key.toString(), reason)));
         handled = http == null ? List.of() : http.handled();
         view = new ClusterView(admitted.services(), slices, events.events(), nodes(snap), true,
-                listenerStatuses(desired, failures), http == null ? List.of() : ingresses(http), notReady,
+                listenerView(desired, failures), http == null ? List.of() : ingresses(http), notReady,
                 ingress == null ? List.of() : IngressConfigView.of(ingress.controllerConfig()));
         syncDuration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        boolean changed = !desired.equals(lastState);
+        boolean changed = desired.l4() != lastState.l4() || !desired.http().equals(lastState.http());
         lastState = desired;
         String line = "sync #{}: {} services, {} listeners ({} failed); admit {} ms, "
                 + "translate {} ms, apply {} ms";
@@ -210,22 +217,55 @@ public final class Controller implements AutoCloseable {
         syncObservers.forEach(Runnable::run);
     }
 
-    /** The admin view of every listener; statuses of unchanged listeners (same instance) are reused. */
-    private List<ListenerStatus> listenerStatuses(DesiredState state, Map<ListenKey, String> failures) {
-        Map<L4Listener, ListenerStatus> next = new java.util.IdentityHashMap<>();
-        List<ListenerStatus> out = new ArrayList<>(state.l4().size());
-        for (L4Listener l : new java.util.TreeMap<>(state.l4()).values()) {
-            String failure = failures.get(l.key());
-            ListenerStatus st = statusCache.get(l);
-            if (st == null || !java.util.Objects.equals(st.error(), failure)) {
-                st = new ListenerStatus(l.key().toString(), l.kind(), l.service().toString(), l.cluster().name(),
-                        l.cluster().endpoints().stream().map(e -> e + " " + e.target()).toList(), failure);
-            }
-            next.put(l, st);
-            out.add(st);
+    /**
+     * The admin view of every listener, sorted by address when first read (on request, not per sync) and kept while
+     * the listeners and their failures stay the same.
+     */
+    private List<ListenerStatus> listenerView(DesiredState state, Map<ListenKey, String> failures) {
+        if (listenerView != null && state.l4() == listenerViewOf && failures.equals(listenerViewFailures)) {
+            return listenerView;
         }
-        statusCache = next;
-        return out;
+        Map<ListenKey, L4Listener> l4 = state.l4();
+        Map<ListenKey, String> failed = Map.copyOf(failures);
+        listenerViewOf = l4;
+        listenerViewFailures = failed;
+        listenerView = new LazyList<>(() -> {
+            List<ListenerStatus> out = new ArrayList<>(l4.size());
+            for (L4Listener l : new java.util.TreeMap<>(l4).values()) {
+                out.add(status(l, failed.get(l.key())));
+            }
+            return out;
+        });
+        return listenerView;
+    }
+
+    private static ListenerStatus status(L4Listener l, String failure) {
+        return new ListenerStatus(l.key().toString(), l.kind(), l.service().toString(), l.cluster().name(),
+                l.cluster().endpoints().stream().map(e -> e + " " + e.target()).toList(), failure);
+    }
+
+    /**
+     * One listener as the admin view shows it, looked up in the last applied state without building the sorted list
+     * (the in-cluster benchmark watches one listener per update); null when there is no such listener.
+     */
+    public ListenerStatus listenerStatus(ListenKey key) {
+        Map<ListenKey, L4Listener> l4 = listenerViewOf;
+        Map<ListenKey, String> failed = listenerViewFailures;
+        L4Listener l = l4 == null ? null : l4.get(key);
+        return l == null ? null : status(l, failed.get(key));
+    }
+
+    /** Looks up the uid of a problem's object among the Services, building the index only when an event needs one. */
+    private static java.util.function.Function<ObjectRef, String> uids(List<Service> services) {
+        Map<ObjectRef, String> index = new HashMap<>();
+        return ref -> {
+            if (index.isEmpty()) {
+                for (Service svc : services) {
+                    index.put(ObjectRef.of(svc), svc.getMetadata().getUid());
+                }
+            }
+            return index.get(ref);
+        };
     }
 
     /** Every Ingress, as kubectl lists them: ours with their status, then the other classes' as read. */
@@ -238,7 +278,7 @@ public final class Controller implements AutoCloseable {
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> objects(ClusterSnapshot snap,
                                                                                            Class<T> type) {
-        return snap.ofType(type).stream().map(Sourced::object).toList();
+        return snap.objectsOf(type);
     }
 
     private List<Node> nodes(ClusterSnapshot snap) {

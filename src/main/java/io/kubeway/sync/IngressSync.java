@@ -197,7 +197,8 @@ public final class IngressSync {
             return emptyTranslation().withL4(exposed);
         }
         IngressTranslation t = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, admitted,
-                byService, defaultCertificate, options, config));
+                byService, defaultCertificate, options, config,
+                snap.objectsOf(io.fabric8.kubernetes.api.model.Node.class)));
         problems.addAll(t.problems());
         return t.withL4(exposed);
     }

@@ -27,6 +27,7 @@ public final class SyncRunner implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     private final Thread thread;
     private boolean requested;
+    private long wakeAt = Long.MAX_VALUE;
     private boolean closed;
 
     public SyncRunner(String name, Runnable fn, Duration minInterval, Duration maxInterval, Duration retryInterval) {
@@ -53,15 +54,30 @@ public final class SyncRunner implements AutoCloseable {
         }
     }
 
+    /** Asks for a run {@code nanos} from now at the latest (a retry that is due then). Never blocks. */
+    public void requestWithin(long nanos) {
+        lock.lock();
+        try {
+            long at = System.nanoTime() + Math.max(0, nanos);
+            if (at < wakeAt) {
+                wakeAt = at;
+                wake.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void loop() {
         long lastRun = System.nanoTime() - minNanos;
         long nextForced = System.nanoTime() + maxNanos;
         while (true) {
             lock.lock();
             try {
-                while (!closed && !requested && System.nanoTime() < nextForced) {
-                    wake.awaitNanos(nextForced - System.nanoTime());
+                while (!closed && !requested && System.nanoTime() < Math.min(nextForced, wakeAt)) {
+                    wake.awaitNanos(Math.min(nextForced, wakeAt) - System.nanoTime());
                 }
+                wakeAt = Long.MAX_VALUE;
                 if (closed) {
                     return;
                 }

@@ -4,120 +4,176 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.kubeway.core.ListChanges;
 import io.kubeway.core.NamespacedName;
+import io.kubeway.core.ObjectRef;
+import io.kubeway.core.Problem;
+import io.kubeway.state.DesiredState;
+import io.kubeway.state.L4Listener;
+import io.kubeway.state.L4Map;
+import io.kubeway.state.ListenKey;
+import io.kubeway.state.http.HttpState;
 import io.kubeway.translate.endpoints.EndpointsMirroring;
 import io.kubeway.translate.endpoints.PodIndex;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Gives exactly what {@link Translator#translate} gives, but recomputes only the services whose inputs
- * changed since the last call: kube-proxy's change tracking, by object identity. Sources hand over the
- * same object instance for an unchanged object (the file source keeps the old instance when a re-read
- * object is equal), so "changed" is cheap to see:
+ * Gives exactly what {@link Translator#translate} gives, but does work only for what changed since the last call:
+ * kube-proxy's change tracking, by object identity. Sources hand over the same object instance for an unchanged
+ * object, in a stable order, so {@link ListChanges} finds what changed in each input list with a pointer comparison
+ * per element, and everything after that is in proportion to the change:
  * <ul>
- *   <li>a service is dirty when its (admitted) object is another instance, or its user slices are;</li>
- *   <li>a pod that appeared or disappeared (by identity) dirties the services in its namespace whose
- *       selector matches it.</li>
+ *   <li>slices and Endpoints are regrouped by Service only where they changed ({@link SliceGroups});</li>
+ *   <li>a Service is translated again when its object changed, its slices did, or (standalone, where slices are
+ *       derived from pods) a pod that appeared or disappeared matches its selector;</li>
+ *   <li>its old listeners leave the {@link ListenerTable} and its new ones join, touching only their keys;</li>
+ *   <li>the {@link DesiredState} carries those keys as its {@link DesiredState.Delta}, so the data plane looks at
+ *       them only; with nothing touched the previous state is handed back as it was.</li>
  * </ul>
- * Objects handed in must not be mutated afterwards (fabric8 objects are treated as immutable values).
+ * What stays in proportion to the cluster: the pointer comparison of the lists (the listener map of each new
+ * {@link DesiredState} is the previous one plus the touched keys, {@link L4Map}, copied in full only once per
+ * {@code L4Map.MAX_OVERLAY} changed keys). The derived slices and the problems are laid out again only when
+ * a changed Service has some, or a listen key it touches is claimed twice.
+ *
+ * <p>Objects handed in must not be mutated afterwards (fabric8 objects are treated as immutable values).
  * Not thread-safe: one controller thread calls it.
  */
 public final class IncrementalTranslator {
     /** Above this many dirty services a bulk index is cheaper than scanning each namespace. */
     private static final int INDEX_THRESHOLD = 64;
 
-    private Map<NamespacedName, Cached> cache = new HashMap<>();
+    private Map<NamespacedName, ServiceTranslation> cache = new HashMap<>();
+    private Map<NamespacedName, Service> services = new HashMap<>();
+    private SliceGroups groups = new SliceGroups(EndpointsMirroring::mirror);
+    private ListenerTable table = new ListenerTable();
+    private List<Service> previousServices = List.of();
     private List<Pod> previousPods = List.of();
-    private Map<Endpoints, List<EndpointSlice>> previousMirrors = new IdentityHashMap<>();
+    private List<EndpointSlice> previousSlices = List.of();
+    private List<Endpoints> previousEndpoints = List.of();
     private String nodeName;
     private List<InetAddress> nodeAddresses;
     private Map<NamespacedName, String> sources;
-
-    private record Cached(Service svc, List<EndpointSlice> userSlices, ServiceTranslation out) {
-    }
+    private boolean derive;
+    private Translation last;
 
     public Translation translate(TranslatorInput in) {
-        boolean full = !in.nodeName().equals(nodeName) || !in.nodeAddresses().equals(nodeAddresses)
-                || !in.sources().equals(sources);
-        nodeName = in.nodeName();
-        nodeAddresses = in.nodeAddresses();
-        sources = in.sources();
-
-        List<Pod> changedPods = changed(previousPods, in.pods());
+        if (last == null || !in.nodeName().equals(nodeName) || !in.nodeAddresses().equals(nodeAddresses)
+                || in.deriveSlices() != derive || (in.sources() != sources && !in.sources().equals(sources))) {
+            reset(in);
+        }
+        ListChanges<Service> svcChanges = ListChanges.between(previousServices, in.services());
+        ListChanges<Pod> podChanges = ListChanges.between(previousPods, in.pods());
+        Set<NamespacedName> dirty = groups.apply(ListChanges.between(previousSlices, in.userSlices()),
+                ListChanges.between(previousEndpoints, in.endpoints()));
+        previousServices = in.services();
         previousPods = in.pods();
-        Map<String, List<Pod>> changedByNamespace = byNamespace(changedPods);
+        previousSlices = in.userSlices();
+        previousEndpoints = in.endpoints();
 
-        Map<Endpoints, List<EndpointSlice>> mirrored = new IdentityHashMap<>();
-        Map<NamespacedName, List<EndpointSlice>> userSlices = Translator.userSlicesByService(in.userSlices(),
-                in.endpoints(), ep -> mirrored.computeIfAbsent(ep, e -> {
-                    List<EndpointSlice> old = previousMirrors.get(e);
-                    return old != null ? old : EndpointsMirroring.mirror(e);
-                }));
-        previousMirrors = mirrored;
-        List<Service> dirty = new ArrayList<>();
-        for (Service svc : in.services()) {
-            NamespacedName nn = NamespacedName.of(svc);
-            Cached c = cache.get(nn);
-            if (full || c == null || c.svc() != svc || !sameInstances(c.userSlices(), userSlices.getOrDefault(nn, List.of()))
-                    || selectsAny(svc, changedByNamespace.get(nn.namespace()))) {
-                dirty.add(svc);
+        for (Service s : svcChanges.removed()) {
+            NamespacedName nn = NamespacedName.of(s);
+            if (services.get(nn) == s) services.remove(nn);
+            dirty.add(nn);
+        }
+        for (Service s : svcChanges.added()) {
+            NamespacedName nn = NamespacedName.of(s);
+            services.put(nn, s);
+            dirty.add(nn);
+        }
+        if (!podChanges.isEmpty()) {
+            Map<String, List<Pod>> changedByNamespace = byNamespace(podChanges.removed());
+            byNamespace(podChanges.added()).forEach((ns, pods) ->
+                    changedByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).addAll(pods));
+            for (Service svc : services.values()) {
+                if (selectsAny(svc, changedByNamespace.get(svc.getMetadata().getNamespace()))) {
+                    dirty.add(NamespacedName.of(svc));
+                }
             }
+        }
+        if (dirty.isEmpty() && last != null) {
+            return last;
         }
 
         Selector selector = new Selector(dirty.size() > INDEX_THRESHOLD ? new PodIndex(in.pods()) : null, in.pods(),
                 new HashMap<>());
-        Map<NamespacedName, Cached> next = new HashMap<>();
-        Set<Service> dirtySet = identitySet(dirty);
-        List<ServiceTranslation> outputs = new ArrayList<>(in.services().size());
-        for (Service svc : in.services()) {
-            NamespacedName nn = NamespacedName.of(svc);
-            Cached c = cache.get(nn);
-            if (dirtySet.contains(svc)) {
-                List<EndpointSlice> own = userSlices.getOrDefault(nn, List.of());
-                c = new Cached(svc, own, ServiceTranslation.of(svc, selector.select(svc), own, in));
+        Set<ListenKey> touched = new HashSet<>();
+        boolean relayout = last == null;
+        for (NamespacedName nn : dirty) {
+            ServiceTranslation old = cache.remove(nn);
+            if (old != null) {
+                table.remove(old, touched);
+                relayout |= !old.problems().isEmpty() || !old.slices().isEmpty();
             }
-            next.put(nn, c);
-            outputs.add(c.out());
+            Service svc = services.get(nn);
+            if (svc != null) {
+                ServiceTranslation out = ServiceTranslation.of(svc, selector.select(svc), groups.of(nn), in);
+                cache.put(nn, out);
+                table.add(out, touched);
+                relayout |= !out.problems().isEmpty() || !out.slices().isEmpty();
+            }
         }
-        cache = next;
-        return Translator.combine(outputs, in);
+        relayout |= table.resolve(touched, () -> ranks(in.services()));
+
+        Map<ListenKey, L4Listener> before = last == null ? null : last.state().l4();
+        DesiredState state = touched.isEmpty() && last != null ? last.state()
+                : before == null ? new DesiredState(table.winners())
+                : new DesiredState(L4Map.derive(before, touched, table.winners()), HttpState.EMPTY,
+                        new DesiredState.Delta(before, touched));
+        Translation out = relayout ? layout(in, state) : new Translation(state, last.endpointSlices(), last.problems());
+        last = out;
+        return out;
+    }
+
+    private void reset(TranslatorInput in) {
+        nodeName = in.nodeName();
+        nodeAddresses = in.nodeAddresses();
+        sources = in.sources();
+        derive = in.deriveSlices();
+        cache = new HashMap<>();
+        services = new HashMap<>();
+        groups = new SliceGroups(EndpointsMirroring::mirror);
+        table = new ListenerTable();
+        previousServices = List.of();
+        previousPods = List.of();
+        previousSlices = List.of();
+        previousEndpoints = List.of();
+        last = null;
     }
 
     /**
-     * The pods that appeared or disappeared between two lists, by identity. Sources keep their order, so
-     * the lists are aligned: skip the common prefix and suffix, then compare position by position (a pod
-     * that merely moved counts as changed, which only costs a recomputation).
+     * The derived slices and the problems in input order, as {@link Translator#combine} lays them out: each
+     * Service's own, then a PortConflict for each of its listeners that another, earlier Service's claim beat.
      */
-    static List<Pod> changed(List<Pod> before, List<Pod> now) {
-        int start = 0;
-        int min = Math.min(before.size(), now.size());
-        while (start < min && before.get(start) == now.get(start)) {
-            start++;
-        }
-        int endBefore = before.size();
-        int endNow = now.size();
-        while (endBefore > start && endNow > start && before.get(endBefore - 1) == now.get(endNow - 1)) {
-            endBefore--;
-            endNow--;
-        }
-        List<Pod> out = new ArrayList<>();
-        if (endBefore - start == endNow - start) {
-            for (int i = start; i < endNow; i++) {
-                if (before.get(i) != now.get(i)) {
-                    out.add(before.get(i));
-                    out.add(now.get(i));
+    private Translation layout(TranslatorInput in, DesiredState state) {
+        List<EndpointSlice> slices = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (Service svc : in.services()) {
+            NamespacedName nn = NamespacedName.of(svc);
+            ServiceTranslation out = cache.get(nn);
+            if (out == null) continue;
+            slices.addAll(out.slices());
+            problems.addAll(out.problems());
+            for (L4Listener l : out.listeners()) {
+                L4Listener winner = table.winner(l.key());
+                if (winner != null && !winner.service().service().equals(out.name())) {
+                    problems.add(Translator.conflict(winner, l, out.name(), in));
                 }
             }
-        } else {
-            out.addAll(before.subList(start, endBefore));
-            out.addAll(now.subList(start, endNow));
+        }
+        return new Translation(state, slices, problems);
+    }
+
+    private static Map<NamespacedName, Integer> ranks(List<Service> services) {
+        Map<NamespacedName, Integer> out = new HashMap<>();
+        for (int i = 0; i < services.size(); i++) {
+            out.putIfAbsent(NamespacedName.of(services.get(i)), i);
         }
         return out;
     }
@@ -178,23 +234,5 @@ public final class IncrementalTranslator {
             out.computeIfAbsent(p.getMetadata().getNamespace(), k -> new ArrayList<>()).add(p);
         }
         return out;
-    }
-
-    private static boolean sameInstances(List<?> a, List<?> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static <T> Set<T> identitySet(List<T> items) {
-        Set<T> s = java.util.Collections.newSetFromMap(new IdentityHashMap<>(items.size() * 2));
-        s.addAll(items);
-        return s;
     }
 }

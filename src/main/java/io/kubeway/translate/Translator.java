@@ -10,16 +10,13 @@ import io.kubeway.core.Problem;
 import io.kubeway.state.DesiredState;
 import io.kubeway.state.L4Listener;
 import io.kubeway.state.ListenKey;
-import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.endpoints.EndpointsMirroring;
 import io.kubeway.translate.endpoints.PodIndex;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The pure translation from admitted Services (and pods, slices) to the {@link DesiredState}: one L4
@@ -29,7 +26,8 @@ import java.util.function.Function;
  * <p>Each service is translated on its own ({@link ServiceTranslation}); {@link #combine} then lays the
  * listeners out, and when two services claim the same address, port and protocol (overlapping externalIPs,
  * say) the older service keeps it and the other gets a problem. {@link IncrementalTranslator} gives the same
- * result as {@link #translate} while recomputing only the services whose inputs changed.
+ * result as {@link #translate} while recomputing only the services whose inputs changed. A Service's slices are
+ * taken in name order ({@link SliceGroups}).
  */
 public final class Translator {
     private Translator() {
@@ -37,14 +35,13 @@ public final class Translator {
 
     public static Translation translate(TranslatorInput in) {
         PodIndex pods = new PodIndex(in.pods());
-        Map<NamespacedName, List<EndpointSlice>> userSlices = userSlicesByService(in.userSlices(), in.endpoints(),
-                EndpointsMirroring::mirror);
+        SliceGroups userSlices = SliceGroups.of(in.userSlices(), in.endpoints(), EndpointsMirroring::mirror);
         List<ServiceTranslation> outputs = new ArrayList<>();
         for (Service svc : in.services()) {
             NamespacedName nn = NamespacedName.of(svc);
             var selector = svc.getSpec().getSelector();
             List<Pod> selected = selector == null || selector.isEmpty() ? null : pods.select(nn.namespace(), selector);
-            outputs.add(ServiceTranslation.of(svc, selected, userSlices.getOrDefault(nn, List.of()), in));
+            outputs.add(ServiceTranslation.of(svc, selected, userSlices.of(nn), in));
         }
         return combine(outputs, in);
     }
@@ -60,33 +57,17 @@ public final class Translator {
             for (L4Listener l : out.listeners()) {
                 L4Listener existing = listeners.putIfAbsent(l.key(), l);
                 if (existing != null && !existing.service().service().equals(out.name())) {
-                    problems.add(Problem.warning(ObjectRef.of("Service", out.name()), in.sources().get(out.name()),
-                            "PortConflict", l.kind() + " " + l.key() + " is already used by " + existing.kind()
-                                    + " of service " + existing.service().service() + "; not served for "
-                                    + l.service()));
+                    problems.add(conflict(existing, l, out.name(), in));
                 }
             }
         }
         return new Translation(new DesiredState(listeners), slices, problems);
     }
 
-    /** The user's EndpointSlices (by their service-name label) and mirrored legacy Endpoints, per service. */
-    static Map<NamespacedName, List<EndpointSlice>> userSlicesByService(
-            List<EndpointSlice> userSlices, List<Endpoints> endpoints, Function<Endpoints, List<EndpointSlice>> mirror) {
-        Map<NamespacedName, List<EndpointSlice>> out = new HashMap<>();
-        for (EndpointSlice s : userSlices) {
-            String svc = EndpointSliceValidation.ownerService(s);
-            if (svc != null) {
-                out.computeIfAbsent(new NamespacedName(s.getMetadata().getNamespace(), svc), k -> new ArrayList<>()).add(s);
-            }
-        }
-        for (Endpoints ep : endpoints) {
-            NamespacedName nn = NamespacedName.of(ep);
-            // As the mirroring controller: Endpoints are mirrored only when the user has not written slices.
-            if (!out.containsKey(nn)) {
-                out.put(nn, new ArrayList<>(mirror.apply(ep)));
-            }
-        }
-        return out;
+    /** The problem of a listener {@code lost} (of Service {@code name}) whose key {@code winner} holds. */
+    static Problem conflict(L4Listener winner, L4Listener lost, NamespacedName name, TranslatorInput in) {
+        return Problem.warning(ObjectRef.of("Service", name), in.sources().get(name), "PortConflict",
+                lost.kind() + " " + lost.key() + " is already used by " + winner.kind() + " of service "
+                        + winner.service().service() + "; not served for " + lost.service());
     }
 }

@@ -107,7 +107,7 @@ public final class ClusterScaleBench {
                         allBound.complete(System.nanoTime());
                     }
                     Expectation e = expect;
-                    if (e != null && !e.applied.isDone() && e.metBy(v)) {
+                    if (e != null && !e.applied.isDone() && e.metBy(server.controller().listenerStatus(e.listener))) {
                         e.applied.complete(System.nanoTime());
                     }
                 });
@@ -153,7 +153,8 @@ public final class ClusterScaleBench {
             boolean ready = !Boolean.TRUE.equals(endpoint.getConditions().getReady());
             endpoint.getConditions().setReady(ready);
             endpoint.getConditions().setServing(ready);
-            Expectation e = new Expectation(ip(CLUSTER_IP_BASE + svc) + ":80/TCP",
+            Expectation e = new Expectation(new io.kubeway.state.ListenKey(
+                    InetAddress.getByName(ip(CLUSTER_IP_BASE + svc)), 80, io.kubeway.core.Protocol.TCP),
                     ip(ENDPOINT_BASE + (long) svc * perSlice + ep) + ":8080", ready);
             expect = e;
             long t0 = System.nanoTime();
@@ -182,20 +183,20 @@ public final class ClusterScaleBench {
                 syncs);
     }
 
-    private record Expectation(String listener, String endpoint, boolean present, CompletableFuture<Long> applied) {
-        Expectation(String listener, String endpoint, boolean present) {
+    /**
+     * The endpoint to look for in one listener's status. Looked up by key in what the last sync applied
+     * ({@code Controller.listenerStatus}), not in the admin view's sorted listener list, which is built only when read.
+     */
+    private record Expectation(io.kubeway.state.ListenKey listener, String endpoint, boolean present,
+                               CompletableFuture<Long> applied) {
+        Expectation(io.kubeway.state.ListenKey listener, String endpoint, boolean present) {
             this(listener, endpoint, present, new CompletableFuture<>());
         }
 
-        boolean metBy(ClusterView view) {
-            for (ListenerStatus l : view.listeners()) {
-                if (l.address().equals(listener)) {
-                    boolean has = l.endpoints().stream().anyMatch(s -> s.startsWith(endpoint + " ")
-                            || s.equals(endpoint));
-                    return has == present;
-                }
-            }
-            return false;
+        boolean metBy(ListenerStatus l) {
+            if (l == null) return false;
+            boolean has = l.endpoints().stream().anyMatch(s -> s.startsWith(endpoint + " ") || s.equals(endpoint));
+            return has == present;
         }
     }
 

@@ -85,12 +85,7 @@ class ControllerConfigMapIT {
     }
 
     private void configMap(String data) throws IOException {
-        h.write("controller.yaml", """
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
-                data:
-                """ + data.indent(2));
+        h.controllerConfigMap(data);
     }
 
     @Test
@@ -100,7 +95,7 @@ class ControllerConfigMapIT {
                 block-user-agents: "~*evilbot,curl/7.0"
                 hsts-max-age: "600"
                 hsts-preload: "true"
-                keep-alive-requests: "1000"
+                use-gzip: "true"
                 """);
         h.start();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
@@ -116,16 +111,15 @@ class ControllerConfigMapIT {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(h.events("ingress-nginx-controller"))
                 .extracting(Event::getReason, Event::getMessage).containsExactly(org.assertj.core.groups.Tuple.tuple(
                         "UnsupportedConfigKey", "ConfigMap ingress-nginx/ingress-nginx-controller: key "
-                                + "keep-alive-requests is not applied: Kubeway does not cap requests per client "
-                                + "connection (" + h.manifests.resolve("controller.yaml") + ")")));
+                                + "use-gzip is not applied: Kubeway does not compress responses (" + h.manifests.resolve("controller.yaml") + ")")));
 
         String table = kubewayGet("ingressconfig");
         assertThat(table.lines().toList()).first().asString().matches("NAME +VALUE +STATUS");
         assertThat(table).containsPattern("proxy-body-size +10 +applied\n")
                 .containsPattern("hsts +true +default\n")
-                .containsPattern("keep-alive-requests +1000 +not-applied\n");
+                .containsPattern("use-gzip +true +not-applied\n");
         assertThat(kubewayGet("ingressconfig", "-o", "wide")).containsPattern(
-                "keep-alive-requests +1000 +not-applied +ingress-nginx/ingress-nginx-controller +Kubeway does not cap");
+                "use-gzip +true +not-applied +ingress-nginx/ingress-nginx-controller +Kubeway does not compress");
         assertThat(kubewayGet("ingressconfig/block-user-agents", "-o", "json"))
                 .contains("\"value\" : \"~*evilbot,curl/7.0\"").contains("\"kind\" : \"IngressConfig\"");
 

@@ -199,4 +199,14 @@ final class Harness implements AutoCloseable {
         }
         backends.forEach(EchoServer::close);
     }
+
+    /** Writes ingress-nginx's controller ConfigMap (ingress-nginx/ingress-nginx-controller) with these data lines. */
+    void controllerConfigMap(String data) throws IOException {
+        write("controller.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+                data:
+                """ + data.indent(2));
+    }
 }

@@ -74,12 +74,7 @@ class ProxyProtocolIT {
     }
 
     private void configMap(String data) throws IOException {
-        h.write("controller.yaml", """
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
-                data:
-                """ + data.indent(2));
+        h.controllerConfigMap(data);
     }
 
     @Test

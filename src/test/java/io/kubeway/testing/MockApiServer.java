@@ -19,8 +19,13 @@ public final class MockApiServer implements AutoCloseable {
     private final KubernetesClient client;
 
     private MockApiServer(InetAddress address, int port) {
+        this(address, port, java.util.function.UnaryOperator.identity());
+    }
+
+    private MockApiServer(InetAddress address, int port,
+                          java.util.function.UnaryOperator<io.fabric8.mockwebserver.http.Dispatcher> wrap) {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                wrap.apply(new KubernetesCrudDispatcher()), false);
         server.init(address, port);
         client = server.createClient();
     }
@@ -33,6 +38,14 @@ public final class MockApiServer implements AutoCloseable {
     /** On {@code address}:{@code port} (0: a free port), for tests whose clients live in other namespaces. */
     public static MockApiServer start(InetAddress address, int port) {
         return new MockApiServer(address, port);
+    }
+
+    /**
+     * On loopback, with the CRUD dispatcher wrapped by {@code wrap} (a test that answers some requests itself, as a
+     * real API server would in situations CRUD mode does not produce: a watch answered 410 Gone).
+     */
+    public static MockApiServer start(java.util.function.UnaryOperator<io.fabric8.mockwebserver.http.Dispatcher> wrap) {
+        return new MockApiServer(InetAddress.getLoopbackAddress(), 0, wrap);
     }
 
     public KubernetesClient client() {

@@ -56,6 +56,8 @@ public final class ServiceAddresses implements Dataplane {
     private String label;
     private final Set<InetAddress> nodeAddresses;
     private Set<String> present = new TreeSet<>();
+    /** The l4 map of the state applied last (see {@link #sameKeys}). */
+    private Map<ListenKey, L4Listener> applied = Map.of();
 
     /**
      * @param nodeAddresses this node's own addresses (NodePorts listen there; never added or removed)
@@ -117,12 +119,18 @@ public final class ServiceAddresses implements Dataplane {
 
     @Override
     public Map<ListenKey, String> apply(DesiredState state) {
+        long now = nanoTime.getAsLong();
+        boolean fresh = programmed != null && now - verifiedAt < VERIFY_INTERVAL.toNanos();
+        if (fresh && sameKeys(state)) {
+            applied = state.l4();
+            return proxy.apply(state); // the same listen keys as the last complete pass: the same addresses
+        }
         Set<InetAddress> ips = new java.util.HashSet<>();
         for (ListenKey k : state.l4().keySet()) {
             if (serviceAddress(k.address())) ips.add(k.address());
         }
-        long now = nanoTime.getAsLong();
-        if (ips.equals(programmed) && now - verifiedAt < VERIFY_INTERVAL.toNanos()) {
+        applied = state.l4();
+        if (ips.equals(programmed) && fresh) {
             return proxy.apply(state); // every address is in place: nothing to add, nothing to remove
         }
         boolean complete = true;
@@ -174,6 +182,19 @@ public final class ServiceAddresses implements Dataplane {
         programmed = complete ? ips : null;
         verifiedAt = now;
         return failures;
+    }
+
+    /**
+     * Whether {@code state} has exactly the listen keys of the state applied last, seen from its delta alone (an
+     * endpoint change touches a key present in both): then no address can have come or gone.
+     */
+    private boolean sameKeys(DesiredState state) {
+        DesiredState.Delta delta = state.delta();
+        if (delta == null || !delta.from(applied)) return state.l4() == applied;
+        for (ListenKey k : delta.keys()) {
+            if (applied.containsKey(k) != state.l4().containsKey(k)) return false;
+        }
+        return true;
     }
 
     /** Whether {@code a} is one Kubeway puts on the interface (not a node address, not loopback, not any). */

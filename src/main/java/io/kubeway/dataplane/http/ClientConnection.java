@@ -1,5 +1,6 @@
 package io.kubeway.dataplane.http;
 
+import io.kubeway.core.IpLiterals;
 import io.kubeway.state.http.ClientCertificate;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,10 @@ final class ClientConnection {
     /** TLS: the client certificate's verdict, set once the handshake is done when {@link #verifier} is set. */
     @Nullable ClientCertificate clientCertificate;
     private @Nullable ArrayDeque<Exchange> waiting;
+    private @Nullable String peerText;
+    private @Nullable String localPortText;
+    /** compute-full-forwarded-for when the connection was accepted: a trusted proxy's X-Forwarded-For list is kept. */
+    boolean fullForwardedFor = true;
 
     ClientConnection(InetAddress peer, boolean peerTrusted, boolean tls, int localPort, HttpListener listener) {
         this.peer = peer;
@@ -65,6 +70,20 @@ final class ClientConnection {
 
     int localPort() {
         return localPort;
+    }
+
+    /** The peer's address as X-Forwarded-For writes it: formatted once per connection, not per request. */
+    String peerText() {
+        String t = peerText;
+        if (t == null) peerText = t = IpLiterals.format(peer);
+        return t;
+    }
+
+    /** The listener's port as X-Forwarded-Port writes it, once per connection. */
+    String localPortText() {
+        String t = localPortText;
+        if (t == null) localPortText = t = Integer.toString(localPort);
+        return t;
     }
 
     HttpListener listener() {

@@ -41,7 +41,7 @@ final class Engine {
     private final UpstreamTls upstreamTls = new UpstreamTls();
     private final PasswordChecks passwordChecks = new PasswordChecks();
     private final ConcurrentHashMap<EventLoop, LoopUpstreams> upstreams = new ConcurrentHashMap<>();
-    private final HttpDecoderConfig serverDecoder;
+    private volatile Tuning tuning;
     private final HttpDecoderConfig upstreamDecoder;
     private volatile Router router = HttpState.EMPTY.router();
     /** ssl-passthrough hosts by exact server name; empty (the common case) costs a handshake one empty-map lookup. */
@@ -57,7 +57,7 @@ final class Engine {
         this.clock = clock;
         this.picker = new EndpointPicker(clock);
         this.cliTrustedProxies = CidrSet.parse(config.trustedProxies());
-        this.edge = new Edge(false, CidrSet.EMPTY, cliTrustedProxies, config.underscoresInHeaders());
+        this.edge = new Edge(false, CidrSet.EMPTY, cliTrustedProxies, config.underscoresInHeaders(), true);
         this.clientIdleNanos = config.clientIdleTimeout().toNanos();
         this.meters = new HttpMeters(registry);
         this.passthroughIn = Counter.builder("kubeway.ssl.passthrough.bytes").tag("direction", "in")
@@ -66,13 +66,7 @@ final class Engine {
                 .description("bytes relayed from backends to clients by TLS passthrough").register(registry);
         this.mirrors = new Mirrors(registry);
         this.accessLog = new AccessLog(config.accessLog());
-        this.serverDecoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(config.maxInitialLineBytes())
-                .setMaxHeaderSize(config.maxHeaderBytes())
-                .setMaxChunkSize(64 * 1024)
-                .setAllowDuplicateContentLengths(false)
-                .setUseRfc9112TransferEncoding(true)
-                .setStrictLineParsing(true);
+        this.tuning = Tuning.of(config, io.kubeway.state.http.ConnectionSettings.DEFAULT);
         this.upstreamDecoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(8 * 1024)
                 .setMaxHeaderSize(64 * 1024)
@@ -110,9 +104,51 @@ final class Engine {
     void edge(EdgeSettings next) {
         Edge e = new Edge(next.proxyProtocol(), CidrSet.parse(next.proxyProtocolFrom()),
                 next.trustedProxies() == null ? cliTrustedProxies : CidrSet.parse(next.trustedProxies()),
-                next.underscoresInHeaders() == null ? config.underscoresInHeaders() : next.underscoresInHeaders());
+                next.underscoresInHeaders() == null ? config.underscoresInHeaders() : next.underscoresInHeaders(),
+                next.fullForwardedFor() == null || next.fullForwardedFor());
         edge = e;
         accessLog.custom(next.logFormat());
+        tuning = Tuning.of(config, next.connections());
+        serverTls.protocols(next.connections().tlsProtocols(), next.connections().tlsCiphers());
+    }
+
+    /** The connection settings in effect (controller ConfigMap, else the command line); read when used. */
+    Tuning tuning() {
+        return tuning;
+    }
+
+    /**
+     * {@link io.kubeway.state.http.ConnectionSettings} ready for use: where the ConfigMap says nothing, the command
+     * line's {@link HttpEngineConfig}.
+     *
+     * @param keepAliveNanos    idle time allowed between requests on a client connection; 0: no keep-alive
+     * @param keepAliveRequests requests per HTTP/1.1 client connection
+     * @param maxIdlePerEndpoint idle backend connections kept per endpoint and event loop
+     * @param upstreamIdleNanos how long a backend connection may stay idle in the pool
+     * @param upstreamRequests  requests per HTTP/1.1 backend connection
+     * @param maxHeaderBytes    the largest request header block (HTTP/1.1 and HTTP/2)
+     * @param serverDecoder     the HTTP/1.1 request decoder's limits, for new connections
+     */
+    record Tuning(long keepAliveNanos, int keepAliveRequests, int maxIdlePerEndpoint, long upstreamIdleNanos,
+                  int upstreamRequests, int maxHeaderBytes, HttpDecoderConfig serverDecoder) {
+        static Tuning of(HttpEngineConfig c, io.kubeway.state.http.ConnectionSettings s) {
+            int headers = s.maxHeaderBytes() != null ? s.maxHeaderBytes() : c.maxHeaderBytes();
+            int line = s.maxRequestLineBytes() != null ? s.maxRequestLineBytes() : c.maxInitialLineBytes();
+            HttpDecoderConfig decoder = new HttpDecoderConfig()
+                    .setMaxInitialLineLength(line)
+                    .setMaxHeaderSize(headers)
+                    .setMaxChunkSize(64 * 1024)
+                    .setAllowDuplicateContentLengths(false)
+                    .setUseRfc9112TransferEncoding(true)
+                    .setStrictLineParsing(true);
+            return new Tuning(
+                    (s.keepAlive() != null ? s.keepAlive() : c.clientIdleTimeout()).toNanos(),
+                    s.keepAliveRequests() != null ? s.keepAliveRequests() : Integer.MAX_VALUE,
+                    s.upstreamIdleConnections() != null ? s.upstreamIdleConnections() : c.maxIdlePerEndpoint(),
+                    (s.upstreamIdleTimeout() != null ? s.upstreamIdleTimeout() : c.upstreamIdleTimeout()).toNanos(),
+                    s.upstreamRequests() != null ? s.upstreamRequests() : Integer.MAX_VALUE,
+                    headers, decoder);
+        }
     }
 
     /**
@@ -120,8 +156,10 @@ final class Engine {
      *
      * @param proxyProtocol     connections must start with a PROXY header
      * @param proxyProtocolFrom peers whose PROXY header gives the client address
+     * @param fullForwardedFor  X-Forwarded-For sent on: a trusted proxy's list plus the peer, else the client alone
      */
-    record Edge(boolean proxyProtocol, CidrSet proxyProtocolFrom, CidrSet trustedProxies, boolean underscores) {
+    record Edge(boolean proxyProtocol, CidrSet proxyProtocolFrom, CidrSet trustedProxies, boolean underscores,
+                boolean fullForwardedFor) {
     }
 
     long clientIdleNanos() {
@@ -153,7 +191,7 @@ final class Engine {
     }
 
     HttpDecoderConfig serverDecoderConfig() {
-        return serverDecoder;
+        return tuning.serverDecoder();
     }
 
     HttpDecoderConfig upstreamDecoderConfig() {

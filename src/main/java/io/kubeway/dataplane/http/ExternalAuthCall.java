@@ -67,7 +67,7 @@ final class ExternalAuthCall {
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         h.remove(HttpHeaderNames.EXPECT);
         Forwarding.addForwarded(h, conn.peer(), conn.peerTrusted(), clientIp, conn.tls(), hostHeader,
-                conn.localPort(), requestId);
+                conn.localPort(), requestId, conn.fullForwardedFor);
         h.set(HttpHeaderNames.HOST, spec.authority());
         h.set("X-Original-URL", originalUrl);
         h.set("X-Original-Method", req.method().name());

@@ -24,6 +24,7 @@ final class Forwarding {
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     private static final AsciiString PROXY = AsciiString.cached("proxy");
     private static final AsciiString TRAILERS = AsciiString.cached("trailers");
+    private static final AsciiString CLOSE = AsciiString.cached("close");
 
     private Forwarding() {
     }
@@ -71,13 +72,7 @@ final class Forwarding {
         if (h.contains(HttpHeaderNames.CONNECTION)) { // getAll allocates a list even for an absent header
             List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
             h.remove(HttpHeaderNames.CONNECTION);
-            for (String v : connection) {
-                for (String token : v.split(",")) {
-                    String name = token.trim().toLowerCase(Locale.ROOT);
-                    if (name.isEmpty() || isFraming(name) || (keepUpgrade && name.equals("upgrade"))) continue;
-                    h.remove(name);
-                }
-            }
+            for (String v : connection) removeNamedBy(h, v, keepUpgrade);
         }
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(HttpHeaderNames.TRAILER);
@@ -98,6 +93,34 @@ final class Forwarding {
             }
         }
         if (drop != null) drop.forEach(h::remove);
+    }
+
+    /**
+     * Removes the headers a {@code Connection} value names. The usual tokens ({@code keep-alive}, {@code close},
+     * {@code upgrade}) are matched in place, without splitting the value into strings: {@code Keep-Alive} and
+     * {@code Upgrade} go anyway (unless kept), {@code close} names a header that is removed as any other.
+     */
+    private static void removeNamedBy(HttpHeaders h, String v, boolean keepUpgrade) {
+        for (int i = 0, n = v.length(); i < n; ) {
+            int comma = v.indexOf(',', i);
+            int end = comma < 0 ? n : comma;
+            int s = i;
+            int e = end;
+            i = end + 1;
+            while (s < e && v.charAt(s) <= ' ') s++; // as String.trim
+            while (e > s && v.charAt(e - 1) <= ' ') e--;
+            if (s == e || is(v, s, e, "keep-alive") || is(v, s, e, "upgrade")) continue;
+            if (is(v, s, e, "close")) {
+                h.remove(CLOSE);
+                continue;
+            }
+            String name = v.substring(s, e).toLowerCase(Locale.ROOT);
+            if (!isFraming(name)) h.remove(name);
+        }
+    }
+
+    private static boolean is(String v, int start, int end, String token) {
+        return end - start == token.length() && v.regionMatches(true, start, token, 0, token.length());
     }
 
     private static boolean isFraming(String name) {
@@ -124,9 +147,28 @@ final class Forwarding {
      */
     static void addForwarded(HttpHeaders h, InetAddress peer, boolean peerTrusted, InetAddress client, boolean tls,
                              String originalHost, int listenerPort, String requestId) {
-        String peerText = IpLiterals.format(peer);
-        if (peerTrusted && h.contains(X_FORWARDED_FOR)) {
+        addForwarded(h, peer, peerTrusted, client, tls, originalHost, listenerPort, requestId, true);
+    }
+
+    /** As below, with the peer's address and the listener's port made text here. */
+    static void addForwarded(HttpHeaders h, InetAddress peer, boolean peerTrusted, InetAddress client, boolean tls,
+                             String originalHost, int listenerPort, String requestId, boolean fullChain) {
+        addForwarded(h, peer, IpLiterals.format(peer), peerTrusted, client, tls, originalHost,
+                Integer.toString(listenerPort), requestId, fullChain);
+    }
+
+    /**
+     * With the peer's address and the listener's port as text (a connection keeps them for its requests). Without
+     * {@code fullChain} (ingress-nginx's {@code compute-full-forwarded-for: false}) X-Forwarded-For is the client
+     * alone ({@code $remote_addr}: the first untrusted address of a trusted proxy's list, else the peer).
+     */
+    static void addForwarded(HttpHeaders h, InetAddress peer, String peerText, boolean peerTrusted, InetAddress client,
+                             boolean tls, String originalHost, String listenerPort, String requestId,
+                             boolean fullChain) {
+        if (peerTrusted && fullChain && h.contains(X_FORWARDED_FOR)) {
             h.set(X_FORWARDED_FOR, String.join(", ", h.getAll(X_FORWARDED_FOR)) + ", " + peerText);
+        } else if (peerTrusted && !fullChain) {
+            h.set(X_FORWARDED_FOR, client == peer ? peerText : IpLiterals.format(client));
         } else {
             h.set(X_FORWARDED_FOR, peerText);
         }
@@ -135,7 +177,7 @@ final class Forwarding {
             if (originalHost != null) h.set(X_FORWARDED_HOST, originalHost);
             else h.remove(X_FORWARDED_HOST);
         }
-        if (!peerTrusted || !h.contains(X_FORWARDED_PORT)) h.set(X_FORWARDED_PORT, Integer.toString(listenerPort));
+        if (!peerTrusted || !h.contains(X_FORWARDED_PORT)) h.set(X_FORWARDED_PORT, listenerPort);
         h.set(X_REAL_IP, client == peer ? peerText : IpLiterals.format(client));
         h.set(X_REQUEST_ID, requestId);
     }

@@ -10,6 +10,8 @@ final class H1Link extends UpstreamLink {
     final PoolKey key;
     private boolean reused;
     private boolean detached;
+    /** Requests this connection has carried (upstream-keepalive-requests). */
+    private int uses;
     /** When it went back to the pool (System.nanoTime). */
     long idleSince;
 
@@ -24,9 +26,14 @@ final class H1Link extends UpstreamLink {
         return reused;
     }
 
+    int uses() {
+        return uses;
+    }
+
     @Override
     void release(boolean reusable) {
         exchange = null;
+        uses++;
         if (reusable && !detached && channel.isActive() && pool.offer(this)) {
             reused = true;
         } else {

@@ -81,6 +81,7 @@ final class HttpListener {
                         Engine.Edge edge = engine.edge();
                         ClientConnection conn = new ClientConnection(peerIp, edge.trustedProxies().contains(peerIp),
                                 https, key.port(), l);
+                        conn.fullForwardedFor = edge.fullForwardedFor();
                         Pipelines.accept(ch, conn, engine);
                         if (edge.proxyProtocol()) ProxyProtocolReader.install(ch, conn, edge, engine);
                     }

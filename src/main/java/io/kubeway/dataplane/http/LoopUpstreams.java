@@ -43,7 +43,8 @@ final class LoopUpstreams {
     LoopUpstreams(EventLoop loop, Engine engine) {
         this.loop = loop;
         this.engine = engine;
-        long period = Math.clamp(engine.config().upstreamIdleTimeout().toMillis() / 2, 100, 5_000);
+        // At most a second: upstream-keepalive-timeout may shorten the idle timeout live.
+        long period = Math.clamp(engine.config().upstreamIdleTimeout().toMillis() / 2, 100, 1_000);
         this.sweeper = loop.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -160,7 +161,8 @@ final class LoopUpstreams {
     boolean offer(H1Link link) {
         if (closed) return false;
         ArrayDeque<H1Link> q = idle.computeIfAbsent(link.key, k -> new ArrayDeque<>());
-        if (q.size() >= engine.config().maxIdlePerEndpoint()) return false;
+        Engine.Tuning t = engine.tuning();
+        if (q.size() >= t.maxIdlePerEndpoint() || link.uses() >= t.upstreamRequests()) return false;
         link.idleSince = System.nanoTime();
         q.addLast(link);
         // Keep a read pending so a close by the backend is noticed while idle.
@@ -176,7 +178,7 @@ final class LoopUpstreams {
     /** Closes connections idle past the timeout and forgets empty entries (endpoints come and go). */
     void sweep() {
         long now = System.nanoTime();
-        long timeout = engine.config().upstreamIdleTimeout().toNanos();
+        long timeout = engine.tuning().upstreamIdleNanos();
         for (Iterator<ArrayDeque<H1Link>> it = idle.values().iterator(); it.hasNext(); ) {
             ArrayDeque<H1Link> q = it.next();
             while (!q.isEmpty() && now - q.peekFirst().idleSince >= timeout) q.pollFirst().channel().close();

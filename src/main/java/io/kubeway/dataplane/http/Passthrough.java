@@ -1,6 +1,7 @@
 package io.kubeway.dataplane.http;
 
 import io.kubeway.dataplane.PeerLog;
+import io.kubeway.dataplane.proxy.l4.EarlyInput;
 import io.kubeway.dataplane.proxy.l4.Relays;
 import io.kubeway.state.Endpoint;
 import io.kubeway.state.http.HttpCluster;
@@ -12,12 +13,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -37,8 +36,7 @@ final class Passthrough extends ChannelInboundHandlerAdapter {
     private final Engine engine;
     private final ClientConnection conn;
     /** The ClientHello (passed on by the SNI handler as it leaves) and anything read before the backend connected. */
-    private final List<Object> early = new ArrayList<>(2);
-    private boolean inputShutdown;
+    private final EarlyInput early = new EarlyInput();
     private boolean slot;
     private int first;
 
@@ -111,34 +109,23 @@ final class Passthrough extends ChannelInboundHandlerAdapter {
             out.close();
             return;
         }
-        ctx.pipeline().addAfter(ctx.name(), null, Relays.relay(out, engine.passthroughBytes(true)));
-        if (!early.isEmpty()) {
-            early.forEach(ctx::fireChannelRead);
-            early.clear();
-            ctx.fireChannelReadComplete();
-        }
-        if (inputShutdown) ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        ctx.pipeline().remove(this);
-        in.read();
-        out.read();
+        early.spliceIn(ctx, out, Relays.relay(out, engine.passthroughBytes(true)));
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        early.add(msg);
+        early.hold(msg);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) inputShutdown = true;
-        // anything else (the SNI handler's completion event) is of no use here
-        else ReferenceCountUtil.release(evt);
+        // anything but a half-close (the SNI handler's completion event) is of no use here
+        if (!early.shutdown(evt)) ReferenceCountUtil.release(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
+        early.release();
     }
 
     @Override

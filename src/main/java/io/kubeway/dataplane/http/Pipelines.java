@@ -77,7 +77,7 @@ final class Pipelines {
     static void http2(Channel ch, ClientConnection conn, Engine engine) {
         ChannelPipeline p = ch.pipeline();
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
-                .initialSettings(H2Settings.server(engine.config().maxHeaderBytes()))
+                .initialSettings(H2Settings.server(engine.tuning().maxHeaderBytes()))
                 .build();
         p.addLast("h2", codec);
         p.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
@@ -89,7 +89,8 @@ final class Pipelines {
             }
         }));
         p.addLast("errors", PeerLog.TAIL); // the multiplexer passes on connection errors (resets, I/O)
-        p.addBefore("h2", "h2-idle", new H2IdleTimeout(codec, engine.clientIdleNanos()));
+        long keepAlive = engine.tuning().keepAliveNanos(); // keep-alive 0 is for HTTP/1.1: HTTP/2 keeps the default
+        p.addBefore("h2", "h2-idle", new H2IdleTimeout(codec, keepAlive > 0 ? keepAlive : engine.clientIdleNanos()));
         H2Settings.enlargeConnectionWindow(codec);
         // Frames of all streams share the connection: it must always read; streams pace themselves with
         // flow control (a stream's window only reopens as its proxy handler consumes the data).

@@ -237,7 +237,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Whether the connection may carry another request after this one. */
     boolean keepAliveAllowed(boolean clientWantsIt) {
-        return http2 || clientWantsIt && !connection.listener().draining() && !closing;
+        if (http2) return true;
+        if (!clientWantsIt || connection.listener().draining() || closing) return false;
+        Engine.Tuning t = engine.tuning(); // keep-alive and keep-alive-requests, read live
+        return t.keepAliveNanos() > 0 && requests < t.keepAliveRequests();
     }
 
     void exchangeDone(Exchange e, boolean keepAlive) {
@@ -348,7 +351,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private long limit() {
-        return requests == 0 ? engine.config().requestHeaderTimeout().toNanos() : engine.clientIdleNanos();
+        return requests == 0 ? engine.config().requestHeaderTimeout().toNanos() : engine.tuning().keepAliveNanos();
     }
 
     private void cancelIdle() {

@@ -57,7 +57,9 @@ final class RequestChecks {
             // :authority becomes Host; a Host header besides it would reach an HTTP/1.1 backend twice.
             if (req.headers().getAll(HttpHeaderNames.HOST).size() > 1) return new Rejection(400, "more than one Host");
         } else {
-            List<String> te = req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+            // contains first: getAll allocates a list even for an absent header
+            List<String> te = req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                    ? req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
             if (!te.isEmpty() && (te.size() != 1 || !te.getFirst().trim().equalsIgnoreCase("chunked"))) {
                 return new Rejection(400, "unsupported transfer-encoding");
             }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -33,7 +34,8 @@ import java.util.TreeMap;
  * cached by certificate content: an unchanged Secret keeps its context (and its session cache). A certificate
  * that fails to load keeps the last good context under the same name, if there was one.
  *
- * <p>Contexts: TLS 1.3 and 1.2 only, HTTP/2-approved ciphers, ALPN {@code h2} then {@code http/1.1}.
+ * <p>Contexts: TLS 1.3 and 1.2 with HTTP/2-approved ciphers unless the controller ConfigMap says otherwise
+ * ({@link #protocols}), ALPN {@code h2} then {@code http/1.1}.
  *
  * <p>Client certificates: a name whose host has client authentication gets its own context (cached by certificate
  * and {@link ClientAuth}) that asks for a certificate, with the {@link ClientVerifier} that judges it after the
@@ -47,7 +49,34 @@ import java.util.TreeMap;
 final class ServerTls implements Mapping<String, SslContext> {
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
-    private record Content(String chain, String key, @Nullable ClientAuth clientAuth) {}
+    private record Content(String chain, String key, @Nullable ClientAuth clientAuth, Versions versions) {}
+
+    /**
+     * The protocols and TLS 1.2 ciphers offered (the controller ConfigMap's {@code ssl-protocols} and
+     * {@code ssl-ciphers}, JDK names); TLS 1.3 suites are always offered with TLS 1.3.
+     */
+    record Versions(List<String> protocols, List<String> ciphers) {
+        /** TLS 1.3 and 1.2 with HTTP/2-approved ciphers. */
+        static final Versions DEFAULT = new Versions(List.of(TlsProviders.PROTOCOLS), Http2SecurityUtil.CIPHERS);
+        /** TLS 1.3's suites, which no ssl-ciphers list takes away (as with OpenSSL). */
+        private static final List<String> TLS13 = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                "TLS_CHACHA20_POLY1305_SHA256");
+
+        Versions {
+            protocols = List.copyOf(protocols);
+            ciphers = List.copyOf(ciphers);
+        }
+
+        List<String> suites() {
+            if (this == DEFAULT || ciphers.containsAll(TLS13)) return ciphers;
+            List<String> all = new java.util.ArrayList<>(TLS13);
+            all.addAll(ciphers);
+            return all;
+        }
+    }
+
+    /** Guarded by this: the versions the next {@link #update} builds contexts with. */
+    private Versions versions = Versions.DEFAULT;
 
     /**
      * What a server name's handshake uses: its context, and the verifier of its client certificates (null when it
@@ -58,6 +87,17 @@ final class ServerTls implements Mapping<String, SslContext> {
     private record Table(Map<String, Entry> byName, @Nullable Entry fallback) {}
 
     private volatile Table table = new Table(Map.of(), null);
+
+    /**
+     * Sets the protocols and ciphers (null: the defaults) for the contexts of the next {@link #update}: contexts
+     * are rebuilt then, so new handshakes use them and established connections keep theirs.
+     */
+    synchronized void protocols(@Nullable List<String> protocols, @Nullable List<String> ciphers) {
+        versions = protocols == null && ciphers == null ? Versions.DEFAULT
+                : new Versions(protocols != null ? protocols : Versions.DEFAULT.protocols(),
+                        ciphers != null ? ciphers : Versions.DEFAULT.ciphers());
+    }
+
     /** Guarded by this; only touched by {@link #update}. */
     private Map<Content, Entry> cache = new HashMap<>();
 
@@ -133,13 +173,13 @@ final class ServerTls implements Mapping<String, SslContext> {
 
     private @Nullable Entry load(TlsCertificate cert, @Nullable ClientAuth auth, Map<Content, Entry> nextCache,
                                  Map<String, String> failures, String label) {
-        Content key = new Content(cert.certChainPem(), cert.privateKeyPem(), auth);
+        Content key = new Content(cert.certChainPem(), cert.privateKeyPem(), auth, versions);
         Entry e = nextCache.get(key);
         if (e == null) e = cache.get(key);
         if (e == null) {
             try {
                 ClientVerifier verifier = auth == null ? null : new ClientVerifier(auth);
-                SslContext c = build(cert, verifier);
+                SslContext c = build(cert, verifier, versions);
                 if (c.sessionContext() instanceof OpenSslSessionContext sc) sc.setSessionCacheEnabled(false);
                 e = new Entry(c, verifier);
             } catch (RuntimeException | java.security.GeneralSecurityException | javax.net.ssl.SSLException ex) {
@@ -162,6 +202,11 @@ final class ServerTls implements Mapping<String, SslContext> {
      * {@code ssl_verify_client}: the router answers per request), naming the bundle's CAs.
      */
     static SslContext build(TlsCertificate cert, @Nullable ClientVerifier verifier) throws javax.net.ssl.SSLException {
+        return build(cert, verifier, Versions.DEFAULT);
+    }
+
+    static SslContext build(TlsCertificate cert, @Nullable ClientVerifier verifier, Versions versions)
+            throws javax.net.ssl.SSLException {
         byte[] chain = cert.certChainPem().getBytes(StandardCharsets.US_ASCII);
         byte[] key = Pem.toPkcs8Pem(cert.privateKeyPem()).getBytes(StandardCharsets.US_ASCII);
         SslContextBuilder b = SslContextBuilder.forServer(new ByteArrayInputStream(chain), new ByteArrayInputStream(key));
@@ -170,8 +215,8 @@ final class ServerTls implements Mapping<String, SslContext> {
         }
         return b
                 .sslProvider(TlsProviders.provider())
-                .protocols(TlsProviders.PROTOCOLS)
-                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                .protocols(versions.protocols())
+                .ciphers(versions.suites(), SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,

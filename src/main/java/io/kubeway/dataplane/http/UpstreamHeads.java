@@ -52,8 +52,8 @@ final class UpstreamHeads {
         Forwarding.stripHopByHop(h, websocket);
         if (websocket) h.set(HttpHeaderNames.CONNECTION, "upgrade");
         if (target.authority() != null) h.set(HttpHeaderNames.HOST, target.authority());
-        Forwarding.addForwarded(h, conn.peer(), conn.peerTrusted(), clientIp, conn.tls(), originalHost, conn.localPort(),
-                requestId);
+        Forwarding.addForwarded(h, conn.peer(), conn.peerText(), conn.peerTrusted(), clientIp, conn.tls(), originalHost,
+                conn.localPortText(), requestId, conn.fullForwardedFor);
         for (AsciiString name : CLIENT_CERT_HEADERS) h.remove(name);
         setHeaders.forEach(h::set);
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), upstreamPath, h);

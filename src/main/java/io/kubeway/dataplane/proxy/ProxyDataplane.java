@@ -60,6 +60,13 @@ public final class ProxyDataplane implements Dataplane {
     /** Removed UDP listeners whose flows still run; revived if their key comes back. */
     private final Map<ListenKey, Serving> draining = new HashMap<>();
     private boolean closed;
+    /** TCP binds asked of the event loops before waiting for them. */
+    static final int BINDS_IN_FLIGHT = 256;
+    /** Above this many new listeners in one apply, one summary line instead of one per listener. */
+    static final int QUIET_ABOVE = 100;
+    /** The l4 map of the state applied last, and the keys of it that failed to bind (retried on the next apply). */
+    private Map<ListenKey, L4Listener> applied = Map.of();
+    private java.util.Set<ListenKey> failed = java.util.Set.of();
     private final Transport transport;
 
     public ProxyDataplane(ProxyConfig config, MeterRegistry registry, Clock clock) {
@@ -83,23 +90,56 @@ public final class ProxyDataplane implements Dataplane {
         return group;
     }
 
-    /** See {@link Dataplane#apply}. The failures map is ordered by key. */
+    /**
+     * See {@link Dataplane#apply}. The failures map is ordered by key. A state whose {@link DesiredState.Delta}
+     * starts from the state applied last is applied by looking at the delta's keys (and the keys that failed last
+     * time, retried) only; any other state is diffed against every serving listener.
+     */
     @Override
     public synchronized Map<ListenKey, String> apply(DesiredState state) {
         if (closed) throw new IllegalStateException("data plane is closed");
         draining.values().removeIf(s -> !s.socket().channel().isOpen());
-        Map<ListenKey, L4Listener> current = new HashMap<>();
-        serving.forEach((k, s) -> current.put(k, s.spec()));
-        Diff<ListenKey, L4Listener> diff = Diff.of(current, state.l4());
+        Diff<ListenKey, L4Listener> diff;
+        DesiredState.Delta delta = state.delta();
+        if (delta != null && delta.from(applied)) {
+            diff = diffOver(delta.keys(), state.l4());
+        } else {
+            Map<ListenKey, L4Listener> current = new HashMap<>();
+            serving.forEach((k, s) -> current.put(k, s.spec()));
+            diff = Diff.of(current, state.l4());
+        }
 
         new TreeMap<>(diff.removed()).keySet().forEach(this::remove);
         new TreeMap<>(diff.changed()).values().forEach(this::change);
         SortedMap<ListenKey, String> failures = new TreeMap<>();
+        java.util.List<L4Listener> tcp = new java.util.ArrayList<>();
         for (L4Listener spec : new TreeMap<>(diff.added()).values()) {
+            if (spec.key().protocol() == Protocol.TCP) {
+                tcp.add(spec);
+                continue;
+            }
             String failure = add(spec);
             if (failure != null) failures.put(spec.key(), failure);
         }
+        addTcp(tcp, failures);
+        applied = state.l4();
+        failed = failures.keySet();
         return Collections.unmodifiableSortedMap(failures);
+    }
+
+    /** The difference from what serves over {@code keys} and the keys that failed to bind last time. */
+    private Diff<ListenKey, L4Listener> diffOver(java.util.Set<ListenKey> keys, Map<ListenKey, L4Listener> next) {
+        Map<ListenKey, L4Listener> before = new HashMap<>();
+        Map<ListenKey, L4Listener> after = new HashMap<>();
+        for (java.util.Set<ListenKey> ks : java.util.List.of(keys, failed)) {
+            for (ListenKey k : ks) {
+                Serving s = serving.get(k);
+                if (s != null) before.put(k, s.spec());
+                L4Listener l = next.get(k);
+                if (l != null) after.put(k, l);
+            }
+        }
+        return Diff.of(before, after);
     }
 
     private String add(L4Listener spec) {
@@ -128,6 +168,46 @@ public final class ProxyDataplane implements Dataplane {
             metersPool.release(route.meters());
             log.warn("{}", e.getMessage());
             return e.getMessage();
+        }
+    }
+
+    /**
+     * Binds new TCP listeners {@link #BINDS_IN_FLIGHT} at a time: the event loops bind them side by side, the sync
+     * thread waits once per batch rather than once per socket. One log line per listener, or one for all when many.
+     */
+    private void addTcp(java.util.List<L4Listener> specs, Map<ListenKey, String> failures) {
+        boolean quiet = specs.size() > QUIET_ABOVE;
+        for (int from = 0; from < specs.size(); from += BINDS_IN_FLIGHT) {
+            java.util.List<L4Listener> batch = specs.subList(from, Math.min(specs.size(), from + BINDS_IN_FLIGHT));
+            java.util.List<TcpListener.Pending> pending = new java.util.ArrayList<>(batch.size());
+            java.util.List<Route> routes = new java.util.ArrayList<>(batch.size());
+            java.util.List<AffinityTable> affinities = new java.util.ArrayList<>(batch.size());
+            for (L4Listener spec : batch) {
+                AffinityTable affinity = new AffinityTable();
+                Route route = route(spec, affinity);
+                routes.add(route);
+                affinities.add(affinity);
+                pending.add(TcpListener.start(spec.key(), route, l4));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                L4Listener spec = batch.get(i);
+                try {
+                    TcpListener socket = pending.get(i).await();
+                    serving.put(spec.key(), new Serving(spec, socket, affinities.get(i)));
+                    if (!quiet) {
+                        log.info("{}: listening for {} ({}), {} endpoint(s)", spec.key(), spec.service(), spec.kind(),
+                                spec.cluster().endpoints().size());
+                    }
+                } catch (BindFailedException e) {
+                    metersPool.release(routes.get(i).meters());
+                    log.warn("{}", e.getMessage());
+                    failures.put(spec.key(), e.getMessage());
+                }
+            }
+        }
+        if (quiet) {
+            log.info("listening on {} new TCP listener(s) ({} failed)", specs.size(),
+                    specs.stream().filter(s -> failures.containsKey(s.key())).count());
         }
     }
 

@@ -58,7 +58,8 @@ public final class KubeSource implements ObjectSource {
     /**
      * What an instance reads, by role: the proxy reads what kube-proxy reads plus what layer-2 announcement needs
      * (node leases, MetalLB pools and L2Advertisements); the load-balancer controller Services and pools; the
-     * Ingress controller Ingresses, IngressClasses, the Secrets they name, and the Services and EndpointSlices
+     * Ingress controller Ingresses, IngressClasses, the Secrets they name, the Nodes (its status addresses behind a
+     * wildcard listener), and the Services and EndpointSlices
      * behind them. Reading less than all keeps each ServiceAccount's RBAC to what its role uses.
      */
     public record Reads(boolean proxy, boolean loadBalancer, boolean ingress) {
@@ -75,7 +76,7 @@ public final class KubeSource implements ObjectSource {
             }
             if (ingress) {
                 out.addAll(List.of(WatchedKind.SERVICE, WatchedKind.ENDPOINT_SLICE, WatchedKind.INGRESS_CLASS,
-                        WatchedKind.INGRESS, WatchedKind.SECRET));
+                        WatchedKind.INGRESS, WatchedKind.SECRET, WatchedKind.NODE)); // NODE: status addresses
             }
             return out;
         }
@@ -91,7 +92,7 @@ public final class KubeSource implements ObjectSource {
     /** The watches whose initial list has reached {@link #objects} (see {@link #listed}). */
     private final Set<Watch> caughtUp = new java.util.HashSet<>();
     /** Every object held, in snapshot order; written by informer threads, read by the publisher. */
-    private final ConcurrentSkipListMap<SnapshotKey, HasMetadata> objects = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<SnapshotKey, SourcedObject> objects = new ConcurrentSkipListMap<>();
     private final AtomicBoolean publishPending = new AtomicBoolean();
     /** Counts changes to {@link #objects}; a publish with no change since the last one hands over nothing. */
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
@@ -186,11 +187,12 @@ public final class KubeSource implements ObjectSource {
             return; // heartbeats: read live through nodeLeases(), never a reason for a new snapshot
         }
         SnapshotKey key = SnapshotKey.of(kind, obj);
-        HasMetadata before = objects.get(key);
+        SourcedObject held = objects.get(key);
+        HasMetadata before = held == null ? null : held.object();
         if (before != null && sameVersion(before, obj)) {
             return; // a relist or resync of an unchanged object: keep the instance downstream caches know
         }
-        objects.put(key, obj);
+        objects.put(key, new SourcedObject(obj, null)); // made once per version, not once per snapshot
         changes.incrementAndGet();
         requestPublish();
     }
@@ -223,11 +225,7 @@ public final class KubeSource implements ObjectSource {
             return; // nothing before every initial list has arrived; nothing when nothing changed
         }
         publishedChanges = seen;
-        List<SourcedObject> out = new ArrayList<>(objects.size());
-        for (HasMetadata obj : objects.values()) {
-            out.add(new SourcedObject(obj, null));
-        }
-        onChange.accept(new ClusterSnapshot(out, List.of()));
+        onChange.accept(new ClusterSnapshot(new ArrayList<>(objects.values()), List.of()));
     }
 
     private synchronized boolean allListed() {
@@ -274,9 +272,9 @@ public final class KubeSource implements ObjectSource {
             return;
         }
         Set<NamespacedName> wanted = new TreeSet<>();
-        for (HasMetadata obj : objects.subMap(SnapshotKey.first(WatchedKind.INGRESS.rank()),
+        for (SourcedObject obj : objects.subMap(SnapshotKey.first(WatchedKind.INGRESS.rank()),
                 SnapshotKey.first(WatchedKind.INGRESS.rank() + 1)).values()) {
-            wanted.addAll(SecretReferences.of((Ingress) obj));
+            wanted.addAll(SecretReferences.of((Ingress) obj.object()));
         }
         secretWatches.entrySet().removeIf(e -> {
             if (wanted.contains(e.getKey())) {

@@ -17,10 +17,21 @@ import java.util.List;
  * @param underscoresInHeaders {@code enable-underscores-in-headers}; null keeps {@code --underscores-in-headers}
  * @param logFormat            {@code log-format-upstream}: the access log's line (when {@code --access-log} is on);
  *                             null keeps {@code --access-log}'s own format
+ * @param connections          keep-alive, backend pool, request head limits and TLS versions and ciphers
+ * @param fullForwardedFor     {@code compute-full-forwarded-for}: whether the X-Forwarded-For sent on is a trusted
+ *                             proxy's list plus the peer (true), or the client address alone (false, ingress-nginx's
+ *                             {@code $remote_addr}); null keeps Kubeway's own behaviour (the list)
  */
 public record EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom,
                            @Nullable List<String> trustedProxies, @Nullable Boolean underscoresInHeaders,
-                           @Nullable LogFormat logFormat) {
+                           @Nullable LogFormat logFormat, ConnectionSettings connections,
+                           @Nullable Boolean fullForwardedFor) {
+    public EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom, @Nullable List<String> trustedProxies,
+                        @Nullable Boolean underscoresInHeaders, @Nullable LogFormat logFormat) {
+        this(proxyProtocol, proxyProtocolFrom, trustedProxies, underscoresInHeaders, logFormat,
+                ConnectionSettings.DEFAULT, null);
+    }
+
     public EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom, @Nullable List<String> trustedProxies,
                         @Nullable Boolean underscoresInHeaders) {
         this(proxyProtocol, proxyProtocolFrom, trustedProxies, underscoresInHeaders, null);
@@ -34,5 +45,6 @@ public record EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom
     public EdgeSettings {
         proxyProtocolFrom = List.copyOf(proxyProtocolFrom);
         if (trustedProxies != null) trustedProxies = List.copyOf(trustedProxies);
+        java.util.Objects.requireNonNull(connections, "connections");
     }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.ObjectRef;
 import io.kubeway.core.Problem;
+import io.kubeway.state.http.ConnectionSettings;
 import io.kubeway.state.http.EdgeSettings;
 import io.kubeway.state.http.Timeouts;
 import io.kubeway.state.http.routing.CidrBlock;
@@ -51,6 +52,14 @@ public final class ControllerConfigMap {
             "global-auth-always-set-cookie", "global-auth-cache-key", "global-auth-cache-duration");
     /** ingress-nginx keys Kubeway reads and does not apply, with the reason given in their Warning. */
     static final Map<String, String> NOT_APPLIED = notApplied();
+    /** ingress-nginx's ssl-ciphers default. */
+    static final String INGRESS_NGINX_CIPHERS = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+            + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+            + "ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+    /** The largest request head large-client-header-buffers may allow (number × size): each connection may buffer it. */
+    static final long MAX_HEADER_BUFFER_BYTES = 1 << 20;
+    /** The most idle backend connections per endpoint and event loop upstream-keepalive-connections may ask for. */
+    static final int MAX_UPSTREAM_IDLE = 10_000;
 
     private final NamespacedName name;
     private Map<String, String> lastGood = Map.of();
@@ -96,26 +105,23 @@ public final class ControllerConfigMap {
         d.put("global-auth-cache-key", "");
         d.put("global-auth-cache-duration", io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION);
         d.put("no-auth-locations", GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
+        d.put("compute-full-forwarded-for", "false");
+        d.put("keep-alive", "75");
+        d.put("keep-alive-requests", "1000");
+        d.put("upstream-keepalive-connections", "320");
+        d.put("upstream-keepalive-timeout", "60");
+        d.put("upstream-keepalive-requests", "10000");
+        d.put("large-client-header-buffers", "4 8k");
+        d.put("ssl-protocols", "TLSv1.2 TLSv1.3");
+        d.put("ssl-ciphers", INGRESS_NGINX_CIPHERS);
         return java.util.Collections.unmodifiableMap(d);
     }
 
     private static Map<String, String> notApplied() {
         Map<String, String> m = new TreeMap<>();
-        String atStart = " is fixed when Kubeway starts and is not read from the ConfigMap";
-        m.put("keep-alive", "the client keep-alive timeout" + atStart);
-        m.put("keep-alive-requests", "Kubeway does not cap requests per client connection");
-        m.put("upstream-keepalive-connections", "the backend pool size (320 idle connections per endpoint and "
-                + "event loop)" + atStart);
-        m.put("upstream-keepalive-timeout", "the backend idle timeout (60 s)" + atStart);
-        m.put("upstream-keepalive-requests", "Kubeway does not cap requests per backend connection");
         m.put("upstream-keepalive-time", "Kubeway does not cap the life of a backend connection");
-        m.put("large-client-header-buffers", "the request header limits (32 KiB of headers, 8 KiB request line)"
-                + atStart);
-        m.put("compute-full-forwarded-for", "X-Forwarded-For is always the trusted chain plus the peer");
         m.put("forwarded-for-header", "Kubeway reads the client address only from X-Forwarded-For");
         m.put("custom-http-errors", "custom error pages are not implemented for the whole controller");
-        m.put("ssl-protocols", "TLS 1.2 and 1.3 are always offered (ingress-nginx's default)");
-        m.put("ssl-ciphers", "the TLS ciphers are the TLS library's modern defaults");
         m.put("log-format-escape-json", "log-format-upstream values are written as they are");
         m.put("proxy-protocol-header-timeout", "the PROXY header must arrive within 5 s (ingress-nginx's default)");
         m.put("global-auth-snippet", "snippets are nginx configuration; Kubeway never runs them (with "
@@ -177,11 +183,16 @@ public final class ControllerConfigMap {
                 settings.put(key, new ControllerConfig.Setting(key, value, "not-applied", why));
                 continue;
             }
-            String error = check(key, value);
+            List<String> notes = new ArrayList<>();
+            String error = check(key, value, notes);
             if (error == null) {
                 effective.put(key, value);
                 good.put(key, value);
-                settings.put(key, new ControllerConfig.Setting(key, value, "applied", ""));
+                for (String n : notes) {
+                    problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": key " + key + ": "
+                            + n));
+                }
+                settings.put(key, new ControllerConfig.Setting(key, value, "applied", String.join("; ", notes)));
                 continue;
             }
             String before = lastGood.get(key);
@@ -228,8 +239,15 @@ public final class ControllerConfigMap {
 
     /** Why {@code value} is not valid for {@code key}, or null when it is. */
     static @Nullable String check(String key, String value) {
+        return check(key, value, new ArrayList<>());
+    }
+
+    /** As {@link #check(String, String)}; {@code notes} gets what a valid value leaves out (Warnings). */
+    static @Nullable String check(String key, String value, List<String> notes) {
         try {
-            apply(key, value, new Parts());
+            Parts p = new Parts();
+            apply(key, value, p);
+            notes.addAll(p.notes);
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
@@ -251,7 +269,12 @@ public final class ControllerConfigMap {
         EdgeSettings edge = new EdgeSettings(parts.proxyProtocol, parts.realIp,
                 parts.forwardedHeaders ? parts.realIp : null,
                 effectiveKeySet(settings, "enable-underscores-in-headers") ? parts.underscores : null,
-                effectiveKeySet(settings, "log-format-upstream") ? parts.logFormat : null);
+                effectiveKeySet(settings, "log-format-upstream") ? parts.logFormat : null,
+                new ConnectionSettings(Duration.ofSeconds(parts.keepAlive), parts.keepAliveRequests,
+                        parts.upstreamIdle, Duration.ofSeconds(parts.upstreamTimeout), parts.upstreamRequests,
+                        parts.headerBuffers * parts.headerBufferSize, parts.headerBufferSize, parts.tlsProtocols,
+                        parts.tlsCiphers),
+                parts.forwardedHeaders && parts.fullForwardedFor);
         return new ControllerConfig(name, base, rules, edge, settings, globalAuth(parts, authClosed));
     }
 
@@ -307,6 +330,18 @@ public final class ControllerConfigMap {
         String authCacheKey = "";
         String authCacheDuration = io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION;
         List<String> noAuthLocations = List.of(GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
+        boolean fullForwardedFor;
+        long keepAlive = 75;
+        int keepAliveRequests = 1000;
+        int upstreamIdle = 320;
+        long upstreamTimeout = 60;
+        int upstreamRequests = 10_000;
+        int headerBuffers = 4;
+        int headerBufferSize = 8 * 1024;
+        List<String> tlsProtocols = List.of("TLSv1.3", "TLSv1.2");
+        List<String> tlsCiphers = TlsSettingsReader.ciphers(INGRESS_NGINX_CIPHERS, n -> { });
+        /** What a valid value leaves out, for a Warning. */
+        final List<String> notes = new ArrayList<>();
     }
 
     private static void apply(String key, String v, Parts p) {
@@ -363,6 +398,15 @@ public final class ControllerConfigMap {
                 p.authCacheDuration = v;
             }
             case "no-auth-locations" -> p.noAuthLocations = entries(v);
+            case "compute-full-forwarded-for" -> p.fullForwardedFor = bool(v);
+            case "keep-alive" -> p.keepAlive = integer(v, 0, 24 * 3600);
+            case "keep-alive-requests" -> p.keepAliveRequests = (int) integer(v, 1, Integer.MAX_VALUE);
+            case "upstream-keepalive-connections" -> p.upstreamIdle = (int) integer(v, 0, MAX_UPSTREAM_IDLE);
+            case "upstream-keepalive-timeout" -> p.upstreamTimeout = integer(v, 1, 24 * 3600);
+            case "upstream-keepalive-requests" -> p.upstreamRequests = (int) integer(v, 1, Integer.MAX_VALUE);
+            case "large-client-header-buffers" -> headerBuffers(v, p);
+            case "ssl-protocols" -> p.tlsProtocols = TlsSettingsReader.protocols(v, p.notes::add);
+            case "ssl-ciphers" -> p.tlsCiphers = TlsSettingsReader.ciphers(v, p.notes::add);
             default -> throw new IllegalStateException("no parser for " + key);
         }
     }
@@ -370,6 +414,27 @@ public final class ControllerConfigMap {
     private static String valid(String v, @Nullable String error) {
         if (error != null) throw new IllegalArgumentException(error);
         return v;
+    }
+
+    /**
+     * nginx's {@code large_client_header_buffers NUMBER SIZE}: a request line must fit one buffer (Kubeway: the
+     * request line limit is SIZE, 414 past it) and the whole head the buffers (Kubeway: the header block limit is
+     * NUMBER × SIZE, 431 past it).
+     */
+    private static void headerBuffers(String v, Parts p) {
+        String[] parts = v.strip().split("\\s+");
+        if (parts.length != 2) throw new IllegalArgumentException("must be a number and a size, such as \"4 8k\"");
+        long n = integer(parts[0], 1, 1024);
+        Long size = AnnotationReader.sizeOf(parts[1]);
+        if (size == null) throw new IllegalArgumentException("\"" + parts[1] + "\" is not a size such as 8k");
+        if (size < 1024 || size > MAX_HEADER_BUFFER_BYTES) {
+            throw new IllegalArgumentException("the size must be between 1k and 1m");
+        }
+        if (n * size > MAX_HEADER_BUFFER_BYTES) {
+            throw new IllegalArgumentException("number × size must be at most 1m");
+        }
+        p.headerBuffers = (int) n;
+        p.headerBufferSize = size.intValue();
     }
 
     private static boolean bool(String v) {

@@ -1,6 +1,7 @@
 package io.kubeway.translate.ingress;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -22,12 +23,23 @@ import static java.util.Objects.requireNonNull;
  * @param slicesByService    the EndpointSlices of each Service (managed, mirrored or the user's)
  * @param defaultCertificate for unknown server names (given or generated at start)
  * @param config             the controller ConfigMap's effect ({@link ControllerConfig#NONE} without one)
+ * @param nodes              the cluster's Nodes (in a cluster): this node's addresses are the Ingress status when the
+ *                           HTTP listener is a wildcard and nothing is published
  */
 public record IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
                            List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
                            Map<NamespacedName, List<EndpointSlice>> slicesByService,
-                           TlsCertificate defaultCertificate, IngressOptions options, ControllerConfig config) {
-    /** Without a controller ConfigMap. */
+                           TlsCertificate defaultCertificate, IngressOptions options, ControllerConfig config,
+                           List<Node> nodes) {
+    /** Without Node objects (standalone, or a source that does not read them). */
+    public IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
+                        List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
+                        Map<NamespacedName, List<EndpointSlice>> slicesByService,
+                        TlsCertificate defaultCertificate, IngressOptions options, ControllerConfig config) {
+        this(ingresses, classes, secrets, services, slicesByService, defaultCertificate, options, config, List.of());
+    }
+
+    /** Without a controller ConfigMap or Node objects. */
     public IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, List<IngressClass> classes,
                         List<ClusterSnapshot.Sourced<Secret>> secrets, List<Service> services,
                         Map<NamespacedName, List<EndpointSlice>> slicesByService,
@@ -37,6 +49,7 @@ public record IngressInput(List<ClusterSnapshot.Sourced<Ingress>> ingresses, Lis
 
     public IngressInput {
         requireNonNull(config, "config");
+        nodes = List.copyOf(nodes);
         ingresses = List.copyOf(ingresses);
         classes = List.copyOf(classes);
         secrets = List.copyOf(secrets);

@@ -144,7 +144,7 @@ public final class IngressTranslator {
                 clientAuthByName(virtualHosts), PassthroughHosts.collect(byAge, o.sslPassthrough(), backends),
                 in.config().edge());
 
-        List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), problems);
+        List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), in.nodes(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
         return new IngressTranslation(http, withStatus, others, problems);
     }

@@ -74,6 +74,29 @@ class ServiceAddressesTest {
         assertThat(ip.addresses).containsExactly("10.96.0.10/32", "10.96.0.13/32");
     }
 
+    @Test
+    void aDeltaThatOnlyChangesListenersIsCheckedByItsKeysAloneAndOneThatAddsAKeyAddsTheAddress() throws Exception {
+        DesiredState first = state("10.96.0.10", "10.96.0.11");
+        addresses.apply(first);
+        int runs = ip.runs;
+        ListenKey k = first.l4().keySet().iterator().next();
+        Map<ListenKey, L4Listener> changed = new TreeMap<>(first.l4());
+        L4Listener l = changed.get(k);
+        changed.put(k, new L4Listener(k, l.service(), l.kind(), new Cluster("other", List.of(), 0), List.of()));
+        DesiredState second = new DesiredState(changed, io.kubeway.state.http.HttpState.EMPTY,
+                new DesiredState.Delta(first.l4(), Set.of(k)));
+        addresses.apply(second);
+        assertThat(ip.runs).as("an endpoint change through a delta runs no ip command").isEqualTo(runs);
+        assertThat(applied.getLast()).isSameAs(second);
+
+        Map<ListenKey, L4Listener> more = new TreeMap<>(second.l4());
+        more.putAll(state("10.96.0.12").l4());
+        ListenKey added = state("10.96.0.12").l4().keySet().iterator().next();
+        addresses.apply(new DesiredState(more, io.kubeway.state.http.HttpState.EMPTY,
+                new DesiredState.Delta(second.l4(), Set.of(added))));
+        assertThat(ip.addresses).containsExactly("10.96.0.10/32", "10.96.0.11/32", "10.96.0.12/32");
+    }
+
     private static DesiredState state(String... ips) throws Exception {
         Map<ListenKey, L4Listener> l4 = new TreeMap<>();
         for (String a : ips) {

@@ -57,6 +57,12 @@ class ForwardingTest {
         return Stream.of(
                 new HopCase("connection and named headers", Map.of("Connection", "close, X-A", "X-A", "1", "X-B", "2"),
                         false, Map.of("x-b", "2")),
+                new HopCase("tokens trimmed, empty ones skipped, any case; a header named close goes",
+                        Map.of("Connection", "Keep-Alive ,\tCLOSE,  x-a  , ,UpGrade", "close", "c", "X-A", "1",
+                                "Keep-Alive", "5", "Upgrade", "h2c", "X-B", "2"), false, Map.of("x-b", "2")),
+                new HopCase("upgrade named but kept for websocket, keep-alive still goes",
+                        Map.of("Connection", "keep-alive, Upgrade", "Keep-Alive", "5", "Upgrade", "websocket"), true,
+                        Map.of("upgrade", "websocket")),
                 new HopCase("framing is never named away",
                         Map.of("Connection", "Content-Length, Transfer-Encoding, Host", "Content-Length", "3", "Host", "h"),
                         false, Map.of("content-length", "3", "host", "h")),
@@ -95,6 +101,10 @@ class ForwardingTest {
         assertThat(h.get("x-forwarded-host")).isEqualTo("outer");
         assertThat(h.get("x-forwarded-port")).isEqualTo("80");
         assertThat(h.get("x-real-ip")).isEqualTo("1.2.3.4");
+        HttpHeaders alone = new DefaultHttpHeaders().add("X-Forwarded-For", "9.9.9.9, 1.2.3.4");
+        Forwarding.addForwarded(alone, ip("10.0.0.9"), true, ip("1.2.3.4"), false, "inner", 80, "id3", false);
+        assertThat(alone.get("x-forwarded-for")).as("compute-full-forwarded-for false: $remote_addr")
+                .isEqualTo("1.2.3.4");
 
         HttpHeaders u = new DefaultHttpHeaders();
         u.add("X-Forwarded-For", "1.2.3.4");

@@ -40,9 +40,7 @@ class MirrorTest {
         plain = f.http("127.79.9.1", f.byHost);
         main = new ScriptedBackend(ip("127.79.9.2"), (s, in, out) -> {
             while (true) {
-                String head = ScriptedBackend.readHead(in);
-                int cl = head.toLowerCase().indexOf("content-length: ");
-                if (cl >= 0) in.readNBytes(Integer.parseInt(head.substring(cl + 16, head.indexOf('\r', cl)).strip()));
+                ScriptedBackend.readBody(ScriptedBackend.readHead(in), in);
                 ScriptedBackend.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nmain");
             }
         });
@@ -59,10 +57,7 @@ class MirrorTest {
     InetSocketAddress recordingMirror(String ip) throws IOException {
         ScriptedBackend m = new ScriptedBackend(ip(ip), (s, in, out) -> {
             String head = ScriptedBackend.readHead(in);
-            int cl = head.toLowerCase().indexOf("content-length: ");
-            String body = cl < 0 ? "" : new String(in.readNBytes(Integer.parseInt(
-                    head.substring(cl + 16, head.indexOf('\r', cl)).strip())));
-            copies.add(head + body);
+            copies.add(head + new String(ScriptedBackend.readBody(head, in), java.nio.charset.StandardCharsets.UTF_8));
             ScriptedBackend.write(out, "HTTP/1.1 500 No\r\nContent-Length: 0\r\n\r\n");
         });
         closing.add(m);

@@ -72,6 +72,44 @@ final class ScriptedBackend implements AutoCloseable {
         return b.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Reads the body the request {@code head} announces (Content-Length, or chunked up to its last chunk, trailers
+     * skipped), as a backend does before it answers; none when the head announces none.
+     */
+    static byte[] readBody(String head, InputStream in) throws IOException {
+        String lower = head.toLowerCase(java.util.Locale.ROOT);
+        int cl = lower.indexOf("\r\ncontent-length:");
+        if (cl >= 0) {
+            int from = cl + "\r\ncontent-length:".length();
+            return in.readNBytes(Integer.parseInt(head.substring(from, head.indexOf('\r', from)).strip()));
+        }
+        if (!lower.contains("\r\ntransfer-encoding: chunked")) return new byte[0];
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String size = readLine(in);
+            int ext = size.indexOf(';');
+            int n = Integer.parseInt((ext < 0 ? size : size.substring(0, ext)).strip(), 16);
+            if (n == 0) {
+                while (!readLine(in).isEmpty()) {
+                    // trailer fields
+                }
+                return body.toByteArray();
+            }
+            body.writeBytes(in.readNBytes(n));
+            readLine(in);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) throw new IOException("closed");
+            if (c != '\r') b.write(c);
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
     static void write(OutputStream out, String s) throws IOException {
         out.write(s.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.core.Problem;
+import io.kubeway.state.http.ConnectionSettings;
 import io.kubeway.state.http.EdgeSettings;
 import io.kubeway.state.http.routing.RoutePolicy;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,16 @@ class ControllerConfigMapTest {
         assertThat(c.base()).isEqualTo(RoutePolicy.DEFAULT);
         assertThat(c.rules().hsts()).isEqualTo("max-age=15724800; includeSubDomains");
         assertThat(c.rules().denied()).isNull();
-        assertThat(c.edge()).isEqualTo(EdgeSettings.DEFAULT);
+        assertThat(c.edge()).usingRecursiveComparison().ignoringFields("connections", "fullForwardedFor")
+                .isEqualTo(EdgeSettings.DEFAULT);
+        assertThat(c.edge().fullForwardedFor()).as("compute-full-forwarded-for false: the client alone").isFalse();
+        assertThat(c.edge().connections()).as("ingress-nginx's defaults").isEqualTo(new ConnectionSettings(
+                Duration.ofSeconds(75), 1000, 320, Duration.ofSeconds(60), 10_000, 32 * 1024, 8 * 1024,
+                List.of("TLSv1.3", "TLSv1.2"), List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+                        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")));
         assertThat(c.settings()).extracting(ControllerConfig.Setting::status).containsOnly("default");
         assertThat(c.settings()).hasSize(ControllerConfigMap.DEFAULTS.size());
     }
@@ -67,8 +77,48 @@ class ControllerConfigMapTest {
         assertThat(c.rules().blockCidrs()).containsExactly("1.2.3.0/24");
         assertThat(c.rules().blockUserAgents()).containsExactly("~*bot", "curl");
         assertThat(c.rules().blockReferers()).containsExactly("~spam");
-        assertThat(c.edge()).isEqualTo(new EdgeSettings(true, List.of("10.0.0.0/8"), List.of("10.0.0.0/8"), true));
+        assertThat(c.edge()).usingRecursiveComparison().ignoringFields("connections", "fullForwardedFor")
+                .isEqualTo(new EdgeSettings(true, List.of("10.0.0.0/8"), List.of("10.0.0.0/8"), true));
+        assertThat(read(Map.of("use-forwarded-headers", "true", "compute-full-forwarded-for", "true")).edge()
+                .fullForwardedFor()).isTrue();
+        assertThat(read(Map.of("compute-full-forwarded-for", "true")).edge().fullForwardedFor())
+                .as("only with use-forwarded-headers, as ingress-nginx").isFalse();
         assertThat(read(Map.of("hsts", "false")).rules().hsts()).isNull();
+    }
+
+    @Test
+    void connectionKeys() {
+        ConnectionSettings c = read(Map.of("keep-alive", "0", "keep-alive-requests", "7",
+                "upstream-keepalive-connections", "0", "upstream-keepalive-timeout", "5",
+                "upstream-keepalive-requests", "9", "large-client-header-buffers", "8 16k",
+                "ssl-protocols", "SSLv3 TLSv1.2", "ssl-ciphers",
+                "ECDHE-RSA-AES256-GCM-SHA384:!aNULL:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA:ecdhe-rsa-aes128-sha256"))
+                .edge().connections();
+        assertThat(c).isEqualTo(new ConnectionSettings(Duration.ZERO, 7, 0, Duration.ofSeconds(5), 9, 128 * 1024,
+                16 * 1024, List.of("TLSv1.2"), List.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")));
+        assertThat(messages()).containsExactlyInAnyOrder(
+                "ConfigMap ingress-nginx/ctl: key ssl-protocols: SSLv3 not offered: Kubeway offers only TLSv1.2 and "
+                        + "TLSv1.3",
+                "ConfigMap ingress-nginx/ctl: key ssl-ciphers: !aNULL ignored: only the suites named are offered");
+
+        ConnectionSettings kept = read(Map.of("keep-alive", "-1", "keep-alive-requests", "0",
+                "large-client-header-buffers", "4 2m", "ssl-protocols", "TLSv1.4", "ssl-ciphers", "HIGH:!MD5",
+                "upstream-keepalive-connections", "10001")).edge().connections();
+        assertThat(kept).usingRecursiveComparison().ignoringFields("upstreamIdleTimeout", "upstreamRequests")
+                .isEqualTo(c);
+        assertThat(kept.upstreamRequests()).as("absent: the default again").isEqualTo(10_000);
+        assertThat(messages()).hasSize(6).allSatisfy(m -> assertThat(m).contains("keeping the last good value"));
+        assertThat(messages()).anySatisfy(m -> assertThat(m).contains("\"TLSv1.4\" is not a TLS protocol"))
+                .anySatisfy(m -> assertThat(m).contains("\"HIGH\" is not a TLS 1.2 cipher suite"))
+                .anySatisfy(m -> assertThat(m).contains("the size must be between 1k and 1m"));
+        ControllerConfigMap fresh = new ControllerConfigMap(new NamespacedName("ingress-nginx", "ctl"));
+        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx").withName("ctl")
+                .endMetadata().withData(Map.of("large-client-header-buffers", "256 8k", "ssl-protocols",
+                        "TLSv1 TLSv1.1")).build();
+        ConnectionSettings defaults = fresh.read(cm, null, new ArrayList<>()).edge().connections();
+        assertThat(defaults.maxHeaderBytes()).as("number × size over 1m: the default").isEqualTo(32 * 1024);
+        assertThat(defaults.tlsProtocols()).as("nothing offered is invalid").containsExactly("TLSv1.3", "TLSv1.2");
     }
 
     @Test
@@ -152,20 +202,19 @@ class ControllerConfigMapTest {
 
     @Test
     void unknownAndUnsupportedKeysWarnOnceEach() {
-        ControllerConfig c = read(Map.of("keep-alive", "30", "global-auth-snippet", "x;", "no-such-key", "1",
+        ControllerConfig c = read(Map.of("use-gzip", "true", "global-auth-snippet", "x;", "no-such-key", "1",
                 "allow-snippet-annotations", "true", "server-tokens", "false"));
         assertThat(messages()).containsExactlyInAnyOrder(
                 "ConfigMap ingress-nginx/ctl: key global-auth-snippet is not applied: snippets are nginx configuration; "
                         + "Kubeway never runs them (with global-auth-url set, the routes the global auth protects "
                         + "answer 503: fail closed)",
-                "ConfigMap ingress-nginx/ctl: key keep-alive is not applied: the client keep-alive timeout is fixed "
-                        + "when Kubeway starts and is not read from the ConfigMap",
+                "ConfigMap ingress-nginx/ctl: key use-gzip is not applied: Kubeway does not compress responses",
                 "ConfigMap ingress-nginx/ctl: key no-such-key is not applied: not a controller ConfigMap key Kubeway "
                         + "knows",
                 "ConfigMap ingress-nginx/ctl: allow-snippet-annotations is true, but snippet annotations stay refused: "
                         + "Kubeway never runs nginx configuration");
         assertThat(c.settings()).filteredOn(s -> s.status().equals("not-applied")).extracting(ControllerConfig.Setting::key)
-                .containsExactly("global-auth-snippet", "keep-alive", "no-such-key");
+                .containsExactly("global-auth-snippet", "no-such-key", "use-gzip");
     }
 
     @Test

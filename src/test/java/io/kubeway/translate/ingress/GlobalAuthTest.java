@@ -74,7 +74,7 @@ class GlobalAuthTest {
 
         // The Ingress's own unhonourable annotation keeps even its no-auth location closed.
         IngressTranslation both = translate(new GlobalAuth(null, DENIAL, List.of("/.well-known/acme-challenge")),
-                twoPaths("app", Map.of("nginx.ingress.kubernetes.io/auth-keepalive", "10")));
+                twoPaths("app", Map.of("nginx.ingress.kubernetes.io/auth-snippet", "return 200;")));
         assertThat(route(both, "/.well-known/acme-challenge/t")).isInstanceOfSatisfying(RouteDecision.Respond.class,
                 r -> assertThat(r.status()).isEqualTo(503));
         assertThat(both.problems()).extracting(Problem::message).noneMatch(m -> m.contains("global-auth"));

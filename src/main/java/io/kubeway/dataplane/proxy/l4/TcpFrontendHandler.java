@@ -9,15 +9,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The first handler of an accepted TCP connection: picks an endpoint, connects to it on the same event
@@ -33,9 +29,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final Route route;
     private final L4Context l4;
-    /** Bytes that arrived before the backend was connected (an EPOLLRDHUP can make epoll read early). */
-    private final List<Object> early = new ArrayList<>(2);
-    private boolean inputShutdown;
+    private final EarlyInput early = new EarlyInput();
     private int first;
 
     TcpFrontendHandler(Route route, L4Context l4) {
@@ -92,34 +86,22 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         route.balancer().connected(clientIp(in), endpoint);
         if (route.spec().sendProxyProtocol()) out.write(ProxyHeaderV1.of(in, out.alloc()), out.voidPromise());
-        ctx.pipeline().addAfter(ctx.name(), null, new TcpRelay(out, route.meters().rx()));
-        // Replay what arrived early through the relay, so it is forwarded (and counted) in order.
-        if (!early.isEmpty()) {
-            early.forEach(ctx::fireChannelRead);
-            early.clear();
-            ctx.fireChannelReadComplete();
-        }
-        if (inputShutdown) ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        ctx.pipeline().remove(this);
-        in.read();
-        out.read();
+        early.spliceIn(ctx, out, new TcpRelay(out, route.meters().rx()));
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        early.add(msg);
+        early.hold(msg);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) inputShutdown = true;
-        else ctx.fireUserEventTriggered(evt);
+        if (!early.shutdown(evt)) ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
+        early.release();
     }
 
     @Override

@@ -43,6 +43,26 @@ public final class TcpListener implements L4Socket {
      * @throws BindFailedException if the socket could not be bound
      */
     public static TcpListener bind(ListenKey key, Route route, L4Context ctx) {
+        return start(key, route, ctx).await();
+    }
+
+    /**
+     * A bind under way: {@link #start} asks the event loop to bind and returns at once, so a data plane binding
+     * thousands of sockets (10,000 cluster IPs at start) has them bound by the event loops side by side rather
+     * than waiting out one round trip per socket.
+     */
+    public record Pending(ListenKey key, TcpListener listener, ChannelFuture future) {
+        /** Waits for the bind; must not run on an event loop. @throws BindFailedException if it failed */
+        public TcpListener await() {
+            future.awaitUninterruptibly();
+            if (!future.isSuccess()) throw new BindFailedException(key, future.cause());
+            listener.started(future.channel());
+            return listener;
+        }
+    }
+
+    /** Starts binding {@code key}; {@link Pending#await} completes it. */
+    public static Pending start(ListenKey key, Route route, L4Context ctx) {
         TcpListener listener = new TcpListener(route);
         ServerBootstrap b = new ServerBootstrap()
                 .group(ctx.group())
@@ -61,15 +81,15 @@ public final class TcpListener implements L4Socket {
                         ch.pipeline().addLast(new TcpFrontendHandler(r, ctx));
                     }
                 });
-        ChannelFuture f = b.bind(key.socketAddress()).awaitUninterruptibly();
-        if (!f.isSuccess()) throw new BindFailedException(key, f.cause());
-        listener.channel = f.channel();
-        f.channel().pipeline().addLast(PeerLog.TAIL); // after the acceptor: accept errors (EMFILE) cost one line
-        ScheduledFuture<?> sweep = f.channel().eventLoop().scheduleWithFixedDelay(
-                () -> listener.route.balancer().evictExpiredAffinity(),
+        return new Pending(key, listener, b.bind(key.socketAddress()));
+    }
+
+    private void started(Channel ch) {
+        channel = ch;
+        ch.pipeline().addLast(PeerLog.TAIL); // after the acceptor: accept errors (EMFILE) cost one line
+        ScheduledFuture<?> sweep = ch.eventLoop().scheduleWithFixedDelay(() -> route.balancer().evictExpiredAffinity(),
                 AFFINITY_SWEEP_SECONDS, AFFINITY_SWEEP_SECONDS, TimeUnit.SECONDS);
-        f.channel().closeFuture().addListener(x -> sweep.cancel(false));
-        return listener;
+        ch.closeFuture().addListener(x -> sweep.cancel(false));
     }
 
     /** Counts a client connection, or resets it when {@code max} are open (refused, never out of fds). */
