@@ -50,6 +50,8 @@ class ExternalAuthIT {
     final List<String> authBodies = new CopyOnWriteArrayList<>();
     final List<Map<String, String>> backendSaw = new CopyOnWriteArrayList<>();
     final List<String> backendBodies = new CopyOnWriteArrayList<>();
+    final List<String> cachedCalls = new CopyOnWriteArrayList<>();
+    final List<String> pooledPorts = new CopyOnWriteArrayList<>();
 
     private static Map<String, String> headers(HttpExchange e) {
         Map<String, String> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -99,9 +101,27 @@ class ExternalAuthIT {
                 status = 202;
             } else {
                 e.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"oauth2\"");
+                e.getResponseHeaders().add("Set-Cookie", "session=; Max-Age=0");
                 status = 401;
             }
             e.sendResponseHeaders(status, -1);
+            e.close();
+        });
+        auth.createContext("/pooled", e -> {
+            pooledPorts.add(e.getRequestHeaders().getFirst("Host") + " " + e.getRemoteAddress().getPort() + " "
+                    + e.getRequestHeaders().getFirst("Connection"));
+            e.sendResponseHeaders(200, -1);
+            e.close();
+        });
+        auth.createContext("/cached", e -> {
+            String authz = String.valueOf(e.getRequestHeaders().getFirst("Authorization"));
+            cachedCalls.add(authz);
+            if (authz.equals("Bearer ok")) {
+                e.getResponseHeaders().add("X-Auth-Request-User", "bob-" + cachedCalls.size());
+                e.sendResponseHeaders(200, -1);
+            } else {
+                e.sendResponseHeaders(401, -1);
+            }
             e.close();
         });
         auth.start();
@@ -146,7 +166,67 @@ class ExternalAuthIT {
                     http:
                       paths:
                       - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                """.formatted(authUrl, authUrl));
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: always
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "%s"
+                    nginx.ingress.kubernetes.io/auth-always-set-cookie: "true"
+                spec:
+                  rules:
+                  - host: always.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: cached
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/cached"
+                    nginx.ingress.kubernetes.io/auth-cache-key: "$http_authorization"
+                    nginx.ingress.kubernetes.io/auth-cache-duration: "200 10m"
+                    nginx.ingress.kubernetes.io/auth-response-headers: X-Auth-Request-User
+                spec:
+                  rules:
+                  - host: cached.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                      - {path: /other, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: pooled
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/pooled"
+                    nginx.ingress.kubernetes.io/auth-keepalive: "2"
+                    nginx.ingress.kubernetes.io/auth-keepalive-requests: "3"
+                    nginx.ingress.kubernetes.io/auth-keepalive-timeout: "30"
+                spec:
+                  rules:
+                  - host: pooled.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: unpooled
+                  annotations:
+                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/pooled"
+                spec:
+                  rules:
+                  - host: unpooled.example.com
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
+                """.formatted(authUrl, authUrl, authUrl, AUTH_IP, AUTH_IP, AUTH_IP));
         h.start();
     }
 
@@ -220,12 +300,97 @@ class ExternalAuthIT {
         authSaw.clear();
         authMethods.clear();
         String denied = send("POST", "api.example.com", "/v1", "", "data");
-        assertThat(denied).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer realm=\"oauth2\"");
+        assertThat(denied).startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer realm=\"oauth2\"")
+                .as("the 401's cookie only with auth-always-set-cookie").doesNotContainIgnoringCase("set-cookie");
         assertThat(authMethods).containsExactly("GET");
         assertThat(authSaw.get(0)).containsEntry("X-Original-Method", "POST")
                 .containsEntry("X-Auth-Request-Redirect", "https://api.example.com/landing");
         assertThat(send("POST", "api.example.com", "/v1", "Cookie: session=good\r\n", "data"))
                 .startsWith("HTTP/1.1 200");
         assertThat(backendBodies).containsExactly("payload=1", "data");
+    }
+
+    @Test
+    void authAlwaysSetCookiePassesTheAuthAnswersCookieOnEveryResponse() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "always.example.com", "/", "", "")).startsWith("HTTP/1.1 401"));
+        String denied = send("GET", "always.example.com", "/", "", "");
+        assertThat(denied).startsWith("HTTP/1.1 401").containsIgnoringCase("set-cookie: session=; Max-Age=0")
+                .contains("WWW-Authenticate: Bearer realm=\"oauth2\"");
+        assertThat(send("GET", "app.example.com", "/", "", "")).as("without it, the signin redirect has no cookie")
+                .startsWith("HTTP/1.1 302").doesNotContainIgnoringCase("set-cookie");
+        String ok = send("GET", "always.example.com", "/", "Cookie: session=good\r\n", "");
+        assertThat(ok).startsWith("HTTP/1.1 200").containsIgnoringCase("set-cookie: session=good; Path=/; HttpOnly");
+    }
+
+    @Test
+    void authCacheKeyKeepsTheListedAnswersPerRouteAndKey() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "cached.example.com", "/", "Authorization: Bearer warmup\r\n", ""))
+                        .startsWith("HTTP/1.1 401"));
+        cachedCalls.clear();
+        backendSaw.clear();
+        assertThat(send("GET", "cached.example.com", "/a", "Authorization: Bearer ok\r\n", "")).startsWith("HTTP/1.1 200");
+        assertThat(send("GET", "cached.example.com", "/b", "Authorization: Bearer ok\r\n", "")).startsWith("HTTP/1.1 200");
+        assertThat(cachedCalls).as("the second answer came from the cache").containsExactly("Bearer ok");
+        assertThat(backendSaw).extracting(m -> m.get("X-Auth-Request-User")).containsExactly("bob-1", "bob-1");
+
+        // Another key value, another route: asked again. 401 is not listed in auth-cache-duration: never kept.
+        assertThat(send("GET", "cached.example.com", "/", "Authorization: Bearer ok2\r\n", "")).startsWith("HTTP/1.1 401");
+        assertThat(send("GET", "cached.example.com", "/", "Authorization: Bearer ok2\r\n", "")).startsWith("HTTP/1.1 401");
+        assertThat(send("GET", "cached.example.com", "/other", "Authorization: Bearer ok\r\n", ""))
+                .startsWith("HTTP/1.1 200");
+        assertThat(cachedCalls).containsExactly("Bearer ok", "Bearer ok2", "Bearer ok2", "Bearer ok");
+    }
+
+    /** Statuses of {@code n} GETs sent one after another on one kept-alive client connection (one event loop). */
+    private List<Integer> onOneConnection(String host, int n) throws IOException {
+        List<Integer> out = new java.util.ArrayList<>();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(IpLiterals.of(IP), http), 2000);
+            socket.setSoTimeout(10_000);
+            java.io.InputStream in = socket.getInputStream();
+            for (int i = 0; i < n; i++) {
+                socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int c = in.read();
+                    if (c < 0) throw new IOException("closed after " + head);
+                    head.append((char) c);
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                        .matcher(head);
+                in.readNBytes(m.find() ? Integer.parseInt(m.group(1)) : 0);
+                out.add(Integer.parseInt(head.substring(9, 12)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void authKeepaliveReusesConnectionsToTheAuthService() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "pooled.example.com", "/", "", "")).startsWith("HTTP/1.1 200"));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+                assertThat(send("GET", "unpooled.example.com", "/", "", "")).startsWith("HTTP/1.1 200"));
+        pooledPorts.clear();
+        assertThat(onOneConnection("pooled.example.com", 5)).containsOnly(200);
+        List<String> ports = pooledPorts.stream().map(p -> p.split(" ")[1]).toList();
+        assertThat(pooledPorts).allSatisfy(p -> assertThat(p).doesNotContainIgnoringCase("close"));
+        assertThat(ports).hasSize(5);
+        // The warm-up call may have left a pooled connection on this loop: runs of one port, each at most 3 calls.
+        Map<String, Long> perPort = ports.stream().collect(java.util.stream.Collectors.groupingBy(p -> p,
+                java.util.stream.Collectors.counting()));
+        assertThat(perPort).as("reused, at most auth-keepalive-requests (3) calls each: " + ports).hasSize(2)
+                .allSatisfy((port, calls) -> assertThat(calls).isLessThanOrEqualTo(3));
+        assertThat(ports.get(4)).isEqualTo(ports.get(3));
+        assertThat(ports.get(1)).isEqualTo(ports.get(0));
+
+        pooledPorts.clear();
+        assertThat(onOneConnection("unpooled.example.com", 2)).containsOnly(200);
+        assertThat(pooledPorts).as("without auth-keepalive: one connection per call").hasSize(2)
+                .allSatisfy(p -> assertThat(p).endsWith("close"));
+        assertThat(pooledPorts.get(0).split(" ")[1]).isNotEqualTo(pooledPorts.get(1).split(" ")[1]);
     }
 }

@@ -107,7 +107,8 @@ class FailClosedIT {
     @Test
     void unhonouredRestrictionsAnswer503AndNeverReachTheBackend() throws Exception {
         h.write("open.yaml", ingress("open", "open.example.com", ""));
-        h.write("guarded.yaml", ingress("guarded", "guarded.example.com", N + "auth-cache-key: $remote_user"));
+        h.write("guarded.yaml", ingress("guarded", "guarded.example.com",
+                N + "auth-proxy-set-headers: ingress-nginx/auth-headers"));
         h.write("typo.yaml", ingress("typo", "typo.example.com", N + "whitelist-source-range: \"127.0.0.1, 127.0.0.300\""));
         h.start();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
@@ -124,8 +125,8 @@ class FailClosedIT {
         }
         assertThat(received.get()).as("requests the backend saw through the closed Ingresses").isEqualTo(before);
 
-        String guarded = "annotation " + N + "auth-cache-key is not supported by kubeway; it restricts access, so this "
-                + "Ingress's routes answer 503 (fail closed) (" + h.manifests.resolve("guarded.yaml") + ")";
+        String guarded = "annotation " + N + "auth-proxy-set-headers is not supported by kubeway; it restricts access, "
+                + "so this Ingress's routes answer 503 (fail closed) (" + h.manifests.resolve("guarded.yaml") + ")";
         String typo = "annotation " + N + "whitelist-source-range: invalid value \"127.0.0.300\": not a CIDR or IP "
                 + "address; it restricts access, so this Ingress's routes answer 503 (fail closed) ("
                 + h.manifests.resolve("typo.yaml") + ")";

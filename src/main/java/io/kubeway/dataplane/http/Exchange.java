@@ -12,6 +12,7 @@ import io.kubeway.state.http.UpstreamPolicy.Case;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -86,6 +87,8 @@ final class Exchange {
     /** The auth-url subrequest in flight (cancelled if the client goes away), and its answer's cookies. */
     private @Nullable Future<ExternalAuthCall.Answer> pendingAuth;
     private List<String> authCookies = List.of();
+    /** auth-always-set-cookie: {@link #authCookies} go on every response, local ones included. */
+    private boolean authCookiesAlways;
     /** proxy-next-upstream: made at the first failure of a route that sets it. */
     private @Nullable Retries retries;
     /** custom-http-errors: the request went to the error backend (once), without its body. */
@@ -225,13 +228,23 @@ final class Exchange {
      */
     private void authorize(Forward f, ExternalAuth spec) {
         phase = Phase.AUTHORIZING;
+        String host = hostHeader != null ? hostHeader : view.host();
+        String scheme = view.tls() ? "https" : "http";
+        // auth-cache-key: a kept answer decides without asking (the route's keyspace, as ingress-nginx's location).
+        String cacheKey = spec.cache() == null ? null : AuthAnswerCache.key(spec, routeHost, routePath,
+                spec.cache().key().evaluate(view, view.path()));
+        if (cacheKey != null) {
+            ExternalAuthCall.Answer kept = AuthAnswerCache.SHARED.get(cacheKey);
+            if (kept != null) {
+                decide(f, spec, kept, scheme, host);
+                return;
+            }
+        }
         ClientConnection conn = client.connection();
         if (!conn.listener().startConnect()) {
             fail(503, "too many backend connects in flight on this listener", false);
             return;
         }
-        String host = hostHeader != null ? hostHeader : view.host();
-        String scheme = view.tls() ? "https" : "http";
         Future<ExternalAuthCall.Answer> call = ExternalAuthCall.send(engine, loop, spec, ExternalAuthCall.head(spec,
                 request, conn, view.clientIp(), host, requestId, scheme + "://" + host + originalUri), f.timeouts());
         pendingAuth = call;
@@ -244,23 +257,32 @@ final class Exchange {
                 fail(500, "auth-url failed", false);
                 return;
             }
-            ExternalAuthCall.Answer a = done.getNow();
-            int code = a.status();
-            if (code >= 200 && code < 300) {
-                authCookies = a.headers().getAll(HttpHeaderNames.SET_COOKIE);
-                proceed(f, a.headers());
-            } else if (code == 401 && spec.signin() != null) {
-                respondLocal(302, Map.of("Location", SigninUrl.build(spec, scheme, host, originalUri)),
-                        LocalResponses.errorBody(302), false);
-            } else if (code == 401 || code == 403) {
-                String challenge = a.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
-                respondLocal(code, code == 401 && challenge != null ? Map.of("WWW-Authenticate", challenge)
-                        : Map.of(), LocalResponses.errorBody(code), false);
-            } else {
-                PeerLog.warn(log, "auth-url {} of {} answered {}; 500", spec.url(), ingress, code);
-                fail(500, "auth-url answered " + code, false);
-            }
+            if (cacheKey != null) AuthAnswerCache.SHARED.put(cacheKey, spec, spec.cache(), done.getNow());
+            decide(f, spec, done.getNow(), scheme, host);
         });
+    }
+
+    /** What the auth service's answer (fresh or kept) means for the request. */
+    private void decide(Forward f, ExternalAuth spec, ExternalAuthCall.Answer a, String scheme, String host) {
+        int code = a.status();
+        // auth-always-set-cookie: nginx's auth_request_set also runs for 401 and 403, and add_header ... always.
+        if (code >= 200 && code < 300 || spec.alwaysSetCookie() && (code == 401 || code == 403)) {
+            authCookies = a.headers().getAll(HttpHeaderNames.SET_COOKIE);
+            authCookiesAlways = spec.alwaysSetCookie();
+        }
+        if (code >= 200 && code < 300) {
+            proceed(f, a.headers());
+        } else if (code == 401 && spec.signin() != null) {
+            respondLocal(302, Map.of("Location", SigninUrl.build(spec, scheme, host, originalUri)),
+                    LocalResponses.errorBody(302), false);
+        } else if (code == 401 || code == 403) {
+            String challenge = a.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
+            respondLocal(code, code == 401 && challenge != null ? Map.of("WWW-Authenticate", challenge)
+                    : Map.of(), LocalResponses.errorBody(code), false);
+        } else {
+            PeerLog.warn(log, "auth-url {} of {} answered {}; 500", spec.url(), ingress, code);
+            fail(500, "auth-url answered " + code, false);
+        }
     }
 
     /** The forward after authorization; {@code authAnswer} holds the auth service's headers, or is null. */
@@ -570,7 +592,7 @@ final class Exchange {
         keepAlive = ResponseHeads.prepare(r, forward.addResponseHeaders(), candidates.cookieToSet(), client.http2(),
                 request.method(), request.protocolVersion(), requestComplete && client.keepAliveAllowed(clientKeepAlive));
         // ingress-nginx: add_header Set-Cookie $auth_cookie (the auth answer's), on nginx's add_header statuses.
-        if (!authCookies.isEmpty() && ADD_HEADER_STATUSES.contains(status)) {
+        if (!authCookies.isEmpty() && (ADD_HEADER_STATUSES.contains(status) || authCookiesAlways)) {
             r.headers().add(HttpHeaderNames.SET_COOKIE, authCookies);
         }
     }
@@ -719,8 +741,12 @@ final class Exchange {
         responseComplete = true;
         if (!requestComplete) requestComplete = client.discardQueuedBody();
         keepAlive = !forceClose && client.keepAliveAllowed(clientKeepAlive);
-        client.write(LocalResponses.build(code, headers, body, request.method().equals(HttpMethod.HEAD),
-                client.http2(), request.protocolVersion(), keepAlive));
+        FullHttpResponse local = LocalResponses.build(code, headers, body, request.method().equals(HttpMethod.HEAD),
+                client.http2(), request.protocolVersion(), keepAlive);
+        if (!authCookies.isEmpty() && authCookiesAlways) {
+            local.headers().add(HttpHeaderNames.SET_COOKIE, authCookies); // auth-always-set-cookie
+        }
+        client.write(local);
         client.flush();
         if (requestComplete || !keepAlive || client.http2()) {
             finish();

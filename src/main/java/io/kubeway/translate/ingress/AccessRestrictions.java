@@ -37,7 +37,8 @@ final class AccessRestrictions {
     static final Set<String> HONOURED = Set.of("whitelist-source-range", "allowlist-source-range",
             "denylist-source-range", "satisfy", "auth-type", "auth-secret", "auth-secret-type", "auth-realm",
             "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers",
-            "auth-request-redirect", "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth",
+            "auth-request-redirect", "auth-always-set-cookie", "auth-cache-key", "auth-cache-duration", "auth-keepalive",
+            "auth-keepalive-requests", "auth-keepalive-timeout", "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth",
             "auth-tls-error-page", "auth-tls-pass-certificate-to-upstream", "auth-tls-match-cn");
     /** Switches that restrict only when on: {@code "false"} is an ordinary unsupported (ignored) annotation. */
     private static final Set<String> SWITCHES = Set.of("enable-modsecurity", "enable-owasp-core-rules");
@@ -71,12 +72,29 @@ final class AccessRestrictions {
      */
     static @Nullable ClientAuth apply(AnnotationReader r, boolean canary, String namespace,
                                       Map<NamespacedName, Secret> secrets, RoutePolicy.Builder p) {
+        return apply(r, canary, namespace, secrets, GlobalAuth.NONE, p);
+    }
+
+    /**
+     * As above, with the controller ConfigMap's global external authentication: an Ingress without its own
+     * {@code auth-url} gets it unless {@code enable-global-auth} is {@code "false"}; when it cannot be honoured the
+     * routes are closed with its {@link GlobalAuth#denial} (last, so that {@link GlobalAuth#exempt(RoutePolicy)}
+     * can reopen the no-auth locations).
+     */
+    static @Nullable ClientAuth apply(AnnotationReader r, boolean canary, String namespace,
+                                      Map<NamespacedName, Secret> secrets, GlobalAuth global, RoutePolicy.Builder p) {
         AccessRestrictions a = new AccessRestrictions(r, canary);
         a.unsupported();
         a.satisfy();
         a.sourceRanges(p);
         Auth.Basic basic = BasicAuthAnnotations.parse(r, namespace, secrets, a);
         ExternalAuth external = ExternalAuthAnnotations.parse(r, a);
+        boolean useGlobal = !r.has("auth-url") && r.bool("enable-global-auth", true) && global.configured();
+        if (r.has("enable-global-auth") && !global.configured()) {
+            r.warn(AnnotationReader.INVALID, "annotation " + r.key("enable-global-auth") + " has no effect: the "
+                    + "controller ConfigMap sets no global-auth-url; ignored");
+        }
+        if (useGlobal) external = global.auth();
         if (basic != null || external != null) {
             p.auth(new Auth(basic, external, "any".equals(r.string("satisfy"))));
         }
@@ -91,8 +109,10 @@ final class AccessRestrictions {
                 a.close(reason, name, message, denial);
             }
         });
+        boolean closed = !a.denials.isEmpty();
+        if (useGlobal && global.denial() != null) a.denials.add(global.denial());
         if (!a.denials.isEmpty()) p.denied(String.join(", ", a.denials));
-        return a.denials.isEmpty() ? clientAuth : null;
+        return closed ? null : clientAuth;
     }
 
     private void unsupported() {

@@ -21,18 +21,20 @@ import static java.util.Objects.requireNonNull;
  * @param edge     how the listeners take in connections (use-proxy-protocol, proxy-real-ip-cidr,
  *                 use-forwarded-headers, enable-underscores-in-headers)
  * @param settings every key, applied or not, with the value in effect, for the admin API and {@code kubeway get}
+ * @param auth     global external authentication (global-auth-*, no-auth-locations)
  */
 public record ControllerConfig(@Nullable NamespacedName name, RoutePolicy base, GlobalRules rules, EdgeSettings edge,
-                               List<Setting> settings) {
+                               List<Setting> settings, GlobalAuth auth) {
     /** No ConfigMap: Kubeway's own defaults. */
     public static final ControllerConfig NONE = new ControllerConfig(null, RoutePolicy.DEFAULT, GlobalRules.NONE,
-            EdgeSettings.DEFAULT, List.of());
+            EdgeSettings.DEFAULT, List.of(), GlobalAuth.NONE);
 
     public ControllerConfig {
         requireNonNull(base, "base");
         requireNonNull(rules, "rules");
         requireNonNull(edge, "edge");
         settings = List.copyOf(settings);
+        requireNonNull(auth, "auth");
     }
 
     /**
@@ -41,7 +43,7 @@ public record ControllerConfig(@Nullable NamespacedName name, RoutePolicy base, 
      * @param key    the ConfigMap key
      * @param value  the value in effect (the ConfigMap's, the last good one, or ingress-nginx's default)
      * @param status {@code applied}, {@code default}, {@code last-good} (the current value is invalid),
-     *               {@code failed-closed} (invalid with nothing to fall back on: every request answers 503) or
+     *               {@code failed-closed} (invalid with nothing to fall back on: the requests it guards answer 503) or
      *               {@code not-applied} (Kubeway does not implement it)
      * @param note   why, for the last three; empty otherwise
      */

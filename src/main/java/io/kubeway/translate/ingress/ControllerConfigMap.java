@@ -42,6 +42,14 @@ public final class ControllerConfigMap {
     /** Keys that restrict access: a bad value with no last good one denies every request. */
     static final Set<String> RESTRICTING = Set.of("whitelist-source-range", "block-cidrs", "block-user-agents",
             "block-referers");
+    /**
+     * The global external authentication's keys: while {@code global-auth-url} is set, a bad value of any of them
+     * with no last good one (or a {@code global-auth-snippet}, never run) closes every route the global auth would
+     * protect (503), and only those.
+     */
+    static final Set<String> GLOBAL_AUTH = Set.of("global-auth-url", "global-auth-method", "global-auth-signin",
+            "global-auth-signin-redirect-param", "global-auth-response-headers", "global-auth-request-redirect",
+            "global-auth-always-set-cookie", "global-auth-cache-key", "global-auth-cache-duration");
     /** ingress-nginx keys Kubeway reads and does not apply, with the reason given in their Warning. */
     static final Map<String, String> NOT_APPLIED = notApplied();
     /** ingress-nginx's ssl-ciphers default. */
@@ -87,6 +95,16 @@ public final class ControllerConfigMap {
         d.put("server-tokens", "false");
         d.put("allow-snippet-annotations", "false");
         d.put("log-format-upstream", io.kubeway.state.http.LogFormat.INGRESS_NGINX_DEFAULT);
+        d.put("global-auth-url", "");
+        d.put("global-auth-method", "");
+        d.put("global-auth-signin", "");
+        d.put("global-auth-signin-redirect-param", "rd");
+        d.put("global-auth-response-headers", "");
+        d.put("global-auth-request-redirect", "");
+        d.put("global-auth-always-set-cookie", "false");
+        d.put("global-auth-cache-key", "");
+        d.put("global-auth-cache-duration", io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION);
+        d.put("no-auth-locations", GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
         d.put("compute-full-forwarded-for", "false");
         d.put("keep-alive", "75");
         d.put("keep-alive-requests", "1000");
@@ -106,12 +124,8 @@ public final class ControllerConfigMap {
         m.put("custom-http-errors", "custom error pages are not implemented for the whole controller");
         m.put("log-format-escape-json", "log-format-upstream values are written as they are");
         m.put("proxy-protocol-header-timeout", "the PROXY header must arrive within 5 s (ingress-nginx's default)");
-        for (String k : List.of("global-auth-url", "global-auth-method", "global-auth-signin",
-                "global-auth-signin-redirect-param", "global-auth-response-headers", "global-auth-request-redirect",
-                "global-auth-snippet", "global-auth-cache-key", "global-auth-cache-duration",
-                "global-auth-always-set-cookie", "no-auth-locations")) {
-            m.put(k, "global external authentication is not implemented; use the auth-url annotation per Ingress");
-        }
+        m.put("global-auth-snippet", "snippets are nginx configuration; Kubeway never runs them (with "
+                + "global-auth-url set, the routes the global auth protects answer 503: fail closed)");
         for (String k : List.of("main-snippet", "http-snippet", "server-snippet", "stream-snippet",
                 "location-snippet", "modsecurity-snippet")) {
             m.put(k, "snippets are nginx configuration; Kubeway never runs them");
@@ -156,6 +170,9 @@ public final class ControllerConfigMap {
         Map<String, ControllerConfig.Setting> settings = new LinkedHashMap<>();
         Map<String, String> good = new TreeMap<>();
         List<String> closed = new ArrayList<>();
+        List<String> authClosed = new ArrayList<>();
+        boolean globalAuth = !data.getOrDefault("global-auth-url", "").isBlank();
+        if (globalAuth && data.containsKey("global-auth-snippet")) authClosed.add("global-auth-snippet");
         for (Map.Entry<String, String> e : data.entrySet()) {
             String key = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().strip();
@@ -186,6 +203,11 @@ public final class ControllerConfigMap {
                 problems.add(Problem.warning(ref, source, INVALID, what + "; keeping the last good value \"" + before
                         + "\""));
                 settings.put(key, new ControllerConfig.Setting(key, before, "last-good", error));
+            } else if (globalAuth && GLOBAL_AUTH.contains(key)) {
+                authClosed.add(key);
+                problems.add(Problem.warning(ref, source, INVALID, what + "; the global external authentication "
+                        + "cannot be honoured, so every route it protects answers 503 (fail closed)"));
+                settings.put(key, new ControllerConfig.Setting(key, value, "failed-closed", error));
             } else if (RESTRICTING.contains(key)) {
                 closed.add(key);
                 problems.add(Problem.warning(ref, source, INVALID, what + "; it restricts access and has no good "
@@ -212,7 +234,7 @@ public final class ControllerConfigMap {
             problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": server-tokens is true, "
                     + "but Kubeway sends no Server header of its own"));
         }
-        return build(effective, closed, all);
+        return build(effective, closed, authClosed, all);
     }
 
     /** Why {@code value} is not valid for {@code key}, or null when it is. */
@@ -232,7 +254,7 @@ public final class ControllerConfigMap {
         }
     }
 
-    private ControllerConfig build(Map<String, String> effective, List<String> closed,
+    private ControllerConfig build(Map<String, String> effective, List<String> closed, List<String> authClosed,
                                    List<ControllerConfig.Setting> settings) {
         Parts parts = new Parts();
         effective.forEach((k, v) -> apply(k, v, parts));
@@ -253,7 +275,20 @@ public final class ControllerConfigMap {
                         parts.headerBuffers * parts.headerBufferSize, parts.headerBufferSize, parts.tlsProtocols,
                         parts.tlsCiphers),
                 parts.forwardedHeaders && parts.fullForwardedFor);
-        return new ControllerConfig(name, base, rules, edge, settings);
+        return new ControllerConfig(name, base, rules, edge, settings, globalAuth(parts, authClosed));
+    }
+
+    private GlobalAuth globalAuth(Parts p, List<String> authClosed) {
+        if (!authClosed.isEmpty()) {
+            return new GlobalAuth(null, "ConfigMap " + name + ": " + String.join(", ", authClosed) + " cannot be "
+                    + "honoured", p.noAuthLocations);
+        }
+        if (p.authUrl.isEmpty()) return new GlobalAuth(null, null, p.noAuthLocations);
+        return new GlobalAuth(ExternalAuthAnnotations.build(p.authUrl, p.authMethod, p.authSignin, p.authParam,
+                p.authHeaders, p.authRedirect).withAlwaysSetCookie(p.authAlwaysSetCookie)
+                .withCache(p.authCacheKey.isEmpty() ? null
+                        : io.kubeway.state.http.AuthCachePolicy.parse(p.authCacheKey, p.authCacheDuration)),
+                null, p.noAuthLocations);
     }
 
     private static boolean effectiveKeySet(List<ControllerConfig.Setting> settings, String key) {
@@ -285,6 +320,16 @@ public final class ControllerConfigMap {
         boolean forwardedHeaders;
         boolean underscores;
         io.kubeway.state.http.@Nullable LogFormat logFormat;
+        String authUrl = "";
+        @Nullable String authMethod;
+        @Nullable String authSignin;
+        String authParam = "rd";
+        List<String> authHeaders = List.of();
+        @Nullable String authRedirect;
+        boolean authAlwaysSetCookie;
+        String authCacheKey = "";
+        String authCacheDuration = io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION;
+        List<String> noAuthLocations = List.of(GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
         boolean fullForwardedFor;
         long keepAlive = 75;
         int keepAliveRequests = 1000;
@@ -329,6 +374,30 @@ public final class ControllerConfigMap {
             case "enable-underscores-in-headers" -> p.underscores = bool(v);
             case "server-tokens", "allow-snippet-annotations" -> bool(v);
             case "log-format-upstream" -> p.logFormat = io.kubeway.state.http.LogFormat.parse(v);
+            case "global-auth-url" -> p.authUrl = v.isEmpty() ? "" : valid(v, ExternalAuthAnnotations.urlError(v));
+            case "global-auth-method" -> p.authMethod = v.isEmpty() ? null
+                    : valid(v, ExternalAuthAnnotations.methodError(v));
+            case "global-auth-signin" -> p.authSignin = v.isEmpty() ? null
+                    : valid(v, ExternalAuthAnnotations.signinError(v));
+            case "global-auth-signin-redirect-param" -> p.authParam = v.isEmpty() ? "rd"
+                    : valid(v, ExternalAuthAnnotations.paramError(v));
+            case "global-auth-response-headers" -> {
+                String bad = ExternalAuthAnnotations.badHeader(v);
+                if (bad != null) throw new IllegalArgumentException("\"" + bad + "\" is not a header name");
+                p.authHeaders = ExternalAuthAnnotations.headers(v);
+            }
+            case "global-auth-request-redirect" -> p.authRedirect = v.isEmpty() ? null
+                    : valid(v, ExternalAuthAnnotations.redirectError(v));
+            case "global-auth-always-set-cookie" -> p.authAlwaysSetCookie = bool(v);
+            case "global-auth-cache-key" -> {
+                if (!v.isEmpty()) io.kubeway.state.http.AuthCachePolicy.parse(v, null);
+                p.authCacheKey = v;
+            }
+            case "global-auth-cache-duration" -> {
+                io.kubeway.state.http.AuthCachePolicy.durations(v);
+                p.authCacheDuration = v;
+            }
+            case "no-auth-locations" -> p.noAuthLocations = entries(v);
             case "compute-full-forwarded-for" -> p.fullForwardedFor = bool(v);
             case "keep-alive" -> p.keepAlive = integer(v, 0, 24 * 3600);
             case "keep-alive-requests" -> p.keepAliveRequests = (int) integer(v, 1, Integer.MAX_VALUE);
@@ -340,6 +409,11 @@ public final class ControllerConfigMap {
             case "ssl-ciphers" -> p.tlsCiphers = TlsSettingsReader.ciphers(v, p.notes::add);
             default -> throw new IllegalStateException("no parser for " + key);
         }
+    }
+
+    private static String valid(String v, @Nullable String error) {
+        if (error != null) throw new IllegalArgumentException(error);
+        return v;
     }
 
     /**

@@ -35,6 +35,7 @@ import java.util.function.Predicate;
  */
 final class HostTable {
     private final BackendResolver backends;
+    private final GlobalAuth auth;
     private final Map<String, HostDraft> hosts = new LinkedHashMap<>();
 
     /** What a host collects while Ingresses are added. */
@@ -67,7 +68,13 @@ final class HostTable {
     }
 
     HostTable(BackendResolver backends) {
+        this(backends, GlobalAuth.NONE);
+    }
+
+    /** @param auth the controller ConfigMap's global auth, for its no-auth locations */
+    HostTable(BackendResolver backends, GlobalAuth auth) {
         this.backends = backends;
+        this.auth = auth;
     }
 
     /** Adds a non-canary Ingress's rules; call oldest first. */
@@ -97,6 +104,7 @@ final class HostTable {
                 Backend backend = UpstreamPolicyAnnotations.orDefault(backends.resolve(e.namespace(), p.getBackend(),
                         a.protocol(), a.upstream(), e::warn), a.policy());
                 RoutePolicy policy = policy(a, match);
+                if (auth.exempt(str(p.getPath()))) policy = auth.exempt(policy);
                 if (host.isEmpty() && a.clientAuth() != null) policy = withoutHost(e, policy);
                 Route route = new Route(e.name(), str(rule.getHost()), match, backend, null, policy);
                 h.routes.put(key, new RouteDraft(e, route, p.getPathType(), specPath(p)));

@@ -32,7 +32,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class IngressAnnotations {
     static final Set<String> SUPPORTED = Set.of(
-            "use-regex", "rewrite-target", "ssl-redirect", "force-ssl-redirect", "backend-protocol",
+            "use-regex", "enable-global-auth", "rewrite-target", "ssl-redirect", "force-ssl-redirect", "backend-protocol",
             "proxy-body-size", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout",
             "affinity", "session-cookie-name", "session-cookie-max-age", "session-cookie-expires",
             "session-cookie-path", "canary", "canary-weight", "canary-weight-total", "canary-by-header",
@@ -93,6 +93,12 @@ final class IngressAnnotations {
      * proxy-body-size, timeouts, whitelist-source-range), which annotations override as in ingress-nginx.
      */
     static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets, RoutePolicy base) {
+        return parse(r, scope, secrets, base, GlobalAuth.NONE);
+    }
+
+    /** As above, with the controller ConfigMap's global external authentication ({@link GlobalAuth}). */
+    static Parsed parse(AnnotationReader r, String scope, Map<NamespacedName, Secret> secrets, RoutePolicy base,
+                        GlobalAuth global) {
         r.reportUnsupported(name -> SUPPORTED.contains(name) || AffinityAnnotations.NAMES.contains(name)
                 || AccessRestrictions.restricting(name) || UpstreamAnnotations.NAMES.contains(name)
                 || UpstreamPolicyAnnotations.NAMES.contains(name) || BackendTlsAnnotations.NAMES.contains(name));
@@ -110,7 +116,7 @@ final class IngressAnnotations {
         Long body = r.size("proxy-body-size");
         if (body != null) p.maxBodyBytes(body);
         ClientAuth clientAuth = AccessRestrictions.apply(r, canary != null, scope.substring(0, scope.indexOf('/')),
-                secrets, p);
+                secrets, global, p);
         AffinityAnnotations.Spec cookie = AffinityAnnotations.parse(r);
         String hashBy = hashBy(r);
         if (cookie != null && hashBy != null) {

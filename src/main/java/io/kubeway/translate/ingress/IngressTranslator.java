@@ -112,14 +112,14 @@ public final class IngressTranslator {
             AnnotationReader reader = new AnnotationReader(ing.getMetadata().getAnnotations(), ref, s.source(),
                     problems);
             IngressAnnotations.Parsed parsed = UpstreamPolicyAnnotations.apply(reader, IngressAnnotations.parse(reader,
-                    ref.namespace() + "/" + ref.name(), secrets, in.config().base()), ref.namespace(), backends,
+                    ref.namespace() + "/" + ref.name(), secrets, in.config().base(), in.config().auth()), ref.namespace(), backends,
                     serviceDefault, Set.of());
             handled.add(ing);
             entries.add(new IngressEntry(ing, s.source(), parsed, problems));
         }
         List<IngressEntry> byAge = entries.stream().sorted(IngressEntry.OLDEST_FIRST).toList(); // stable
 
-        HostTable hosts = new HostTable(backends);
+        HostTable hosts = new HostTable(backends, in.config().auth());
         TlsAssignment tls = new TlsAssignment(in.secrets());
         for (IngressEntry e : byAge) {
             if (e.canary()) continue;

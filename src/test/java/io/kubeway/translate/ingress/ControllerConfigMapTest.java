@@ -159,19 +159,62 @@ class ControllerConfigMapTest {
     }
 
     @Test
+    void globalAuthKeysMakeTheGlobalAuthCall() {
+        ControllerConfig c = read(Map.of("global-auth-url", "https://auth.example:8443/check?x=1",
+                "global-auth-method", "GET", "global-auth-signin", "https://login.example/start",
+                "global-auth-signin-redirect-param", "next", "global-auth-response-headers", "X-User, X-Email",
+                "global-auth-request-redirect", "https://app.example/", "no-auth-locations", "/public, /health"));
+        assertThat(messages()).isEmpty();
+        GlobalAuth g = c.auth();
+        assertThat(g.denial()).isNull();
+        assertThat(g.auth()).isEqualTo(new io.kubeway.state.http.ExternalAuth("https://auth.example:8443/check?x=1",
+                true, "auth.example", 8443, "auth.example", "/check?x=1", "GET", "https://login.example/start",
+                "next", List.of("X-User", "X-Email"), "https://app.example/"));
+        assertThat(g.noAuthLocations()).containsExactly("/public", "/health");
+        assertThat(read(Map.of()).auth()).isEqualTo(GlobalAuth.NONE);
+    }
+
+    @Test
+    void aBadGlobalAuthKeyClosesOnlyWhileGlobalAuthUrlIsSet() {
+        ControllerConfig c = read(Map.of("global-auth-url", "http://auth/check", "global-auth-method", "FETCH"));
+        assertThat(c.auth().auth()).isNull();
+        assertThat(c.auth().denial()).isEqualTo("ConfigMap ingress-nginx/ctl: global-auth-method cannot be honoured");
+        assertThat(c.rules().denied()).as("the rest of the traffic is not closed").isNull();
+        assertThat(messages()).singleElement().asString().contains("key global-auth-method: invalid value \"FETCH\"")
+                .endsWith("every route it protects answers 503 (fail closed)");
+
+        ControllerConfigMap fresh = new ControllerConfigMap(new NamespacedName("ingress-nginx", "ctl"));
+        List<Problem> out = new ArrayList<>();
+        ControllerConfig noUrl = fresh.read(new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
+                .withName("ctl").endMetadata().withData(Map.of("global-auth-method", "FETCH")).build(), null, out);
+        assertThat(noUrl.auth()).isEqualTo(GlobalAuth.NONE);
+        assertThat(out).singleElement().satisfies(p -> assertThat(p.message()).endsWith("using the default \"\""));
+
+        // A good URL, then a bad one: the last good one stays in effect.
+        read(Map.of("global-auth-url", "http://auth/a"));
+        ControllerConfig kept = read(Map.of("global-auth-url", "http://auth/$host"));
+        assertThat(kept.auth().auth()).extracting(io.kubeway.state.http.ExternalAuth::url).isEqualTo("http://auth/a");
+        assertThat(kept.auth().denial()).isNull();
+
+        ControllerConfig snippet = read(Map.of("global-auth-url", "http://auth/a", "global-auth-snippet", "x;"));
+        assertThat(snippet.auth().denial()).contains("global-auth-snippet");
+    }
+
+    @Test
     void unknownAndUnsupportedKeysWarnOnceEach() {
-        ControllerConfig c = read(Map.of("use-gzip", "true", "global-auth-url", "http://auth", "no-such-key", "1",
+        ControllerConfig c = read(Map.of("use-gzip", "true", "global-auth-snippet", "x;", "no-such-key", "1",
                 "allow-snippet-annotations", "true", "server-tokens", "false"));
         assertThat(messages()).containsExactlyInAnyOrder(
-                "ConfigMap ingress-nginx/ctl: key global-auth-url is not applied: global external authentication is "
-                        + "not implemented; use the auth-url annotation per Ingress",
+                "ConfigMap ingress-nginx/ctl: key global-auth-snippet is not applied: snippets are nginx configuration; "
+                        + "Kubeway never runs them (with global-auth-url set, the routes the global auth protects "
+                        + "answer 503: fail closed)",
                 "ConfigMap ingress-nginx/ctl: key use-gzip is not applied: Kubeway does not compress responses",
                 "ConfigMap ingress-nginx/ctl: key no-such-key is not applied: not a controller ConfigMap key Kubeway "
                         + "knows",
                 "ConfigMap ingress-nginx/ctl: allow-snippet-annotations is true, but snippet annotations stay refused: "
                         + "Kubeway never runs nginx configuration");
         assertThat(c.settings()).filteredOn(s -> s.status().equals("not-applied")).extracting(ControllerConfig.Setting::key)
-                .containsExactly("global-auth-url", "no-such-key", "use-gzip");
+                .containsExactly("global-auth-snippet", "no-such-key", "use-gzip");
     }
 
     @Test

@@ -85,11 +85,17 @@ class ExternalAuthTest {
                         + "auth-response-headers: invalid value \"X User\": not a header name" + CLOSED),
                 new C(Map.of(N + "auth-url", "http://a/", N + "auth-signin-redirect-param", "r&d"), inv
                         + "auth-signin-redirect-param: invalid value \"r&d\": must be a query parameter name" + CLOSED),
-                new C(Map.of(N + "auth-url", "http://a/", N + "auth-keepalive", "10"), "UnsupportedAnnotation: "
-                        + "annotation " + N + "auth-keepalive is not supported by kubeway" + CLOSED),
-                new C(Map.of(N + "auth-url", "http://a/", N + "auth-cache-duration", "200 10m"),
-                        "UnsupportedAnnotation: annotation " + N + "auth-cache-duration is not supported by kubeway"
-                                + CLOSED))) {
+                new C(Map.of(N + "auth-url", "http://a/", N + "auth-keepalive-share-vars", "true"),
+                        "UnsupportedAnnotation: annotation " + N + "auth-keepalive-share-vars is not supported by "
+                                + "kubeway" + CLOSED),
+                new C(Map.of(N + "auth-url", "http://a/", N + "auth-keepalive", "5000"), inv + "auth-keepalive: "
+                        + "invalid value \"5000\": must be a whole number from 0 to 1024" + CLOSED),
+                new C(Map.of(N + "auth-url", "http://a/", N + "auth-cache-key", "$http_authorization",
+                        N + "auth-cache-duration", "200 forever"), inv + "auth-cache-duration: invalid value \"200 "
+                        + "forever\": \"forever\" is not an nginx time" + CLOSED),
+                new C(Map.of(N + "auth-url", "http://a/", N + "auth-cache-key", "$remote_user"), inv
+                        + "auth-cache-key: invalid value \"$remote_user\": unsupported nginx variable $remote_user"
+                        + CLOSED))) {
             IngressTranslation t = translate(c.annotations);
             assertThat(Fixtures.render(t.http().router().route(Fixtures.req("/x")))).as(c.annotations.toString())
                     .isEqualTo("503");

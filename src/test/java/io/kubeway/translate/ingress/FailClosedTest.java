@@ -43,7 +43,8 @@ class FailClosedTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                c("auth-keepalive", Map.of(N + "auth-keepalive", "10"), "503", unsupported("auth-keepalive")),
+                c("auth-keepalive-share-vars", Map.of(N + "auth-keepalive-share-vars", "true"), "503",
+                        unsupported("auth-keepalive-share-vars")),
                 c("basic auth with a missing Secret", Map.of(N + "auth-type", "basic", N + "auth-secret", "users"),
                         "503", "InvalidAnnotation: annotation " + N + "auth-secret: secret default/users does not "
                                 + "exist" + CLOSED),
@@ -78,14 +79,15 @@ class FailClosedTest {
                         + "the first)" + CLOSED),
                 c("allow and white lists that agree", Map.of(N + "allowlist-source-range", "192.0.2.0/24",
                         N + "whitelist-source-range", "192.0.2.0/24"), "fwd default/web:80 /x"),
-                c("closed before a redirect", Map.of(N + "auth-cache-key", "$remote_user", N + "permanent-redirect",
-                        "https://elsewhere.example.com"), "503", unsupported("auth-cache-key")),
-                new Case("a closed Ingress's app-root does not redirect", Map.of(N + "auth-cache-key", "$remote_user",
+                c("closed before a redirect", Map.of(N + "auth-proxy-set-headers", "ns/headers", N + "permanent-redirect",
+                        "https://elsewhere.example.com"), "503", unsupported("auth-proxy-set-headers")),
+                new Case("a closed Ingress's app-root does not redirect", Map.of(N + "auth-proxy-set-headers", "ns/h",
                         N + "app-root", "/app"), Fixtures.req("/").withHeader("Host", "app.example.com"), "503",
-                        List.of(unsupported("auth-cache-key"))),
-                new Case("closed before a CORS preflight", Map.of(N + "auth-cache-key", "x", N + "enable-cors", "true"),
+                        List.of(unsupported("auth-proxy-set-headers"))),
+                new Case("closed before a CORS preflight", Map.of(N + "auth-proxy-set-headers", "ns/h",
+                        N + "enable-cors", "true"),
                         Fixtures.req("/x").withMethod("OPTIONS").withHeader("Origin", "https://a.example.com"), "503",
-                        List.of(unsupported("auth-cache-key"))),
+                        List.of(unsupported("auth-proxy-set-headers"))),
                 c("other annotations under the prefix are not restrictions", Map.of(N + "enable-opentelemetry",
                         "true"), "fwd default/web:80 /x", "UnsupportedAnnotation: annotation " + N
                         + "enable-opentelemetry is not supported by kubeway; ignored"));
