@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static io.kubeway.it.Harness.ingress;
 import static io.kubeway.it.Harness.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -135,98 +136,24 @@ class ExternalAuthIT {
                   selector: {app: app}
                   ports: [{name: http, port: 80, targetPort: http}]
                 ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: app
-                  annotations:
-                    nginx.ingress.kubernetes.io/auth-url: "%s"
-                    nginx.ingress.kubernetes.io/auth-signin: https://auth.example.com/oauth2/start
-                    nginx.ingress.kubernetes.io/auth-response-headers: X-Auth-Request-User, X-Auth-Request-Email
-                    nginx.ingress.kubernetes.io/proxy-connect-timeout: "1"
-                    nginx.ingress.kubernetes.io/proxy-read-timeout: "1"
-                spec:
-                  rules:
-                  - host: app.example.com
-                    http:
-                      paths:
-                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: api
-                  annotations:
-                    nginx.ingress.kubernetes.io/auth-url: "%s"
-                    nginx.ingress.kubernetes.io/auth-method: GET
-                    nginx.ingress.kubernetes.io/auth-request-redirect: https://api.example.com/landing
-                spec:
-                  rules:
-                  - host: api.example.com
-                    http:
-                      paths:
-                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: always
-                  annotations:
-                    nginx.ingress.kubernetes.io/auth-url: "%s"
-                    nginx.ingress.kubernetes.io/auth-always-set-cookie: "true"
-                spec:
-                  rules:
-                  - host: always.example.com
-                    http:
-                      paths:
-                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: cached
-                  annotations:
-                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/cached"
-                    nginx.ingress.kubernetes.io/auth-cache-key: "$http_authorization"
-                    nginx.ingress.kubernetes.io/auth-cache-duration: "200 10m"
-                    nginx.ingress.kubernetes.io/auth-response-headers: X-Auth-Request-User
-                spec:
-                  rules:
-                  - host: cached.example.com
-                    http:
-                      paths:
-                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                      - {path: /other, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: pooled
-                  annotations:
-                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/pooled"
-                    nginx.ingress.kubernetes.io/auth-keepalive: "2"
-                    nginx.ingress.kubernetes.io/auth-keepalive-requests: "3"
-                    nginx.ingress.kubernetes.io/auth-keepalive-timeout: "30"
-                spec:
-                  rules:
-                  - host: pooled.example.com
-                    http:
-                      paths:
-                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: unpooled
-                  annotations:
-                    nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/pooled"
-                spec:
-                  rules:
-                  - host: unpooled.example.com
-                    http:
-                      paths:
-                      - {path: /, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}
-                """.formatted(authUrl, authUrl, authUrl, AUTH_IP, AUTH_IP, AUTH_IP));
+                """
+                + ingress("app", "app.example.com", "app", Map.of("auth-url", authUrl,
+                        "auth-signin", "https://auth.example.com/oauth2/start",
+                        "auth-response-headers", "X-Auth-Request-User, X-Auth-Request-Email",
+                        "proxy-connect-timeout", "1", "proxy-read-timeout", "1"), "/")
+                + ingress("api", "api.example.com", "app", Map.of("auth-url", authUrl, "auth-method", "GET",
+                        "auth-request-redirect", "https://api.example.com/landing"), "/")
+                + ingress("always", "always.example.com", "app", Map.of("auth-url", authUrl,
+                        "auth-always-set-cookie", "true"), "/")
+                + ingress("cached", "cached.example.com", "app", Map.of(
+                        "auth-url", "http://" + AUTH_IP + ":4180/cached", "auth-cache-key", "$http_authorization",
+                        "auth-cache-duration", "200 10m", "auth-response-headers", "X-Auth-Request-User"),
+                        "/", "/other")
+                + ingress("pooled", "pooled.example.com", "app", Map.of(
+                        "auth-url", "http://" + AUTH_IP + ":4180/pooled", "auth-keepalive", "2",
+                        "auth-keepalive-requests", "3", "auth-keepalive-timeout", "30"), "/")
+                + ingress("unpooled", "unpooled.example.com", "app",
+                        Map.of("auth-url", "http://" + AUTH_IP + ":4180/pooled"), "/"));
         h.start();
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.kubeway.it.Harness.ingress;
 import static io.kubeway.it.Harness.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,7 +92,6 @@ class GlobalAuthIT {
             e.close();
         });
         auth.start();
-        String path = "{path: %s, pathType: Prefix, backend: {service: {name: app, port: {name: http}}}}";
         h.write("app.yaml", pod("app-1", "{app: app}", BACKEND_IP, "[{name: http, containerPort: 8080}]", true)
                 + """
                 apiVersion: v1
@@ -101,38 +101,11 @@ class GlobalAuthIT {
                   selector: {app: app}
                   ports: [{name: http, port: 80, targetPort: http}]
                 ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata: {name: app}
-                spec:
-                  rules:
-                  - host: app.example.com
-                    http:
-                      paths: [%s, %s, %s]
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: open
-                  annotations: {nginx.ingress.kubernetes.io/enable-global-auth: "false"}
-                spec:
-                  rules:
-                  - host: open.example.com
-                    http:
-                      paths: [%s]
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: own
-                  annotations: {nginx.ingress.kubernetes.io/auth-url: "http://%s:4180/own"}
-                spec:
-                  rules:
-                  - host: own.example.com
-                    http:
-                      paths: [%s]
-                """.formatted(path.formatted("/"), path.formatted("/.well-known/acme-challenge"),
-                        path.formatted("/public"), path.formatted("/"), AUTH_IP, path.formatted("/")));
+                """
+                + ingress("app", "app.example.com", "app", Map.of(), "/", "/.well-known/acme-challenge", "/public")
+                + ingress("open", "open.example.com", "app", Map.of("enable-global-auth", "false"), "/")
+                + ingress("own", "own.example.com", "app", Map.of("auth-url", "http://" + AUTH_IP + ":4180/own"),
+                        "/"));
     }
 
     @AfterEach

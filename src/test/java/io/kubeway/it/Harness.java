@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -170,6 +171,42 @@ final class Harness implements AutoCloseable {
             s.receive(reply);
             return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * An Ingress manifest (ending in {@code ---}): one rule for {@code host} whose Prefix paths all go to
+     * {@code service}'s port named {@code http}, with {@code annotations} (names without the
+     * {@code nginx.ingress.kubernetes.io/} prefix) quoted as YAML strings.
+     */
+    static String ingress(String name, String host, String service, Map<String, String> annotations,
+                          String... paths) {
+        StringBuilder a = new StringBuilder();
+        new java.util.TreeMap<>(annotations).forEach((k, v) -> a.append(a.isEmpty() ? "" : ", ")
+                .append("nginx.ingress.kubernetes.io/").append(k).append(": ").append(yamlString(v)));
+        StringBuilder p = new StringBuilder();
+        for (String path : paths) {
+            p.append(p.isEmpty() ? "" : ", ").append("{path: ").append(path)
+                    .append(", pathType: Prefix, backend: {service: {name: ").append(service)
+                    .append(", port: {name: http}}}}");
+        }
+        return """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: %s
+                  annotations: {%s}
+                spec:
+                  rules:
+                  - host: %s
+                    http:
+                      paths: [%s]
+                ---
+                """.formatted(name, a, host, p);
+    }
+
+    /** {@code v} as a double-quoted YAML string. */
+    static String yamlString(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     static String pod(String name, String labels, String ip, String ports, boolean ready) {
