@@ -73,7 +73,7 @@ class ControllerErrorPagesIT {
             ex.getResponseBody().write(body);
             ex.close();
         });
-        h = new Harness(tmp, "127.113.0.0/16", "127.114.0.0/24");
+        h = new Harness(tmp, "127.121.0.0/16", "127.122.0.0/24");
         port = FreePorts.first(FreePorts.range(1));
         h.ingress = new IngressSettings("kubeway", false, new InetSocketAddress(IpLiterals.of(IP), port), null,
                 "default/errors", null, List.of(), List.of(), "off", false, List.of(), false,
