@@ -38,6 +38,11 @@ final class ClientConnection {
     private @Nullable String localPortText;
     /** compute-full-forwarded-for when the connection was accepted: a trusted proxy's X-Forwarded-For list is kept. */
     boolean fullForwardedFor = true;
+    /**
+     * forwarded-for-header when the connection was accepted: the header a trusted peer names the client in (lower
+     * case, X-Forwarded-For by default; decided with the configuration, so the default costs nothing more).
+     */
+    io.netty.util.AsciiString realIpHeader = Forwarding.X_FORWARDED_FOR;
 
     ClientConnection(InetAddress peer, boolean peerTrusted, boolean tls, int localPort, HttpListener listener) {
         this.peer = peer;

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
 
 import java.net.InetSocketAddress;
@@ -57,7 +58,8 @@ final class Engine {
         this.clock = clock;
         this.picker = new EndpointPicker(clock);
         this.cliTrustedProxies = CidrSet.parse(config.trustedProxies());
-        this.edge = new Edge(false, CidrSet.EMPTY, cliTrustedProxies, config.underscoresInHeaders(), true);
+        this.edge = new Edge(false, CidrSet.EMPTY, cliTrustedProxies, config.underscoresInHeaders(), true,
+                Forwarding.X_FORWARDED_FOR);
         this.clientIdleNanos = config.clientIdleTimeout().toNanos();
         this.meters = new HttpMeters(registry);
         this.passthroughIn = Counter.builder("kubeway.ssl.passthrough.bytes").tag("direction", "in")
@@ -105,7 +107,9 @@ final class Engine {
         Edge e = new Edge(next.proxyProtocol(), CidrSet.parse(next.proxyProtocolFrom()),
                 next.trustedProxies() == null ? cliTrustedProxies : CidrSet.parse(next.trustedProxies()),
                 next.underscoresInHeaders() == null ? config.underscoresInHeaders() : next.underscoresInHeaders(),
-                next.fullForwardedFor() == null || next.fullForwardedFor());
+                next.fullForwardedFor() == null || next.fullForwardedFor(),
+                next.forwardedForHeader() == null ? Forwarding.X_FORWARDED_FOR
+                        : AsciiString.cached(next.forwardedForHeader()));
         edge = e;
         accessLog.custom(next.logFormat());
         tuning = Tuning.of(config, next.connections());
@@ -157,9 +161,11 @@ final class Engine {
      * @param proxyProtocol     connections must start with a PROXY header
      * @param proxyProtocolFrom peers whose PROXY header gives the client address
      * @param fullForwardedFor  X-Forwarded-For sent on: a trusted proxy's list plus the peer, else the client alone
+     * @param realIpHeader      the header a trusted proxy names the client in ({@code forwarded-for-header}), lower
+     *                          case; {@link Forwarding#X_FORWARDED_FOR} by default
      */
     record Edge(boolean proxyProtocol, CidrSet proxyProtocolFrom, CidrSet trustedProxies, boolean underscores,
-                boolean fullForwardedFor) {
+                boolean fullForwardedFor, AsciiString realIpHeader) {
     }
 
     long clientIdleNanos() {

@@ -82,6 +82,7 @@ final class HttpListener {
                         ClientConnection conn = new ClientConnection(peerIp, edge.trustedProxies().contains(peerIp),
                                 https, key.port(), l);
                         conn.fullForwardedFor = edge.fullForwardedFor();
+                        conn.realIpHeader = edge.realIpHeader();
                         Pipelines.accept(ch, conn, engine);
                         if (edge.proxyProtocol()) ProxyProtocolReader.install(ch, conn, edge, engine);
                     }

@@ -39,12 +39,13 @@ final class NettyRequestView implements RequestView {
 
     /**
      * The view of {@code req}: host from the absolute-form authority or Host; client address and TLS from the
-     * connection, or from X-Forwarded-For / X-Forwarded-Proto when the peer is a trusted proxy.
+     * connection, or from X-Forwarded-For (the connection's {@code forwarded-for-header}) / X-Forwarded-Proto when
+     * the peer is a trusted proxy.
      */
     static NettyRequestView of(HttpRequest req, RequestTarget target, ClientConnection conn, CidrSet trusted,
                                @Nullable String hostHeader) {
         String authority = target.authority() != null ? target.authority() : hostHeader;
-        List<String> xff = conn.peerTrusted() ? req.headers().getAll(Forwarding.X_FORWARDED_FOR) : List.of();
+        List<String> xff = conn.peerTrusted() ? req.headers().getAll(conn.realIpHeader) : List.of();
         InetAddress clientIp = Forwarding.clientIp(conn.peer(), xff, trusted);
         boolean tls = conn.tls()
                 || conn.peerTrusted() && "https".equalsIgnoreCase(req.headers().get(Forwarding.X_FORWARDED_PROTO));

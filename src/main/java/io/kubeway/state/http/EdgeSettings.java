@@ -21,15 +21,25 @@ import java.util.List;
  * @param fullForwardedFor     {@code compute-full-forwarded-for}: whether the X-Forwarded-For sent on is a trusted
  *                             proxy's list plus the peer (true), or the client address alone (false, ingress-nginx's
  *                             {@code $remote_addr}); null keeps Kubeway's own behaviour (the list)
+ * @param forwardedForHeader   {@code forwarded-for-header} (with {@code use-forwarded-headers}, without
+ *                             {@code use-proxy-protocol}): the header, lower case, a trusted proxy names the client in
+ *                             (nginx's {@code real_ip_header}); null for X-Forwarded-For
  */
 public record EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom,
                            @Nullable List<String> trustedProxies, @Nullable Boolean underscoresInHeaders,
                            @Nullable LogFormat logFormat, ConnectionSettings connections,
-                           @Nullable Boolean fullForwardedFor) {
+                           @Nullable Boolean fullForwardedFor, @Nullable String forwardedForHeader) {
+    public EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom, @Nullable List<String> trustedProxies,
+                        @Nullable Boolean underscoresInHeaders, @Nullable LogFormat logFormat,
+                        ConnectionSettings connections, @Nullable Boolean fullForwardedFor) {
+        this(proxyProtocol, proxyProtocolFrom, trustedProxies, underscoresInHeaders, logFormat, connections,
+                fullForwardedFor, null);
+    }
+
     public EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom, @Nullable List<String> trustedProxies,
                         @Nullable Boolean underscoresInHeaders, @Nullable LogFormat logFormat) {
         this(proxyProtocol, proxyProtocolFrom, trustedProxies, underscoresInHeaders, logFormat,
-                ConnectionSettings.DEFAULT, null);
+                ConnectionSettings.DEFAULT, null, null);
     }
 
     public EdgeSettings(boolean proxyProtocol, List<String> proxyProtocolFrom, @Nullable List<String> trustedProxies,

@@ -7,6 +7,7 @@ import io.kubeway.state.http.routing.RoutePolicy;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,9 +23,11 @@ import static java.util.Objects.requireNonNull;
  *                 use-forwarded-headers, enable-underscores-in-headers)
  * @param settings every key, applied or not, with the value in effect, for the admin API and {@code kubeway get}
  * @param auth     global external authentication (global-auth-*, no-auth-locations)
+ * @param customHttpErrors {@code custom-http-errors}: the statuses every route without its own
+ *                 {@code custom-http-errors} annotation sends to the default backend (empty: none)
  */
 public record ControllerConfig(@Nullable NamespacedName name, RoutePolicy base, GlobalRules rules, EdgeSettings edge,
-                               List<Setting> settings, GlobalAuth auth) {
+                               List<Setting> settings, GlobalAuth auth, Set<Integer> customHttpErrors) {
     /** No ConfigMap: Kubeway's own defaults. */
     public static final ControllerConfig NONE = new ControllerConfig(null, RoutePolicy.DEFAULT, GlobalRules.NONE,
             EdgeSettings.DEFAULT, List.of(), GlobalAuth.NONE);
@@ -35,6 +38,13 @@ public record ControllerConfig(@Nullable NamespacedName name, RoutePolicy base, 
         requireNonNull(edge, "edge");
         settings = List.copyOf(settings);
         requireNonNull(auth, "auth");
+        customHttpErrors = Set.copyOf(customHttpErrors);
+    }
+
+    /** Without controller-wide error pages. */
+    public ControllerConfig(@Nullable NamespacedName name, RoutePolicy base, GlobalRules rules, EdgeSettings edge,
+                            List<Setting> settings, GlobalAuth auth) {
+        this(name, base, rules, edge, settings, auth, Set.of());
     }
 
     /**

@@ -34,6 +34,8 @@ public final class ControllerConfigMap {
     static final String INVALID = "InvalidConfigValue";
     static final String UNSUPPORTED = "UnsupportedConfigKey";
     static final String MISSING = "ConfigMapNotFound";
+    /** custom-http-errors without --default-backend-service: the built-in 404 answers the listed statuses. */
+    static final String NO_ERROR_BACKEND = "NoDefaultBackend";
     /** Most entries a block-* or CIDR list may hold: each request is checked against them. */
     static final int MAX_LIST_ENTRIES = 1000;
 
@@ -60,6 +62,8 @@ public final class ControllerConfigMap {
     static final long MAX_HEADER_BUFFER_BYTES = 1 << 20;
     /** The most idle backend connections per endpoint and event loop upstream-keepalive-connections may ask for. */
     static final int MAX_UPSTREAM_IDLE = 10_000;
+    /** The longest header name forwarded-for-header may give. */
+    static final int MAX_HEADER_NAME = 256;
 
     private final NamespacedName name;
     private Map<String, String> lastGood = Map.of();
@@ -106,6 +110,8 @@ public final class ControllerConfigMap {
         d.put("global-auth-cache-duration", io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION);
         d.put("no-auth-locations", GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
         d.put("compute-full-forwarded-for", "false");
+        d.put("forwarded-for-header", "X-Forwarded-For");
+        d.put("custom-http-errors", "");
         d.put("keep-alive", "75");
         d.put("keep-alive-requests", "1000");
         d.put("upstream-keepalive-connections", "320");
@@ -120,8 +126,6 @@ public final class ControllerConfigMap {
     private static Map<String, String> notApplied() {
         Map<String, String> m = new TreeMap<>();
         m.put("upstream-keepalive-time", "Kubeway does not cap the life of a backend connection");
-        m.put("forwarded-for-header", "Kubeway reads the client address only from X-Forwarded-For");
-        m.put("custom-http-errors", "custom error pages are not implemented for the whole controller");
         m.put("log-format-escape-json", "log-format-upstream values are written as they are");
         m.put("proxy-protocol-header-timeout", "the PROXY header must arrive within 5 s (ingress-nginx's default)");
         m.put("global-auth-snippet", "snippets are nginx configuration; Kubeway never runs them (with "
@@ -230,6 +234,16 @@ public final class ControllerConfigMap {
             problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": allow-snippet-annotations "
                     + "is true, but snippet annotations stay refused: Kubeway never runs nginx configuration"));
         }
+        String ffh = effective.get("forwarded-for-header");
+        if (!ffh.equalsIgnoreCase(DEFAULTS.get("forwarded-for-header"))) {
+            String why = truthy(effective.get("use-proxy-protocol")) ? "with use-proxy-protocol the client address "
+                    + "comes from the PROXY header" : !truthy(effective.get("use-forwarded-headers"))
+                    ? "without use-forwarded-headers: \"true\" no header gives the client address" : null;
+            if (why != null) {
+                problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": forwarded-for-header "
+                        + ffh + " has no effect: " + why + " (as in ingress-nginx)"));
+            }
+        }
         if (truthy(effective.get("server-tokens"))) {
             problems.add(Problem.warning(ref, source, UNSUPPORTED, "ConfigMap " + name + ": server-tokens is true, "
                     + "but Kubeway sends no Server header of its own"));
@@ -274,8 +288,11 @@ public final class ControllerConfigMap {
                         parts.upstreamIdle, Duration.ofSeconds(parts.upstreamTimeout), parts.upstreamRequests,
                         parts.headerBuffers * parts.headerBufferSize, parts.headerBufferSize, parts.tlsProtocols,
                         parts.tlsCiphers),
-                parts.forwardedHeaders && parts.fullForwardedFor);
-        return new ControllerConfig(name, base, rules, edge, settings, globalAuth(parts, authClosed));
+                parts.forwardedHeaders && parts.fullForwardedFor,
+                parts.forwardedHeaders && !parts.proxyProtocol && !parts.forwardedFor.equals("x-forwarded-for")
+                        ? parts.forwardedFor : null);
+        return new ControllerConfig(name, base, rules, edge, settings, globalAuth(parts, authClosed),
+                parts.customErrors);
     }
 
     private GlobalAuth globalAuth(Parts p, List<String> authClosed) {
@@ -331,6 +348,9 @@ public final class ControllerConfigMap {
         String authCacheDuration = io.kubeway.state.http.AuthCachePolicy.DEFAULT_DURATION;
         List<String> noAuthLocations = List.of(GlobalAuth.DEFAULT_NO_AUTH_LOCATIONS);
         boolean fullForwardedFor;
+        /** forwarded-for-header, lower case. */
+        String forwardedFor = "x-forwarded-for";
+        Set<Integer> customErrors = Set.of();
         long keepAlive = 75;
         int keepAliveRequests = 1000;
         int upstreamIdle = 320;
@@ -399,6 +419,12 @@ public final class ControllerConfigMap {
             }
             case "no-auth-locations" -> p.noAuthLocations = entries(v);
             case "compute-full-forwarded-for" -> p.fullForwardedFor = bool(v);
+            case "forwarded-for-header" -> p.forwardedFor = headerName(v);
+            case "custom-http-errors" -> {
+                Set<Integer> codes = v.isEmpty() ? Set.of() : UpstreamPolicyAnnotations.parseCodes(v);
+                if (codes == null) throw new IllegalArgumentException(UpstreamPolicyAnnotations.CODES_RULE);
+                p.customErrors = codes;
+            }
             case "keep-alive" -> p.keepAlive = integer(v, 0, 24 * 3600);
             case "keep-alive-requests" -> p.keepAliveRequests = (int) integer(v, 1, Integer.MAX_VALUE);
             case "upstream-keepalive-connections" -> p.upstreamIdle = (int) integer(v, 0, MAX_UPSTREAM_IDLE);
@@ -435,6 +461,21 @@ public final class ControllerConfigMap {
         }
         p.headerBuffers = (int) n;
         p.headerBufferSize = size.intValue();
+    }
+
+    /** An HTTP field name (RFC 9110's token), lower case: the header nginx's {@code real_ip_header} names. */
+    private static String headerName(String v) {
+        if (v.isEmpty() || v.length() > MAX_HEADER_NAME) {
+            throw new IllegalArgumentException("must be a header name of 1 to " + MAX_HEADER_NAME + " characters");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                throw new IllegalArgumentException("must be a header name (letters, digits and !#$%&'*+-.^_`|~)");
+            }
+        }
+        return v.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static boolean bool(String v) {

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -83,6 +82,26 @@ public final class IngressTranslator {
         return out;
     }
 
+    /**
+     * The controller ConfigMap's {@code custom-http-errors} without a {@code --default-backend-service} (with
+     * endpoints) to answer them: as in ingress-nginx (whose {@code upstream-default-backend} is then its built-in
+     * server, which answers 404 to everything), the listed statuses are replaced by the built-in 404. Applied, but rarely what is meant,
+     * so a Warning says so.
+     */
+    private static void warnWithoutDefaultBackend(ControllerConfig config, Backend serviceDefault,
+                                                  List<Problem> problems) {
+        if (config.customHttpErrors().isEmpty() || config.name() == null
+                || UpstreamPolicyAnnotations.errorBackend(serviceDefault) != null) {
+            return;
+        }
+        String why = serviceDefault instanceof Backend.Service ? "--default-backend-service has no ready endpoints"
+                : "no --default-backend-service";
+        problems.add(Problem.warning(ObjectRef.of("ConfigMap", config.name()), null, ControllerConfigMap.NO_ERROR_BACKEND,
+                "ConfigMap " + config.name() + ": custom-http-errors " + config.customHttpErrors() + " with " + why
+                        + ": on routes without their own custom-http-errors annotation these statuses are answered "
+                        + "by the built-in default backend (404 \"default backend - 404\"), as in ingress-nginx"));
+    }
+
     public static IngressTranslation translate(IngressInput in) {
         IngressOptions o = in.options();
         List<Problem> problems = new ArrayList<>();
@@ -91,6 +110,8 @@ public final class IngressTranslator {
         Backend serviceDefault = o.defaultBackendService() == null ? Backend.NOT_FOUND
                 : backends.defaultService(o.defaultBackendService(), (reason, message) -> problems.add(
                 Problem.warning(ObjectRef.of("Service", o.defaultBackendService()), null, reason, message)));
+
+        warnWithoutDefaultBackend(in.config(), serviceDefault, problems);
 
         Map<NamespacedName, Secret> secrets = new HashMap<>();
         for (ClusterSnapshot.Sourced<Secret> s : in.secrets()) secrets.put(NamespacedName.of(s.object()), s.object());
@@ -113,7 +134,7 @@ public final class IngressTranslator {
                     problems);
             IngressAnnotations.Parsed parsed = UpstreamPolicyAnnotations.apply(reader, IngressAnnotations.parse(reader,
                     ref.namespace() + "/" + ref.name(), secrets, in.config().base(), in.config().auth()), ref.namespace(), backends,
-                    serviceDefault, Set.of());
+                    serviceDefault, in.config().customHttpErrors());
             handled.add(ing);
             entries.add(new IngressEntry(ing, s.source(), parsed, problems));
         }

@@ -40,6 +40,12 @@ final class UpstreamPolicyAnnotations {
     /**
      * The parsed annotations with their {@link UpstreamPolicy} added to the policy.
      *
+     * <p>As in ingress-nginx's template: the annotation's statuses replace the controller-wide list for the
+     * Ingress's routes (nginx's {@code error_page} in the location hides the {@code http} level's) and go to the
+     * {@code default-backend} annotation's Service when it has one; the controller-wide list, inherited by a route
+     * without the annotation, always goes to the controller's default backend ({@code upstream-default-backend}:
+     * {@code --default-backend-service}, else the built-in 404).
+     *
      * @param serviceDefault {@code --default-backend-service}'s backend (or the built-in 404), for error pages
      * @param defaultCodes   the controller-wide {@code custom-http-errors} (empty for none); the annotation wins
      */
@@ -47,11 +53,11 @@ final class UpstreamPolicyAnnotations {
                                            BackendResolver backends, Backend serviceDefault,
                                            Set<Integer> defaultCodes) {
         HttpCluster custom = customDefault(r, namespace, backends);
-        Set<Integer> codes = codes(r, defaultCodes);
+        Set<Integer> own = codes(r);
+        Set<Integer> codes = own != null ? own : defaultCodes;
         ErrorPages pages = null;
         if (!codes.isEmpty()) {
-            HttpCluster errors = custom != null ? custom
-                    : serviceDefault instanceof Backend.Service s ? s.cluster() : null;
+            HttpCluster errors = own != null && custom != null ? custom : errorBackend(serviceDefault);
             pages = new ErrorPages(codes, errors);
         }
         UpstreamPolicy u = new UpstreamPolicy(pages, nextUpstream(r), custom, mirror(r),
@@ -60,6 +66,15 @@ final class UpstreamPolicyAnnotations {
         RoutePolicy p = parsed.policy().toBuilder().upstream(u).build();
         return new IngressAnnotations.Parsed(p, parsed.regex(), parsed.protocol(), parsed.appRoot(), parsed.canary(),
                 parsed.cookie(), parsed.clientAuth(), parsed.upstream());
+    }
+
+    /**
+     * Where the controller's default backend sends error pages: {@code --default-backend-service}'s cluster when it
+     * has endpoints; null (the built-in 404) otherwise, as ingress-nginx's {@code upstream-default-backend} falls
+     * back to its built-in server when that Service is not configured or has no endpoints.
+     */
+    static @Nullable HttpCluster errorBackend(Backend serviceDefault) {
+        return serviceDefault instanceof Backend.Service s && !s.cluster().endpoints().isEmpty() ? s.cluster() : null;
     }
 
     /** The route's backend, or the {@code default-backend} annotation's when the route's has no endpoints. */
@@ -200,16 +215,26 @@ final class UpstreamPolicyAnnotations {
         return size == null ? 3 : size.intValue();
     }
 
-    private static Set<Integer> codes(AnnotationReader r, Set<Integer> dflt) {
+    /** The annotation's statuses; without it (or with a bad value, reported) the controller-wide ones. */
+    private static @Nullable Set<Integer> codes(AnnotationReader r) {
         String v = r.string("custom-http-errors");
-        if (v == null) return dflt;
+        if (v == null) return null;
+        Set<Integer> out = parseCodes(v);
+        if (out == null) r.invalid("custom-http-errors", v, CODES_RULE);
+        return out;
+    }
+
+    static final String CODES_RULE = "must be a comma-separated list of statuses from 300 to 599";
+
+    /**
+     * A {@code custom-http-errors} value (the annotation's or the controller ConfigMap's): comma-separated statuses
+     * from 300 to 599; null when it does not parse.
+     */
+    static @Nullable Set<Integer> parseCodes(String v) {
         Set<Integer> out = new TreeSet<>();
         for (String part : v.split(",")) {
             String s = part.strip();
-            if (!s.matches("[0-9]{3}") || Integer.parseInt(s) < 300 || Integer.parseInt(s) > 599) {
-                r.invalid("custom-http-errors", v, "must be a comma-separated list of statuses from 300 to 599");
-                return dflt;
-            }
+            if (!s.matches("[0-9]{3}") || Integer.parseInt(s) < 300 || Integer.parseInt(s) > 599) return null;
             out.add(Integer.parseInt(s));
         }
         return out;

@@ -233,6 +233,55 @@ class ControllerConfigMapTest {
     }
 
     @Test
+    void customHttpErrorsParsesAsTheAnnotationAndKeepsTheLastGoodList() {
+        assertThat(read(Map.of()).customHttpErrors()).as("ingress-nginx's default: none").isEmpty();
+        ControllerConfig c = read(Map.of("custom-http-errors", "404, 503,502,"));
+        assertThat(messages()).isEmpty();
+        assertThat(c.customHttpErrors()).containsExactlyInAnyOrder(404, 502, 503);
+        assertThat(c.settings()).contains(new ControllerConfig.Setting("custom-http-errors", "404, 503,502,", "applied",
+                ""));
+        ControllerConfig bad = read(Map.of("custom-http-errors", "404,200"));
+        assertThat(bad.customHttpErrors()).as("the last good list").containsExactlyInAnyOrder(404, 502, 503);
+        assertThat(messages()).containsExactly("ConfigMap ingress-nginx/ctl: key custom-http-errors: invalid value "
+                + "\"404,200\": must be a comma-separated list of statuses from 300 to 599; keeping the last good value "
+                + "\"404, 503,502,\"");
+        assertThat(read(Map.of("custom-http-errors", "")).customHttpErrors()).as("emptied: none").isEmpty();
+        assertThat(read(Map.of("custom-http-errors", "5o3")).customHttpErrors()).as("no good value before: none")
+                .isEmpty();
+    }
+
+    @Test
+    void forwardedForHeaderNamesTheClientAddressHeader() {
+        assertThat(read(Map.of("use-forwarded-headers", "true")).edge().forwardedForHeader())
+                .as("the default X-Forwarded-For: nothing to decide per request").isNull();
+        assertThat(read(Map.of("use-forwarded-headers", "true", "forwarded-for-header", "x-forwarded-FOR")).edge()
+                .forwardedForHeader()).isNull();
+        ControllerConfig c = read(Map.of("use-forwarded-headers", "true", "forwarded-for-header", "CF-Connecting-IP"));
+        assertThat(messages()).isEmpty();
+        assertThat(c.edge().forwardedForHeader()).isEqualTo("cf-connecting-ip");
+        assertThat(c.edge().trustedProxies()).containsExactly("0.0.0.0/0");
+
+        ControllerConfig bad = read(Map.of("use-forwarded-headers", "true", "forwarded-for-header", "CF Connecting IP"));
+        assertThat(bad.edge().forwardedForHeader()).as("the last good name").isEqualTo("cf-connecting-ip");
+        assertThat(messages()).singleElement().satisfies(m -> assertThat(m).startsWith("ConfigMap ingress-nginx/ctl: "
+                + "key forwarded-for-header: invalid value \"CF Connecting IP\": must be a header name"));
+        read(Map.of("use-forwarded-headers", "true", "forwarded-for-header",
+                "x".repeat(ControllerConfigMap.MAX_HEADER_NAME + 1)));
+        assertThat(messages()).singleElement().satisfies(m -> assertThat(m).contains("1 to 256 characters"));
+
+        ControllerConfig off = read(Map.of("forwarded-for-header", "True-Client-IP"));
+        assertThat(off.edge().forwardedForHeader()).isNull();
+        assertThat(messages()).containsExactly("ConfigMap ingress-nginx/ctl: forwarded-for-header True-Client-IP has no "
+                + "effect: without use-forwarded-headers: \"true\" no header gives the client address (as in "
+                + "ingress-nginx)");
+        ControllerConfig proxied = read(Map.of("use-forwarded-headers", "true", "use-proxy-protocol", "true",
+                "forwarded-for-header", "True-Client-IP"));
+        assertThat(proxied.edge().forwardedForHeader()).isNull();
+        assertThat(messages()).containsExactly("ConfigMap ingress-nginx/ctl: forwarded-for-header True-Client-IP has no "
+                + "effect: with use-proxy-protocol the client address comes from the PROXY header (as in ingress-nginx)");
+    }
+
+    @Test
     void aMissingConfigMapGivesDefaultsAndOneWarning() {
         ControllerConfig c = reader.read(null, null, problems);
         assertThat(c.base()).isEqualTo(RoutePolicy.DEFAULT);
