@@ -52,6 +52,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * it succeeded or not.
  */
 final class WarmUp {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WarmUp.class);
     /** The Host of the warm-up's browser-like requests: a reserved name (RFC 2606) no real client sends. */
     static final String HOST = "warm-up.kubeway.invalid";
 
@@ -163,6 +164,7 @@ final class WarmUp {
             long now = jit.compileMillis();
             boolean quiet = now >= 0 && now - last < settings.settledMillis();
             settled = quiet ? settled + 1 : 0;
+            if (log.isDebugEnabled()) log.debug("warm-up: {} requests, +{} ms of compilation", sent.get(), now - last);
             last = now;
             if (stop) return "closed";
             if (failure.get() != null) return "failed";
