@@ -127,6 +127,8 @@ final class WarmUp {
                             pool.acquire(spec.service().toString(), spec.kind())),
                     new L4Context(group, transport, clock, d.connectTimeout(), d.udpIdleTimeout(), 1024));
             InetSocketAddress l4Address = (InetSocketAddress) l4.channel().localAddress();
+            log.info("warm-up: synthetic traffic through private listeners {} (HTTP) and {} (TCP) to a backend on {}",
+                    hostPort(httpAddress), hostPort(l4Address), hostPort(backend.address()));
             for (int i = 0; i < settings.clients(); i++) {
                 WarmUpClient client = new WarmUpClient(httpAddress, l4Address, sent);
                 clients.add(Thread.ofPlatform().daemon().name("kubeway-warm-up-client-" + i).start(() -> {
@@ -185,6 +187,10 @@ final class WarmUp {
         io.kubeway.state.http.routing.Route fallback = io.kubeway.state.http.routing.Route.builtInDefault();
         return new RouteTable(new RouteConfig(List.of(new VirtualHost("", false, null, List.of(any), fallback),
                 new VirtualHost(HOST, false, null, List.of(named), fallback)), fallback, 443));
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     private static long count(PrometheusMeterRegistry registry, String name) {

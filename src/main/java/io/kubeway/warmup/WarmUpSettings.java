@@ -46,7 +46,7 @@ public record WarmUpSettings(boolean enabled, Duration cap, long maxRequests, Du
 
     /** Adaptive with the default thresholds, stopping at {@code cap} at the latest. */
     public static WarmUpSettings capped(Duration cap) {
-        return new WarmUpSettings(true, cap, DEFAULT_MAX_REQUESTS, Duration.ofSeconds(3), Duration.ofSeconds(1), 20, 2, 4);
+        return new WarmUpSettings(true, cap, DEFAULT_MAX_REQUESTS, Duration.ofSeconds(3), Duration.ofSeconds(1), 20, 2, 2);
     }
 
     /**
