@@ -22,6 +22,8 @@ final class WarmUpClient {
     static final int TIMEOUT_MILLIS = 5000;
     /** Keep-alive GETs per round and connection kind; the rest of a round is a few of each other kind. */
     static final int KEEP_ALIVE_PER_ROUND = 24;
+    /** GETs on a new connection each per round and listener: enough for C2 to compile the accept and set-up path. */
+    static final int NEW_CONNECTIONS_PER_ROUND = 6;
     /** One round in this many also fetches 1 MiB. */
     static final int BIG_EVERY = 8;
 
@@ -83,13 +85,13 @@ final class WarmUpClient {
         httpConn = exchange(httpConn, http, chunkedPost);
         httpConn = exchange(httpConn, http, chunkedGet);
         if (round % BIG_EVERY == 0) httpConn = exchange(httpConn, http, bigGet);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < NEW_CONNECTIONS_PER_ROUND; i++) {
             exchange(null, http, closeGet);
         }
         for (int i = 0; i < KEEP_ALIVE_PER_ROUND; i++) {
             l4Conn = exchange(l4Conn, l4, wrkGet);
         }
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < NEW_CONNECTIONS_PER_ROUND; i++) {
             exchange(null, l4, closeGet);
         }
     }
