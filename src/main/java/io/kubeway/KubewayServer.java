@@ -94,7 +94,6 @@ public final class KubewayServer implements AutoCloseable {
                     .withTrustedProxies(in.trustedProxies()).withAccessLog(in.accessLog())
                     .withConnectionLimits(o.limits()).withUnderscoresInHeaders(in.underscoresInHeaders());
             http = new HttpDataplane(dataplane.transport(), dataplane.group(), httpConfig, registry, clock);
-            warmUp = new StartupWarmUp(o.warmUp(), dataplane.transport(), dataplane.group(), httpConfig, registry, clock);
             HttpDataplane engine = http;
             Dataplane httpPart = new Dataplane() {
                 @Override
@@ -109,6 +108,8 @@ public final class KubewayServer implements AutoCloseable {
             };
             boolean proxy = cluster == null || cluster.has(ClusterSettings.Role.PROXY);
             boolean ingressRole = cluster == null || cluster.has(ClusterSettings.Role.INGRESS);
+            warmUp = new StartupWarmUp(o.warmUp(), ingressRole, dataplane.transport(), dataplane.group(), httpConfig,
+                    registry, clock);
             List<Dataplane> parts = new ArrayList<>();
             if (proxy) parts.add(cluster == null ? dataplane : serviceAddresses(dataplane, o));
             if (ingressRole) parts.add(httpPart);

@@ -36,14 +36,15 @@ public final class StartupWarmUp implements AutoCloseable {
     private volatile long startNanos;
 
     /**
+     * @param withHttp   whether this instance serves Ingress (the ingress role): otherwise only the L4 path is warmed
      * @param transport  the real data plane's transport, and {@code group} its event loops
      * @param httpConfig the real HTTP data plane's settings
      * @param registry   the real registry: gets the warm-up's own meters only
      */
-    public StartupWarmUp(WarmUpSettings settings, Transport transport, EventLoopGroup group, HttpEngineConfig httpConfig,
-                         MeterRegistry registry, Clock clock) {
+    public StartupWarmUp(WarmUpSettings settings, boolean withHttp, Transport transport, EventLoopGroup group,
+                         HttpEngineConfig httpConfig, MeterRegistry registry, Clock clock) {
         this.settings = settings;
-        this.warmUp = new WarmUp(settings, transport, group, httpConfig, clock);
+        this.warmUp = new WarmUp(settings, withHttp, transport, group, httpConfig, clock);
         this.thread = Thread.ofPlatform().daemon().name("kubeway-warm-up").unstarted(this::run);
         if (settings.enabled()) {
             Gauge.builder("kubeway.warmup.active", this, w -> w.active ? 1 : 0)

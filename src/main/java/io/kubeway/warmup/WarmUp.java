@@ -68,7 +68,7 @@ final class WarmUp {
      * @param compileAfterMillis  the same when it ended
      * @param cpuSeconds      the process's CPU time during the run (all threads: proxy, compilers, client, backend)
      * @param stopped         why it stopped: {@code settled}, {@code time cap}, {@code request cap}, {@code closed}
-     * @param listeners       the addresses the run listened on (HTTP, L4, backend), all closed now
+     * @param listeners       the addresses the run listened on (HTTP if any, L4, backend), all closed now
      */
     record Result(long requests, long backendRequests, long proxiedHttp, long l4Connections, double seconds,
                   long compileBeforeMillis, long compileAfterMillis, double cpuSeconds, String stopped,
@@ -76,6 +76,7 @@ final class WarmUp {
     }
 
     private final WarmUpSettings settings;
+    private final boolean withHttp;
     private final Transport transport;
     private final EventLoopGroup group;
     private final HttpEngineConfig httpConfig;
@@ -85,11 +86,14 @@ final class WarmUp {
     private volatile boolean stop;
 
     /**
+     * @param withHttp   whether to warm the Ingress path too (false when this instance has no ingress role: its
+     *                   HTTP data plane never serves, and compiling it would only cost CPU)
      * @param httpConfig the real HTTP data plane's settings (limits, trusted proxies); the access log is turned off
      */
-    WarmUp(WarmUpSettings settings, Transport transport, EventLoopGroup group, HttpEngineConfig httpConfig,
-           Clock clock) {
+    WarmUp(WarmUpSettings settings, boolean withHttp, Transport transport, EventLoopGroup group,
+           HttpEngineConfig httpConfig, Clock clock) {
         this.settings = settings;
+        this.withHttp = withHttp;
         this.transport = transport;
         this.group = group;
         this.httpConfig = httpConfig.withAccessLog("off");
@@ -115,10 +119,14 @@ final class WarmUp {
         String stopped = "closed";
         try (WarmUpBackend backend = WarmUpBackend.start()) {
             Endpoint endpoint = new Endpoint(backend.address().getAddress(), backend.address().getPort(), "warm-up");
-            http = new HttpDataplane(transport, group, httpConfig, registry, clock);
-            Map<ListenKey, String> failed = http.apply(new HttpState(List.of(any), List.of(), router(endpoint), Map.of(), null));
-            if (!failed.isEmpty()) throw new IOException("warm-up HTTP listener: " + failed.values());
-            InetSocketAddress httpAddress = http.boundAddress(any);
+            InetSocketAddress httpAddress = null;
+            if (withHttp) {
+                http = new HttpDataplane(transport, group, httpConfig, registry, clock);
+                Map<ListenKey, String> failed = http.apply(new HttpState(List.of(any), List.of(), router(endpoint),
+                        Map.of(), null));
+                if (!failed.isEmpty()) throw new IOException("warm-up HTTP listener: " + failed.values());
+                httpAddress = http.boundAddress(any);
+            }
             ServiceMetersPool pool = new ServiceMetersPool(registry);
             L4Listener spec = new L4Listener(any, new ServicePortName(new NamespacedName("kubeway", "warm-up"), "http",
                     Protocol.TCP), "ClusterIP", new Cluster("kubeway/warm-up:http/TCP", List.of(endpoint), 0));
@@ -128,7 +136,7 @@ final class WarmUp {
                     new L4Context(group, transport, clock, d.connectTimeout(), d.udpIdleTimeout(), 1024));
             InetSocketAddress l4Address = (InetSocketAddress) l4.channel().localAddress();
             log.info("warm-up: synthetic traffic through private listeners {} (HTTP) and {} (TCP) to a backend on {}",
-                    hostPort(httpAddress), hostPort(l4Address), hostPort(backend.address()));
+                    httpAddress == null ? "none" : hostPort(httpAddress), hostPort(l4Address), hostPort(backend.address()));
             for (int i = 0; i < settings.clients(); i++) {
                 WarmUpClient client = new WarmUpClient(httpAddress, l4Address, sent);
                 clients.add(Thread.ofPlatform().daemon().name("kubeway-warm-up-client-" + i).start(() -> {
@@ -146,7 +154,8 @@ final class WarmUp {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             return new Result(sent.get(), backend.requests(), count(registry, "kubeway.http.requests"),
                     count(registry, "kubeway.connections"), seconds, compile0, jit.compileMillis(),
-                    jit.cpuSeconds() - cpu0, stopped, List.of(httpAddress, l4Address, backend.address()));
+                    jit.cpuSeconds() - cpu0, stopped, httpAddress == null ? List.of(l4Address, backend.address())
+                    : List.of(httpAddress, l4Address, backend.address()));
         } finally {
             stop = true;
             for (Thread t : clients) t.interrupt();

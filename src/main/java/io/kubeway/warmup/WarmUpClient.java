@@ -43,12 +43,13 @@ final class WarmUpClient {
     private Conn l4Conn;
     private long round;
 
-    /** @param sent counts every request answered, across threads */
+    /** @param http the Ingress listener, or null to send through the L4 listener only; @param sent counts answers */
     WarmUpClient(InetSocketAddress http, InetSocketAddress l4, AtomicLong sent) {
         this.http = http;
         this.l4 = l4;
         this.sent = sent;
-        String host = "Host: " + http.getAddress().getHostAddress() + ":" + http.getPort() + "\r\n";
+        InetSocketAddress named = http != null ? http : l4;
+        String host = "Host: " + named.getAddress().getHostAddress() + ":" + named.getPort() + "\r\n";
         wrkGet = ascii("GET /ok HTTP/1.1\r\n" + host + "\r\n");
         browserGet = ascii("GET /app/items?page=2&sort=name HTTP/1.1\r\nHost: " + WarmUp.HOST + "\r\n"
                 + "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n"
@@ -78,6 +79,16 @@ final class WarmUpClient {
 
     private void round() throws IOException {
         round++;
+        if (http != null) httpRound();
+        for (int i = 0; i < KEEP_ALIVE_PER_ROUND; i++) {
+            l4Conn = exchange(l4Conn, l4, wrkGet);
+        }
+        for (int i = 0; i < NEW_CONNECTIONS_PER_ROUND; i++) {
+            exchange(null, l4, closeGet);
+        }
+    }
+
+    private void httpRound() throws IOException {
         for (int i = 0; i < KEEP_ALIVE_PER_ROUND; i++) {
             httpConn = exchange(httpConn, http, (i & 3) == 3 ? browserGet : wrkGet);
         }
@@ -87,12 +98,6 @@ final class WarmUpClient {
         if (round % BIG_EVERY == 0) httpConn = exchange(httpConn, http, bigGet);
         for (int i = 0; i < NEW_CONNECTIONS_PER_ROUND; i++) {
             exchange(null, http, closeGet);
-        }
-        for (int i = 0; i < KEEP_ALIVE_PER_ROUND; i++) {
-            l4Conn = exchange(l4Conn, l4, wrkGet);
-        }
-        for (int i = 0; i < NEW_CONNECTIONS_PER_ROUND; i++) {
-            exchange(null, l4, closeGet);
         }
     }
 

@@ -40,7 +40,7 @@ class WarmUpTest {
 
     @Test
     void aShortWarmUpProxiesRealRequestsToItsBackendAndLeavesNothingBound() throws Exception {
-        WarmUp w = new WarmUp(SHORT, TRANSPORT, group, HttpEngineConfig.defaults(), Clock.systemUTC());
+        WarmUp w = new WarmUp(SHORT, true, TRANSPORT, group, HttpEngineConfig.defaults(), Clock.systemUTC());
 
         WarmUp.Result r = w.run();
 
@@ -62,10 +62,26 @@ class WarmUpTest {
     }
 
     @Test
+    void withoutTheIngressRoleOnlyTheL4PathIsWarmed() throws Exception {
+        WarmUp w = new WarmUp(SHORT, false, TRANSPORT, group, HttpEngineConfig.defaults(), Clock.systemUTC());
+
+        WarmUp.Result r = w.run();
+
+        assertThat(r.requests()).isGreaterThanOrEqualTo(300);
+        assertThat(r.backendRequests()).isGreaterThanOrEqualTo(r.requests());
+        assertThat(r.proxiedHttp()).isZero();
+        assertThat(r.l4Connections()).isPositive();
+        assertThat(r.listeners()).hasSize(2);
+        for (InetSocketAddress a : r.listeners()) {
+            assertThatThrownBy(() -> connect(a)).isInstanceOf(ConnectException.class);
+        }
+    }
+
+    @Test
     void theRealRegistryGetsOnlyTheWarmUpsOwnMetersAndReadinessWaits() {
         PrometheusMeterRegistry real = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        StartupWarmUp s = new StartupWarmUp(SHORT, TRANSPORT, group, HttpEngineConfig.defaults().withAccessLog("json"),
-                real, Clock.systemUTC());
+        StartupWarmUp s = new StartupWarmUp(SHORT, true, TRANSPORT, group,
+                HttpEngineConfig.defaults().withAccessLog("json"), real, Clock.systemUTC());
 
         s.start();
         assertThat(s.notReady()).singleElement().asString().startsWith("warm-up: compiling the request path");
@@ -86,7 +102,7 @@ class WarmUpTest {
         EventLoopGroup gone = TRANSPORT.newGroup(1, "warm-up-gone");
         gone.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
         PrometheusMeterRegistry real = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        StartupWarmUp s = new StartupWarmUp(SHORT, TRANSPORT, gone, HttpEngineConfig.defaults(), real, Clock.systemUTC());
+        StartupWarmUp s = new StartupWarmUp(SHORT, true, TRANSPORT, gone, HttpEngineConfig.defaults(), real, Clock.systemUTC());
 
         s.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> !s.active());
@@ -99,7 +115,7 @@ class WarmUpTest {
     @Test
     void offRegistersNothingAndNeverRuns() {
         PrometheusMeterRegistry real = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        StartupWarmUp s = new StartupWarmUp(WarmUpSettings.OFF, TRANSPORT, group, HttpEngineConfig.defaults(), real,
+        StartupWarmUp s = new StartupWarmUp(WarmUpSettings.OFF, true, TRANSPORT, group, HttpEngineConfig.defaults(), real,
                 Clock.systemUTC());
         s.start();
         assertThat(s.active()).isFalse();
