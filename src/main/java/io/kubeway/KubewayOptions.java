@@ -2,6 +2,7 @@ package io.kubeway;
 
 import io.kubeway.dataplane.ConnectionLimits;
 import io.kubeway.source.file.ManifestLimits;
+import io.kubeway.warmup.WarmUpSettings;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,12 +24,13 @@ import static java.util.Objects.requireNonNull;
  * @param limits        client connections per listener and backend connects in flight (L4 and HTTP data planes)
  * @param cluster       how to run in a cluster, or null to run standalone from {@code manifests}
  * @param maxManifestBytes a manifest file larger than this is refused before it is parsed
+ * @param warmUp        the JIT warm-up before readiness ({@code --warm-up}); {@link WarmUpSettings#OFF} in tests
  */
 public record KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                              List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
                              InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
                              String transport, IngressSettings ingress, ConnectionLimits limits,
-                             long maxManifestBytes, ClusterSettings cluster) {
+                             long maxManifestBytes, ClusterSettings cluster, WarmUpSettings warmUp) {
     /** Our loadBalancerClass: services with no class or this one get LoadBalancer IPs. */
     public static final String LOAD_BALANCER_CLASS = "kubeway.io/loadbalancer";
 
@@ -45,6 +47,7 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         requireNonNull(transport, "transport");
         requireNonNull(ingress, "ingress");
         requireNonNull(limits, "limits");
+        requireNonNull(warmUp, "warmUp");
         if (maxManifestBytes < 1) {
             throw new IllegalArgumentException("the manifest size limit must be positive, got " + maxManifestBytes);
         }
@@ -56,9 +59,19 @@ public record KubewayOptions(List<Path> manifests, String serviceCidr, String no
         }
     }
 
+    /** Without a warm-up: how tests and other in-process starts run. */
+    public KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
+                          List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,
+                          InetSocketAddress adminAddress, String nodeName, int workers, Duration pollInterval,
+                          String transport, IngressSettings ingress, ConnectionLimits limits,
+                          long maxManifestBytes, ClusterSettings cluster) {
+        this(manifests, serviceCidr, nodePortRange, nodeAddresses, lbPools, stateDir, adminAddress, nodeName, workers,
+                pollInterval, transport, ingress, limits, maxManifestBytes, cluster, WarmUpSettings.OFF);
+    }
+
     /**
      * Standalone options (no cluster) with the limits derived from the fd limit ({@link ConnectionLimits#defaults()})
-     * and the default manifest size limit (8 MiB).
+     * and the default manifest size limit (8 MiB), without a warm-up.
      */
     public KubewayOptions(List<Path> manifests, String serviceCidr, String nodePortRange,
                           List<InetAddress> nodeAddresses, List<String> lbPools, Path stateDir,

@@ -43,6 +43,7 @@ import io.kubeway.source.file.FileSource;
 import io.kubeway.source.file.ManifestLimits;
 import io.kubeway.sync.Controller;
 import io.kubeway.sync.ControllerConfig;
+import io.kubeway.warmup.StartupWarmUp;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,6 +65,7 @@ public final class KubewayServer implements AutoCloseable {
     private final Controller controller;
     private final DemoBackends demoBackends = new DemoBackends();
     private final AdminServer admin;
+    private StartupWarmUp warmUp;
     private KubernetesClient client;
     private LeaderLoop leader;
     private NodeAgent nodeAgent;
@@ -88,9 +90,10 @@ public final class KubewayServer implements AutoCloseable {
         }
         try {
             IngressSettings in = o.ingress();
-            http = new HttpDataplane(dataplane.transport(), dataplane.group(), HttpEngineConfig.defaults()
+            HttpEngineConfig httpConfig = HttpEngineConfig.defaults()
                     .withTrustedProxies(in.trustedProxies()).withAccessLog(in.accessLog())
-                    .withConnectionLimits(o.limits()).withUnderscoresInHeaders(in.underscoresInHeaders()), registry, clock);
+                    .withConnectionLimits(o.limits()).withUnderscoresInHeaders(in.underscoresInHeaders());
+            http = new HttpDataplane(dataplane.transport(), dataplane.group(), httpConfig, registry, clock);
             HttpDataplane engine = http;
             Dataplane httpPart = new Dataplane() {
                 @Override
@@ -105,6 +108,8 @@ public final class KubewayServer implements AutoCloseable {
             };
             boolean proxy = cluster == null || cluster.has(ClusterSettings.Role.PROXY);
             boolean ingressRole = cluster == null || cluster.has(ClusterSettings.Role.INGRESS);
+            warmUp = new StartupWarmUp(o.warmUp(), ingressRole, dataplane.transport(), dataplane.group(), httpConfig,
+                    registry, clock);
             List<Dataplane> parts = new ArrayList<>();
             if (proxy) parts.add(cluster == null ? dataplane : serviceAddresses(dataplane, o));
             if (ingressRole) parts.add(httpPart);
@@ -143,7 +148,7 @@ public final class KubewayServer implements AutoCloseable {
                 ApiEvents apiEvents = new ApiEvents(client);
                 controller.onSynced(() -> apiEvents.post(controller.view().events()));
             }
-            admin = new AdminServer(o.adminAddress(), controller::view, registry);
+            admin = new AdminServer(o.adminAddress(), this::view, registry);
         } catch (RuntimeException e) {
             if (leader != null) {
                 leader.close();
@@ -211,6 +216,8 @@ public final class KubewayServer implements AutoCloseable {
     /** Starts serving; returns at once (the first sync follows within milliseconds). */
     public static KubewayServer start(KubewayOptions options, Clock clock) {
         KubewayServer server = new KubewayServer(options, clock);
+        // the warm-up runs beside the first sync: real listeners bind and serve at once, /readyz waits for it
+        server.warmUp.start();
         server.controller.start();
         if (server.leader != null) {
             server.leader.start();
@@ -221,8 +228,9 @@ public final class KubewayServer implements AutoCloseable {
         return server;
     }
 
+    /** The controller's view, not ready while the start-up warm-up runs. */
     public ClusterView view() {
-        return controller.view();
+        return controller.view().withNotReady(warmUp.notReady());
     }
 
     public Controller controller() {
@@ -254,6 +262,7 @@ public final class KubewayServer implements AutoCloseable {
         if (nodeAgent != null) {
             nodeAgent.close();
         }
+        warmUp.close();
         controller.close();
         http.close();
         dataplane.close();

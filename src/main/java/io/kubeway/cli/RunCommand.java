@@ -7,6 +7,7 @@ import io.kubeway.cluster.LeaderElection;
 import io.kubeway.KubewayOptions;
 import io.kubeway.KubewayServer;
 import io.kubeway.dataplane.ConnectionLimits;
+import io.kubeway.warmup.WarmUpSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -172,6 +173,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Backend connects in flight per client connection; further requests wait (default: 32).")
     Integer maxUpstreamConnectsPerClient;
 
+    @Option(names = "--warm-up", defaultValue = "auto", paramLabel = "auto|off|DURATION",
+            description = "Before reporting ready, send synthetic traffic through a private Ingress and TCP listener on"
+                    + " 127.0.0.1 until the JIT has compiled the request path: auto (until compilation settles, at most"
+                    + " 30s), off, or a cap such as 10s; real listeners serve meanwhile, /readyz waits (default: ${DEFAULT-VALUE}).")
+    String warmUp;
+
     /** Null standalone (-f); the cluster settings with --kubeconfig, or in a pod without -f. */
     private ClusterSettings cluster() {
         boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null;
@@ -252,7 +259,7 @@ final class RunCommand implements Callable<Integer> {
                         controllerClasses(), ingressClassByName, checkedName("--configmap", configMap),
                         checkedName("--tcp-services-configmap", tcpServicesConfigMap),
                         checkedName("--udp-services-configmap", udpServicesConfigMap), enableSslPassthrough),
-                limits(), parseSize(maxManifestSize), cluster);
+                limits(), parseSize(maxManifestSize), cluster, WarmUpSettings.parse(warmUp));
         KubewayServer server = KubewayServer.start(options, Clock.systemUTC());
         StopSignals.install(server::close);
         CountDownLatch firstSync = new CountDownLatch(1);

@@ -39,7 +39,7 @@ class MainTest {
     private Run run(String... more) throws IOException {
         List<String> args = new ArrayList<>(List.of("run", "--state-dir", tmp.resolve("state").toString(),
                 "--node-address", "127.0.46.1", "--service-cidr", "127.114.0.0/16", "--lb-pool", "127.115.0.0/24",
-                "--ingress-http-address", "", "--ingress-https-address", ""));
+                "--ingress-http-address", "", "--ingress-https-address", "", "--warm-up", "off"));
         args.addAll(List.of(more));
         return kubeway(args.toArray(String[]::new));
     }

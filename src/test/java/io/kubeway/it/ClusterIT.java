@@ -99,7 +99,8 @@ class ClusterIT {
                 "--kubeconfig", kubeconfig.toString(), "--node-name", node, "--node-address", NODE_IPS[i],
                 "--admin-address", NODE_IPS[i] + ":10249", "--ingress-http-address", NODE_IPS[i] + ":8080",
                 "--ingress-https-address", NODE_IPS[i] + ":8443",
-                "--state-dir", dir.resolve("state-" + node).toString(), "--namespace", NS, "--workers", "1");
+                "--state-dir", dir.resolve("state-" + node).toString(), "--namespace", NS, "--workers", "1",
+                "--warm-up", "off");
         return lab.start("kwn" + (i + 1), cmd, dir.resolve("kubeway-" + node + ".log"),
                 Map.of("POD_NAME", "kubeway-" + node));
     }

@@ -100,7 +100,7 @@ class KillRestartIT {
         List<String> args = List.of("run", "-f", manifests.toString(), "--state-dir", tmp.resolve("state").toString(),
                 "--admin-address", "127.0.0.1:0", "--service-cidr", "127.112.0.0/16",
                 "--node-port-range", FreePorts.range(40), "--node-address", NODE, "--lb-pool", "127.113.0.0/24",
-                "--ingress-http-address", "", "--ingress-https-address", "", "--workers", "1");
+                "--ingress-http-address", "", "--ingress-https-address", "", "--workers", "1", "--warm-up", "off");
 
         long t0 = System.nanoTime();
         Child first = spawn(args, "first");

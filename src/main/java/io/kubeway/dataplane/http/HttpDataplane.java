@@ -131,6 +131,12 @@ public final class HttpDataplane implements AutoCloseable {
         engine.close();
     }
 
+    /** The address {@code key}'s listener is bound to (with the port the kernel chose for port 0), or null. */
+    public synchronized java.net.@Nullable InetSocketAddress boundAddress(ListenKey key) {
+        HttpListener l = serving.get(key);
+        return l == null ? null : (java.net.InetSocketAddress) l.channel().localAddress();
+    }
+
     /** The server channel of {@code key}, or null (tests). */
     synchronized @Nullable Channel listenerChannel(ListenKey key) {
         HttpListener l = serving.get(key);
