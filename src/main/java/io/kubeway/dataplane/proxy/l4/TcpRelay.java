@@ -90,9 +90,17 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** {@code from} got a FIN: send one to {@code to} after what is queued for it, then close what is done. */
+    /**
+     * {@code from} got a FIN: send one to {@code to} after what is queued for it, then close what is done. When
+     * {@code to} has already sent its own FIN both directions are done, and a close sends the same FIN: one syscall
+     * instead of {@code shutdown} and then {@code close}, and no exception (Netty's {@code shutdownOutput} makes a
+     * {@code ChannelOutputShutdownException}, stack trace included, for every call). That is the second FIN of
+     * every proxied connection that ends normally (issue 10).
+     */
     static void forwardEof(Channel from, Channel to) {
-        if (to.isActive()) {
+        if (to.isActive() && to instanceof DuplexChannel t && t.isInputShutdown()) {
+            closeOnFlush(to);
+        } else if (to.isActive()) {
             to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
                 if (f.isSuccess() && to instanceof DuplexChannel d) {
                     d.shutdownOutput().addListener((ChannelFuture g) -> {
