@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -104,8 +105,15 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
             to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
                 if (f.isSuccess() && to instanceof DuplexChannel d) {
                     d.shutdownOutput().addListener((ChannelFuture g) -> {
-                        if (g.isSuccess()) closeIfDone(to);
-                        else to.close();
+                        if (!g.isSuccess()) {
+                            to.close();
+                            return;
+                        }
+                        // Once our FIN is out, the peer's FIN ends both directions: Netty then closes the channel
+                        // itself (channelInactive closes the other side after a flush) instead of a shutdown(SHUT_RD)
+                        // that fails on the socket now in TIME_WAIT, with a NotYetConnectedException (issue 10).
+                        to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+                        closeIfDone(to);
                     });
                 } else {
                     to.close();
