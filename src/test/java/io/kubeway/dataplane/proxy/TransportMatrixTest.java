@@ -11,11 +11,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static io.kubeway.dataplane.proxy.TestNet.ip;
@@ -114,6 +119,48 @@ class TransportMatrixTest {
                     assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                             .isEqualTo("got " + (4 << 20));
                 }
+            }
+        }
+    }
+
+    /**
+     * The backend speaks first and half-closes, then reads what the client still sends. Once the relay has passed
+     * the backend's FIN on it lets the client's FIN close the connection (no half-close of the client's side left
+     * to do, issue 10): what the client sent in between must still reach the backend, then its EOF.
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void backendHalfClosesFirstAndStillReads(Case c) throws Exception {
+        BlockingQueue<Long> received = new LinkedBlockingQueue<>();
+        try (ProxyDataplane proxy = proxy(c); ServerSocket backend = new ServerSocket(0, 50, ip("127.79.4.2"))) {
+            Thread.ofVirtual().start(() -> {
+                while (!backend.isClosed()) {
+                    try {
+                        Socket s = backend.accept();
+                        Thread.ofVirtual().start(() -> {
+                            try (s) {
+                                s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                                s.shutdownOutput();
+                                received.add(s.getInputStream().transferTo(OutputStream.nullOutputStream()));
+                            } catch (IOException e) {
+                                received.add(-1L);
+                            }
+                        });
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            ListenKey key = key("127.79.4.1", Protocol.TCP);
+            proxy.apply(state(listener(key, (InetSocketAddress) backend.getLocalSocketAddress())));
+            for (int i = 0; i < 3; i++) {
+                try (Socket s = new Socket(key.address(), key.port())) {
+                    s.setSoTimeout(10_000);
+                    assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                            .isEqualTo("hello");
+                    s.getOutputStream().write(new byte[1 << 20]);
+                }
+                assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(1L << 20);
             }
         }
     }

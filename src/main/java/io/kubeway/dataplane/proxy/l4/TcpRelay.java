@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -90,14 +91,29 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** {@code from} got a FIN: send one to {@code to} after what is queued for it, then close what is done. */
+    /**
+     * {@code from} got a FIN: send one to {@code to} after what is queued for it, then close what is done. When
+     * {@code to} has already sent its own FIN both directions are done, and a close sends the same FIN: one syscall
+     * instead of {@code shutdown} and then {@code close}, and no exception (Netty's {@code shutdownOutput} makes a
+     * {@code ChannelOutputShutdownException}, stack trace included, for every call). That is the second FIN of
+     * every proxied connection that ends normally (issue 10).
+     */
     static void forwardEof(Channel from, Channel to) {
-        if (to.isActive()) {
+        if (to.isActive() && to instanceof DuplexChannel t && t.isInputShutdown()) {
+            closeOnFlush(to);
+        } else if (to.isActive()) {
             to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture f) -> {
                 if (f.isSuccess() && to instanceof DuplexChannel d) {
                     d.shutdownOutput().addListener((ChannelFuture g) -> {
-                        if (g.isSuccess()) closeIfDone(to);
-                        else to.close();
+                        if (!g.isSuccess()) {
+                            to.close();
+                            return;
+                        }
+                        // Once our FIN is out, the peer's FIN ends both directions: Netty then closes the channel
+                        // itself (channelInactive closes the other side after a flush) instead of a shutdown(SHUT_RD)
+                        // that fails on the socket now in TIME_WAIT, with a NotYetConnectedException (issue 10).
+                        to.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+                        closeIfDone(to);
                     });
                 } else {
                     to.close();
