@@ -124,6 +124,41 @@ class TransportMatrixTest {
     }
 
     /**
+     * A client that half-closes at once and reads a large reply later: its side of the relay has nothing to read or
+     * write for a while, then more to write than the socket takes. Regression: Netty 4.2's epoll transport took the
+     * idle fd out of its epoll set and then failed (ENOENT) to ask for writability, closing the connection after
+     * part of the reply (EpollInterestFix).
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void halfClosedClientGetsALargeReply(Case c) throws Exception {
+        int size = 8 << 20;
+        try (ProxyDataplane proxy = proxy(c); ServerSocket backend = new ServerSocket(0, 50, ip("127.79.4.3"))) {
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (Socket s = backend.accept()) {
+                    s.getInputStream().readAllBytes();
+                    Thread.sleep(300); // the relay has passed the FIN on and its client side is idle
+                    OutputStream out = s.getOutputStream();
+                    byte[] chunk = new byte[65_536];
+                    for (int sent = 0; sent < size; sent += chunk.length) out.write(chunk);
+                } catch (IOException | InterruptedException e) {
+                    // the client's assertion says what arrived
+                }
+            });
+            ListenKey key = key("127.79.0.7", Protocol.TCP);
+            proxy.apply(state(listener(key, (InetSocketAddress) backend.getLocalSocketAddress())));
+            try (Socket s = new Socket(key.address(), key.port())) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write('x');
+                s.shutdownOutput();
+                Thread.sleep(800); // the reply fills the socket buffers before the client reads
+                assertThat(s.getInputStream().readAllBytes().length).isEqualTo(size);
+            }
+            server.join(20_000);
+        }
+    }
+
+    /**
      * The backend speaks first and half-closes, then reads what the client still sends. Once the relay has passed
      * the backend's FIN on it lets the client's FIN close the connection (no half-close of the client's side left
      * to do, issue 10): what the client sent in between must still reach the backend, then its EOF.

@@ -57,9 +57,10 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Open and not at EOF. Asking a channel whose input is shut down to read again re-arms a spent socket,
-     * and on Netty 4.2.18's epoll transport that breaks the connection (epoll_ctl fails with ENOENT and the
-     * channel is closed, losing the reply still to come): see TransportMatrixTest.halfCloseToASlowBackend.
+     * Open and not at EOF. Asking a channel whose input is shut down to read again re-arms a spent socket for
+     * nothing; on Netty 4.2's epoll transport it also broke the connection (epoll_ctl failed with ENOENT, the reply
+     * still to come was lost: TransportMatrixTest.halfCloseToASlowBackend), which transport.EpollInterestFix now
+     * prevents for every interest change.
      */
     private static boolean canRead(Channel ch) {
         return ch.isActive() && !(ch instanceof DuplexChannel d && d.isInputShutdown());

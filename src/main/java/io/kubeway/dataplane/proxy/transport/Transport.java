@@ -100,7 +100,8 @@ public final class Transport {
     }
 
     private static Transport epoll() {
-        return new Transport("epoll", EpollIoHandler::newFactory, EpollServerSocketChannel.class,
+        return new Transport("epoll", () -> new EpollInterestFix(EpollIoHandler.newFactory()),
+                EpollServerSocketChannel.class,
                 EpollSocketChannel.class, EpollDatagramChannel.class);
     }
 
