@@ -37,6 +37,8 @@ final class BackendResolver {
     private final Map<NamespacedName, List<EndpointSlice>> slices;
     private final String nodeName;
     private final Map<List<Object>, HttpCluster> clusters = new HashMap<>();
+    /** Every Service looked up (found or not), whose object or slices the result depends on. */
+    private final java.util.Set<NamespacedName> read = new java.util.HashSet<>();
 
     BackendResolver(List<Service> services, Map<NamespacedName, List<EndpointSlice>> slices, String nodeName) {
         services.forEach(s -> this.services.put(NamespacedName.of(s), s));
@@ -62,6 +64,7 @@ final class BackendResolver {
         }
         IngressServiceBackend sb = b.getService();
         NamespacedName nn = new NamespacedName(namespace, sb.getName());
+        read.add(nn);
         Service svc = services.get(nn);
         if (svc == null) {
             warn.accept(SERVICE_NOT_FOUND, "service " + nn + " not found; its paths answer 503");
@@ -85,6 +88,7 @@ final class BackendResolver {
 
     /** {@code --default-backend-service}: its first port. */
     Backend defaultService(NamespacedName nn, BiConsumer<String, String> warn) {
+        read.add(nn);
         Service svc = services.get(nn);
         List<ServicePort> ports = svc == null || svc.getSpec().getPorts() == null ? List.of()
                 : svc.getSpec().getPorts();
@@ -130,6 +134,11 @@ final class BackendResolver {
             return new HttpCluster(display, eps, protocol, tls);
         });
         return new Backend.Service(cluster);
+    }
+
+    /** The Services looked up so far (found or not): a change to another one's object or slices changes nothing here. */
+    java.util.Set<NamespacedName> read() {
+        return read;
     }
 
     private static ServicePort findPort(Service svc, String name, Integer number) {

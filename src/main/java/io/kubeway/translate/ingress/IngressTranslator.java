@@ -84,6 +84,11 @@ public final class IngressTranslator {
     }
 
     public static IngressTranslation translate(IngressInput in) {
+        return translate(in, new IngressReads());
+    }
+
+    /** As {@link #translate(IngressInput)}, recording in {@code reads} the Services and Secrets it looked up. */
+    public static IngressTranslation translate(IngressInput in, IngressReads reads) {
         IngressOptions o = in.options();
         List<Problem> problems = new ArrayList<>();
         IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
@@ -92,8 +97,9 @@ public final class IngressTranslator {
                 : backends.defaultService(o.defaultBackendService(), (reason, message) -> problems.add(
                 Problem.warning(ObjectRef.of("Service", o.defaultBackendService()), null, reason, message)));
 
-        Map<NamespacedName, Secret> secrets = new HashMap<>();
-        for (ClusterSnapshot.Sourced<Secret> s : in.secrets()) secrets.put(NamespacedName.of(s.object()), s.object());
+        Map<NamespacedName, Secret> all = new HashMap<>();
+        for (ClusterSnapshot.Sourced<Secret> s : in.secrets()) all.put(NamespacedName.of(s.object()), s.object());
+        Map<NamespacedName, Secret> secrets = reads.recordingSecrets(all);
         List<IngressEntry> entries = new ArrayList<>();
         List<Ingress> handled = new ArrayList<>();
         List<Ingress> others = new ArrayList<>();
@@ -120,7 +126,7 @@ public final class IngressTranslator {
         List<IngressEntry> byAge = entries.stream().sorted(IngressEntry.OLDEST_FIRST).toList(); // stable
 
         HostTable hosts = new HostTable(backends, in.config().auth());
-        TlsAssignment tls = new TlsAssignment(in.secrets());
+        TlsAssignment tls = new TlsAssignment(secrets);
         for (IngressEntry e : byAge) {
             if (e.canary()) continue;
             if (e.ingress().getSpec().getDefaultBackend() != null) {
@@ -146,6 +152,8 @@ public final class IngressTranslator {
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), in.nodes(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
+        reads.services().addAll(backends.read());
+        if (o.publishService() != null) reads.services().add(o.publishService());
         return new IngressTranslation(http, withStatus, others, problems);
     }
 }

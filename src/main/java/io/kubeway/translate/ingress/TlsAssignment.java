@@ -29,7 +29,7 @@ import java.util.Set;
  * </ul>
  */
 final class TlsAssignment {
-    private final Map<NamespacedName, Secret> secrets = new HashMap<>();
+    private final Map<NamespacedName, Secret> secrets;
     private final Map<NamespacedName, TlsSecrets.Result> parsed = new HashMap<>();
     private final Map<String, Owner> owners = new LinkedHashMap<>();
     private final Set<String> tlsHosts = new HashSet<>();
@@ -39,7 +39,14 @@ final class TlsAssignment {
     }
 
     TlsAssignment(List<ClusterSnapshot.Sourced<Secret>> secrets) {
-        secrets.forEach(s -> this.secrets.put(NamespacedName.of(s.object()), s.object()));
+        Map<NamespacedName, Secret> all = new HashMap<>();
+        secrets.forEach(s -> all.put(NamespacedName.of(s.object()), s.object()));
+        this.secrets = all;
+    }
+
+    /** @param secrets looked up by name (the translation records which) */
+    TlsAssignment(Map<NamespacedName, Secret> secrets) {
+        this.secrets = secrets;
     }
 
     /** Adds one Ingress's TLS; call in age order. */

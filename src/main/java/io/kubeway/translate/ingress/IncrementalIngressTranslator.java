@@ -1,0 +1,177 @@
+package io.kubeway.translate.ingress;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.kubeway.core.ListChanges;
+import io.kubeway.core.NamespacedName;
+import io.kubeway.source.ClusterSnapshot.Sourced;
+import io.kubeway.state.http.TlsCertificate;
+import io.kubeway.translate.SliceGroups;
+import org.jspecify.annotations.Nullable;
+
+import java.util.AbstractMap;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Gives exactly what {@link IngressTranslator#translate} gives, but does the work only when a change can alter it, in
+ * the manner of the node loop's {@code IncrementalTranslator}: sources keep an unchanged object's instance in a stable
+ * order, so {@link ListChanges} finds what changed with a pointer comparison per object.
+ * <ul>
+ *   <li>EndpointSlices are regrouped by Service only where they changed ({@link SliceGroups}, the node loop's);</li>
+ *   <li>the translation is a pure function of its input and looks Services (object and slices) and Secrets up by name
+ *       ({@link IngressReads}); when no Ingress, IngressClass, controller ConfigMap setting or this node's Node
+ *       changed, and none of the changed Services, slices and Secrets is one the last translation looked up (found or
+ *       not), the last result is the full translation's result, and is handed back as it was;</li>
+ *   <li>otherwise everything is translated again (an Ingress edit, a Secret or a Service some Ingress uses).</li>
+ * </ul>
+ * The last result's problems are the full translation's: the caller reports them again with every sync, so the event
+ * recorder sees the same set and neither repeats nor loses an event.
+ *
+ * <p>Objects handed in must not be mutated afterwards. Not thread-safe: one sync thread calls it.
+ */
+public final class IncrementalIngressTranslator {
+    private final SliceGroups groups = new SliceGroups(e -> List.of());
+    private final Map<NamespacedName, List<EndpointSlice>> slicesByService = new SliceView(groups);
+    private List<EndpointSlice> previousSlices = List.of();
+    /** Services whose slices changed since the last translation. */
+    private Set<NamespacedName> changed = new java.util.HashSet<>();
+    private List<Service> previousServices = List.of();
+    private List<Secret> previousSecrets = List.of();
+    private List<Sourced<Ingress>> previousIngresses = List.of();
+    private List<IngressClass> previousClasses = List.of();
+    private @Nullable Node previousNode;
+    private @Nullable ControllerConfig previousConfig;
+    private @Nullable IngressOptions previousOptions;
+    private @Nullable TlsCertificate previousCertificate;
+    private @Nullable IngressTranslation last;
+    private IngressReads reads = new IngressReads();
+    private long translations;
+
+    /**
+     * The translation of {@code in} (whose {@code slicesByService} is ignored) with {@code slices}, every
+     * EndpointSlice of the cluster.
+     */
+    public IngressTranslation translate(List<Sourced<Ingress>> ingresses, List<IngressClass> classes,
+                                        List<Sourced<Secret>> secrets, List<Service> services,
+                                        List<EndpointSlice> slices, TlsCertificate defaultCertificate,
+                                        IngressOptions options, ControllerConfig config, List<Node> nodes) {
+        slicesByService(slices);
+        Set<NamespacedName> changedServices = changed;
+        changed = new java.util.HashSet<>();
+        ListChanges<Service> svc = ListChanges.between(previousServices, services);
+        previousServices = services;
+        svc.removed().forEach(s -> changedServices.add(NamespacedName.of(s)));
+        svc.added().forEach(s -> changedServices.add(NamespacedName.of(s)));
+        List<Secret> secretObjects = secrets.stream().map(Sourced::object).toList();
+        ListChanges<Secret> sec = ListChanges.between(previousSecrets, secretObjects);
+        previousSecrets = secretObjects;
+        Node node = node(nodes, options.nodeName());
+
+        boolean same = last != null && sameSourced(previousIngresses, ingresses) && sameObjects(previousClasses, classes)
+                && node == previousNode && options.equals(previousOptions) && defaultCertificate == previousCertificate
+                && config.equals(previousConfig) && !readsAny(reads.services(), changedServices)
+                && !readsAny(reads.secrets(), sec.removed()) && !readsAny(reads.secrets(), sec.added());
+        previousIngresses = ingresses;
+        previousClasses = classes;
+        previousNode = node;
+        previousOptions = options;
+        previousCertificate = defaultCertificate;
+        previousConfig = config;
+        if (same) return last;
+        reads = new IngressReads();
+        translations++;
+        last = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, services, slicesByService,
+                defaultCertificate, options, config, nodes), reads);
+        return last;
+    }
+
+    /**
+     * The slices of each Service, regrouped where {@code slices} changed since the last call (looked up by name; not
+     * iterable). Valid until the next call.
+     */
+    public Map<NamespacedName, List<EndpointSlice>> slicesByService(List<EndpointSlice> slices) {
+        changed.addAll(groups.apply(ListChanges.between(previousSlices, slices), ListChanges.none()));
+        previousSlices = slices;
+        return slicesByService;
+    }
+
+    /** How many times everything was translated (the first time included): a test sees what was reused. */
+    public long translations() {
+        return translations;
+    }
+
+    private static boolean readsAny(Set<NamespacedName> read, Collection<NamespacedName> changed) {
+        for (NamespacedName nn : changed) {
+            if (read.contains(nn)) return true;
+        }
+        return false;
+    }
+
+    private static boolean readsAny(Set<NamespacedName> read, List<Secret> changed) {
+        for (Secret s : changed) {
+            if (read.contains(NamespacedName.of(s))) return true;
+        }
+        return false;
+    }
+
+    /** The first Node named {@code name}: the only one the status addresses read. */
+    private static @Nullable Node node(List<Node> nodes, String name) {
+        for (Node n : nodes) {
+            if (n.getMetadata() != null && name.equals(n.getMetadata().getName())) return n;
+        }
+        return null;
+    }
+
+    private static <T> boolean sameObjects(List<T> a, List<T> b) {
+        if (a == b) return true;
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) return false;
+        }
+        return true;
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> boolean sameSourced(List<Sourced<T>> a,
+                                                                                              List<Sourced<T>> b) {
+        if (a == b) return true;
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).object() != b.get(i).object()
+                    || !java.util.Objects.equals(a.get(i).source(), b.get(i).source())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The slices of each Service as {@link SliceGroups} holds them, looked up by name (never iterated). */
+    private static final class SliceView extends AbstractMap<NamespacedName, List<EndpointSlice>> {
+        private final SliceGroups groups;
+
+        SliceView(SliceGroups groups) {
+            this.groups = groups;
+        }
+
+        @Override
+        public List<EndpointSlice> get(Object key) {
+            return key instanceof NamespacedName nn ? groups.of(nn) : null;
+        }
+
+        @Override
+        public List<EndpointSlice> getOrDefault(Object key, List<EndpointSlice> dflt) {
+            return get(key);
+        }
+
+        @Override
+        public Set<Entry<NamespacedName, List<EndpointSlice>>> entrySet() {
+            throw new UnsupportedOperationException("slices are looked up by Service");
+        }
+    }
+}
