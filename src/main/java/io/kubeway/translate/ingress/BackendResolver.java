@@ -39,6 +39,12 @@ final class BackendResolver {
     private final Map<List<Object>, HttpCluster> clusters = new HashMap<>();
     /** Every Service looked up (found or not), whose object or slices the result depends on. */
     private final java.util.Set<NamespacedName> read = new java.util.HashSet<>();
+    /** The clusters made from each Service's slices (not those of its ClusterIP), with the port name they select. */
+    private final Map<NamespacedName, List<SliceCluster>> fromSlices = new HashMap<>();
+
+    /** A cluster made from a Service's slices: what an EndpointSlice change of that Service replaces. */
+    record SliceCluster(HttpCluster cluster, String portName) {
+    }
 
     BackendResolver(List<Service> services, Map<NamespacedName, List<EndpointSlice>> slices, String nodeName) {
         services.forEach(s -> this.services.put(NamespacedName.of(s), s));
@@ -129,11 +135,22 @@ final class BackendResolver {
                         tls);
             }
             String portName = port.getName() == null ? "" : port.getName();
-            List<Endpoint> eps = EndpointSelection.usable(slices.getOrDefault(nn, List.of()), portName, Protocol.TCP,
-                    false, nodeName);
-            return new HttpCluster(display, eps, protocol, tls);
+            HttpCluster c = new HttpCluster(display, endpoints(slices.getOrDefault(nn, List.of()), portName), protocol,
+                    tls);
+            fromSlices.computeIfAbsent(nn, n -> new java.util.ArrayList<>()).add(new SliceCluster(c, portName));
+            return c;
         });
         return new Backend.Service(cluster);
+    }
+
+    /** A Service port's usable endpoints among {@code slices}, as kube-proxy picks them for this node. */
+    List<Endpoint> endpoints(List<EndpointSlice> slices, String portName) {
+        return EndpointSelection.usable(slices, portName, Protocol.TCP, false, nodeName);
+    }
+
+    /** The clusters made so far from each Service's slices. */
+    Map<NamespacedName, List<SliceCluster>> fromSlices() {
+        return fromSlices;
     }
 
     /** The Services looked up so far (found or not): a change to another one's object or slices changes nothing here. */

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.kubeway.core.ListChanges;
 import io.kubeway.core.NamespacedName;
 import io.kubeway.source.ClusterSnapshot.Sourced;
+import io.kubeway.state.http.HttpCluster;
 import io.kubeway.state.http.TlsCertificate;
 import io.kubeway.translate.SliceGroups;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +30,12 @@ import java.util.Set;
  *       ({@link IngressReads}); when no Ingress, IngressClass, controller ConfigMap setting or this node's Node
  *       changed, and none of the changed Services, slices and Secrets is one the last translation looked up (found or
  *       not), the last result is the full translation's result, and is handed back as it was;</li>
- *   <li>otherwise everything is translated again (an Ingress edit, a Secret or a Service some Ingress uses).</li>
+ *   <li>when only the slices of Services some Ingress uses changed, and none of their clusters went from no
+ *       endpoint to some or back (which can change a route's backend and its warnings), the clusters made from those
+ *       slices are made again and swapped into the last result ({@link ClusterSwap}): only the hosts that use them
+ *       are rebuilt and compiled again ({@code RouteTable.derive});</li>
+ *   <li>otherwise everything is translated again (an Ingress edit, a Secret some Ingress uses, a Service object some
+ *       Ingress uses, an endpoint set becoming empty).</li>
  * </ul>
  * The last result's problems are the full translation's: the caller reports them again with every sync, so the event
  * recorder sees the same set and neither repeats nor loses an event.
@@ -53,6 +59,7 @@ public final class IncrementalIngressTranslator {
     private @Nullable IngressTranslation last;
     private IngressReads reads = new IngressReads();
     private long translations;
+    private long swaps;
 
     /**
      * The translation of {@code in} (whose {@code slicesByService} is ignored) with {@code slices}, every
@@ -63,10 +70,11 @@ public final class IncrementalIngressTranslator {
                                         List<EndpointSlice> slices, TlsCertificate defaultCertificate,
                                         IngressOptions options, ControllerConfig config, List<Node> nodes) {
         slicesByService(slices);
-        Set<NamespacedName> changedServices = changed;
+        Set<NamespacedName> sliceChanges = changed;
         changed = new java.util.HashSet<>();
         ListChanges<Service> svc = ListChanges.between(previousServices, services);
         previousServices = services;
+        Set<NamespacedName> changedServices = new java.util.HashSet<>();
         svc.removed().forEach(s -> changedServices.add(NamespacedName.of(s)));
         svc.added().forEach(s -> changedServices.add(NamespacedName.of(s)));
         List<Secret> secretObjects = secrets.stream().map(Sourced::object).toList();
@@ -77,7 +85,8 @@ public final class IncrementalIngressTranslator {
         boolean same = last != null && sameSourced(previousIngresses, ingresses) && sameObjects(previousClasses, classes)
                 && node == previousNode && options.equals(previousOptions) && defaultCertificate == previousCertificate
                 && config.equals(previousConfig) && !readsAny(reads.services(), changedServices)
-                && !readsAny(reads.secrets(), sec.removed()) && !readsAny(reads.secrets(), sec.added());
+                && !readsAny(reads.secrets(), sec.removed()) && !readsAny(reads.secrets(), sec.added())
+                && endpointsOnly(sliceChanges);
         previousIngresses = ingresses;
         previousClasses = classes;
         previousNode = node;
@@ -102,9 +111,45 @@ public final class IncrementalIngressTranslator {
         return slicesByService;
     }
 
+    /**
+     * Whether the slice changes of {@code services} leave every route's choice as it was, replacing only endpoint
+     * lists: then {@link #last} gets the new clusters ({@link ClusterSwap}). A cluster that becomes empty, or stops
+     * being empty, can change a route's backend ({@code default-backend}) and its warnings: not here.
+     */
+    private boolean endpointsOnly(Set<NamespacedName> services) {
+        Map<HttpCluster, HttpCluster> replaced = new java.util.IdentityHashMap<>();
+        BackendResolver resolver = reads.resolver();
+        for (NamespacedName nn : services) {
+            List<BackendResolver.SliceCluster> built = reads.fromSlices().get(nn);
+            if (built == null) continue; // not used, or not through its slices
+            List<EndpointSlice> now = groups.of(nn);
+            for (int i = 0; i < built.size(); i++) {
+                BackendResolver.SliceCluster sc = built.get(i);
+                HttpCluster c = sc.cluster();
+                List<io.kubeway.state.Endpoint> eps = resolver.endpoints(now, sc.portName());
+                if (eps.isEmpty() != c.endpoints().isEmpty()) return false;
+                if (eps.equals(c.endpoints())) continue;
+                HttpCluster n = new HttpCluster(c.name(), eps, c.protocol(), c.tls());
+                replaced.put(c, n);
+                built.set(i, new BackendResolver.SliceCluster(n, sc.portName()));
+            }
+        }
+        if (!replaced.isEmpty()) {
+            swaps++;
+            last = new IngressTranslation(new ClusterSwap(replaced).apply(last.http()), last.handled(), last.others(),
+                    last.problems(), last.l4());
+        }
+        return true;
+    }
+
     /** How many times everything was translated (the first time included): a test sees what was reused. */
     public long translations() {
         return translations;
+    }
+
+    /** How many times endpoint changes were swapped into the last result without translating. */
+    public long swaps() {
+        return swaps;
     }
 
     private static boolean readsAny(Set<NamespacedName> read, Collection<NamespacedName> changed) {

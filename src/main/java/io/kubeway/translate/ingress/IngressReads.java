@@ -5,6 +5,8 @@ import io.kubeway.core.NamespacedName;
 
 import java.util.AbstractMap;
 import java.util.HashSet;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +19,23 @@ import java.util.Set;
 public final class IngressReads {
     private final Set<NamespacedName> services = new HashSet<>();
     private final Set<NamespacedName> secrets = new HashSet<>();
+    private Map<NamespacedName, List<BackendResolver.SliceCluster>> fromSlices = Map.of();
+    private @Nullable BackendResolver resolver;
+
+    /** The resolver's clusters made from slices, and the resolver (for the endpoint choice). */
+    void clusters(BackendResolver resolver) {
+        this.resolver = resolver;
+        this.fromSlices = resolver.fromSlices();
+    }
+
+    /** The clusters made from each Service's slices (changed in place when a slice change replaces one). */
+    Map<NamespacedName, List<BackendResolver.SliceCluster>> fromSlices() {
+        return fromSlices;
+    }
+
+    @Nullable BackendResolver resolver() {
+        return resolver;
+    }
 
     /** Services looked up, found or not (backends, the default backend, the publish service). */
     public Set<NamespacedName> services() {

@@ -153,6 +153,7 @@ public final class IngressTranslator {
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), in.nodes(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
         reads.services().addAll(backends.read());
+        reads.clusters(backends);
         if (o.publishService() != null) reads.services().add(o.publishService());
         return new IngressTranslation(http, withStatus, others, problems);
     }

@@ -59,12 +59,14 @@ class IncrementalIngressTranslatorTest {
         Map<String, Ingress> ingresses = new LinkedHashMap<>();
         for (int i = 0; i < 8; i++) ingresses.put("ing-" + i, ingress(i));
         List<Node> nodes = new ArrayList<>(List.of(node("node-1", "192.0.2.1"), node("node-2", "192.0.2.2")));
-        IngressOptions options = new IngressOptions(IngressOptions.DEFAULT_CLASS, IngressOptions.CONTROLLER_NAME,
-                false, null, null, List.of(), List.of(new ListenKey(IpLiterals.of("0.0.0.0"), 8080, Protocol.TCP)),
-                List.of(new ListenKey(IpLiterals.of("127.0.0.1"), 8443, Protocol.TCP)), "node-1");
+        IngressOptions options = new IngressOptions(IngressOptions.DEFAULT_CLASS,
+                List.of(IngressOptions.CONTROLLER_NAME), false, false, null, null, List.of(),
+                List.of(new ListenKey(IpLiterals.of("0.0.0.0"), 8080, Protocol.TCP)),
+                List.of(new ListenKey(IpLiterals.of("127.0.0.1"), 8443, Protocol.TCP)), "node-1", true);
 
         IncrementalIngressTranslator incremental = new IncrementalIngressTranslator();
         int steps = 600;
+        int passthrough = 0;
         for (int step = 0; step < steps; step++) {
             switch (random.nextInt(12)) {
                 case 0, 1 -> { // an Ingress edited or added (hosts, paths, backends, TLS, class, validity drawn anew)
@@ -117,9 +119,12 @@ class IncrementalIngressTranslatorTest {
             assertThat(inc.handled()).as("step %d", step).isEqualTo(full.handled());
             assertThat(inc.others()).as("step %d", step).isEqualTo(full.others());
             assertThat(inc.problems()).as("step %d", step).isEqualTo(full.problems());
+            if (!full.http().passthrough().isEmpty()) passthrough++;
         }
-        // Not vacuous: changes no Ingress depends on were skipped, and the others were translated.
-        assertThat(incremental.translations()).isBetween(steps / 4L, steps * 3L / 4);
+        assertThat(passthrough).as("steps with a passthrough host").isGreaterThan(steps / 10);
+        // Not vacuous: changes no Ingress depends on were skipped, endpoint changes swapped in, the rest translated.
+        assertThat(incremental.translations()).isBetween(steps / 5L, steps * 3L / 4);
+        assertThat(incremental.swaps()).isGreaterThan(steps / 60L);
     }
 
     private static Map<NamespacedName, List<EndpointSlice>> byService(List<EndpointSlice> slices) {
@@ -147,24 +152,30 @@ class IncrementalIngressTranslatorTest {
             annotations.put("nginx.ingress.kubernetes.io/auth-type", "basic");
             annotations.put("nginx.ingress.kubernetes.io/auth-secret", "auth");
         }
-        if (kind == 2) annotations.put("nginx.ingress.kubernetes.io/default-backend", "svc-" + random.nextInt(12));
+        if (kind == 2 || kind == 3) {
+            annotations.put("nginx.ingress.kubernetes.io/default-backend", "svc-" + random.nextInt(12));
+            if (kind == 3) annotations.put("nginx.ingress.kubernetes.io/custom-http-errors", "404,503");
+        }
+        if (kind == 4 || kind == 5) annotations.put("nginx.ingress.kubernetes.io/ssl-passthrough", "true");
         b.editMetadata().withAnnotations(annotations).endMetadata();
+        boolean passthrough = kind == 4 || kind == 5;
         var spec = b.withNewSpec();
-        if (random.nextInt(8) == 0) spec.withIngressClassName("other");
+        if (random.nextInt(8) == 0 && !passthrough) spec.withIngressClassName("other");
         if (random.nextInt(6) == 0) {
             spec.withNewDefaultBackend().withNewService().withName("svc-" + random.nextInt(12)).withNewPort()
                     .withNumber(80).endPort().endService().endDefaultBackend();
         }
-        int rules = random.nextInt(3);
+        int rules = passthrough ? 1 : random.nextInt(3);
         for (int r = 0; r < rules; r++) {
-            String host = HOSTS.get(random.nextInt(HOSTS.size()));
+            String host = HOSTS.get(random.nextInt(passthrough ? 2 : HOSTS.size()));
             var rule = spec.addNewRule();
             if (!host.isEmpty()) rule.withHost(host);
             var http = rule.withNewHttp();
             int paths = 1 + random.nextInt(2);
             for (int p = 0; p < paths; p++) {
                 String pathType = random.nextInt(12) == 0 ? "Bogus" : random.nextBoolean() ? "Prefix" : "Exact";
-                http.addNewPath().withPath(List.of("/", "/api", "/x").get(random.nextInt(3))).withPathType(pathType)
+                http.addNewPath().withPath(passthrough ? "/" : List.of("/", "/api", "/x").get(random.nextInt(3)))
+                        .withPathType(passthrough ? "Prefix" : pathType)
                         .withNewBackend().withNewService().withName("svc-" + random.nextInt(12)).withNewPort()
                         .withNumber(random.nextInt(5) == 0 ? 81 : 80).endPort().endService().endBackend().endPath();
             }
