@@ -57,7 +57,7 @@ public final class IngressSync {
     private final @Nullable NamespacedName udpServices;
     private volatile ControllerConfig config = ControllerConfig.NONE;
     /** Translates again only when a change can alter the result. */
-    private final IncrementalIngressTranslator translator = new IncrementalIngressTranslator();
+    private final IncrementalIngressTranslator translator = new IncrementalIngressTranslator(this::parsed);
 
     /** When each Ingress was first seen: its creationTimestamp when the manifest has none. */
     private Map<NamespacedName, String> firstSeen = Map.of();
@@ -289,6 +289,12 @@ public final class IngressSync {
         lastGoodSecret.endPass();
         parsedSecrets = parsed;
         return out;
+    }
+
+    /** A TLS Secret parsed by {@link #secrets} in this sync (the same instance), else parsed now. */
+    private TlsSecrets.Result parsed(Secret s) {
+        Parsed p = parsedSecrets.get(NamespacedName.of(s));
+        return p != null && p.secret() == s ? p.result() : TlsSecrets.parse(s);
     }
 
     private static boolean hasTlsData(Secret s) {

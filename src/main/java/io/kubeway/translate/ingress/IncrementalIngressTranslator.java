@@ -43,6 +43,7 @@ import java.util.Set;
  * <p>Objects handed in must not be mutated afterwards. Not thread-safe: one sync thread calls it.
  */
 public final class IncrementalIngressTranslator {
+    private final java.util.function.Function<Secret, TlsSecrets.Result> tlsParser;
     private final SliceGroups groups = new SliceGroups(e -> List.of());
     private final Map<NamespacedName, List<EndpointSlice>> slicesByService = new SliceView(groups);
     private List<EndpointSlice> previousSlices = List.of();
@@ -60,6 +61,15 @@ public final class IncrementalIngressTranslator {
     private IngressReads reads = new IngressReads();
     private long translations;
     private long swaps;
+
+    public IncrementalIngressTranslator() {
+        this(TlsSecrets::parse);
+    }
+
+    /** @param tlsParser {@link TlsSecrets#parse}, or the caller's cache of it (by Secret instance) */
+    public IncrementalIngressTranslator(java.util.function.Function<Secret, TlsSecrets.Result> tlsParser) {
+        this.tlsParser = tlsParser;
+    }
 
     /**
      * The translation of {@code in} (whose {@code slicesByService} is ignored) with {@code slices}, every
@@ -97,7 +107,7 @@ public final class IncrementalIngressTranslator {
         reads = new IngressReads();
         translations++;
         last = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, services, slicesByService,
-                defaultCertificate, options, config, nodes), reads);
+                defaultCertificate, options, config, nodes), reads, tlsParser);
         return last;
     }
 

@@ -89,6 +89,12 @@ public final class IngressTranslator {
 
     /** As {@link #translate(IngressInput)}, recording in {@code reads} the Services and Secrets it looked up. */
     public static IngressTranslation translate(IngressInput in, IngressReads reads) {
+        return translate(in, reads, TlsSecrets::parse);
+    }
+
+    /** As above, parsing TLS Secrets with {@code tlsParser} (the controller's cache of {@link TlsSecrets#parse}). */
+    public static IngressTranslation translate(IngressInput in, IngressReads reads,
+                                               java.util.function.Function<Secret, TlsSecrets.Result> tlsParser) {
         IngressOptions o = in.options();
         List<Problem> problems = new ArrayList<>();
         IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
@@ -126,7 +132,7 @@ public final class IngressTranslator {
         List<IngressEntry> byAge = entries.stream().sorted(IngressEntry.OLDEST_FIRST).toList(); // stable
 
         HostTable hosts = new HostTable(backends, in.config().auth());
-        TlsAssignment tls = new TlsAssignment(secrets);
+        TlsAssignment tls = new TlsAssignment(secrets, tlsParser);
         for (IngressEntry e : byAge) {
             if (e.canary()) continue;
             if (e.ingress().getSpec().getDefaultBackend() != null) {

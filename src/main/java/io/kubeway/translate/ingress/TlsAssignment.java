@@ -30,6 +30,7 @@ import java.util.Set;
  */
 final class TlsAssignment {
     private final Map<NamespacedName, Secret> secrets;
+    private final java.util.function.Function<Secret, TlsSecrets.Result> parser;
     private final Map<NamespacedName, TlsSecrets.Result> parsed = new HashMap<>();
     private final Map<String, Owner> owners = new LinkedHashMap<>();
     private final Set<String> tlsHosts = new HashSet<>();
@@ -42,11 +43,17 @@ final class TlsAssignment {
         Map<NamespacedName, Secret> all = new HashMap<>();
         secrets.forEach(s -> all.put(NamespacedName.of(s.object()), s.object()));
         this.secrets = all;
+        this.parser = TlsSecrets::parse;
     }
 
-    /** @param secrets looked up by name (the translation records which) */
-    TlsAssignment(Map<NamespacedName, Secret> secrets) {
+    /**
+     * @param secrets looked up by name (the translation records which)
+     * @param parser  {@link TlsSecrets#parse}, or a cache of it (parsing checks signatures: at 250 TLS Secrets that
+     *                was most of a translation)
+     */
+    TlsAssignment(Map<NamespacedName, Secret> secrets, java.util.function.Function<Secret, TlsSecrets.Result> parser) {
         this.secrets = secrets;
+        this.parser = parser;
     }
 
     /** Adds one Ingress's TLS; call in age order. */
@@ -88,7 +95,7 @@ final class TlsAssignment {
             e.warn("SecretNotFound", "secret " + nn + " not found; hosts " + hosts + " get no certificate from it");
             return null;
         }
-        TlsSecrets.Result r = parsed.computeIfAbsent(nn, k -> TlsSecrets.parse(s));
+        TlsSecrets.Result r = parsed.computeIfAbsent(nn, k -> parser.apply(s));
         if (r instanceof TlsSecrets.Result.Invalid invalid) {
             e.warn("InvalidSecret", invalid.message() + "; hosts " + hosts + " get no certificate from it");
         }
