@@ -34,10 +34,12 @@ import java.util.Set;
  *       endpoint to some or back (which can change a route's backend and its warnings), the clusters made from those
  *       slices are made again and swapped into the last result ({@link ClusterSwap}): only the hosts that use them
  *       are rebuilt and compiled again ({@code RouteTable.derive});</li>
- *   <li>otherwise everything is translated again (an Ingress edit, a Secret some Ingress uses, a Service object some
- *       Ingress uses, an endpoint set becoming empty).</li>
+ *   <li>an Ingress added, edited or removed: the Ingresses it shares a host with (and whatever else makes their
+ *       translations meet: {@link HostGroups}) are translated again, and their part of the last result replaced;</li>
+ *   <li>otherwise everything is translated again (an IngressClass, a controller setting, a Secret or a Service
+ *       object some Ingress uses, an endpoint set becoming empty or no longer empty).</li>
  * </ul>
- * The last result's problems are the full translation's: the caller reports them again with every sync, so the event
+ * The result's problems are the full translation's (in another order after a group translation): the caller reports them again with every sync, so the event
  * recorder sees the same set and neither repeats nor loses an event.
  *
  * <p>Objects handed in must not be mutated afterwards. Not thread-safe: one sync thread calls it.
@@ -60,6 +62,15 @@ public final class IncrementalIngressTranslator {
     private @Nullable IngressTranslation last;
     private IngressReads reads = new IngressReads();
     private long translations;
+    /**
+     * Group translations since the last full one: each adds what it read to {@link #reads} (a superset of what the
+     * result depends on, which can only make more changes translate), so a full translation now and then keeps it
+     * small.
+     */
+    private int groupRuns;
+    private long groupTotal;
+    private static final int MAX_GROUP_RUNS = 1000;
+    private HostGroups hostGroups = new HostGroups();
     private long swaps;
 
     public IncrementalIngressTranslator() {
@@ -92,18 +103,33 @@ public final class IncrementalIngressTranslator {
         previousSecrets = secretObjects;
         Node node = node(nodes, options.nodeName());
 
-        boolean same = last != null && sameSourced(previousIngresses, ingresses) && sameObjects(previousClasses, classes)
+        boolean same = last != null && sameObjects(previousClasses, classes)
                 && node == previousNode && options.equals(previousOptions) && defaultCertificate == previousCertificate
                 && config.equals(previousConfig) && !readsAny(reads.services(), changedServices)
                 && !readsAny(reads.secrets(), sec.removed()) && !readsAny(reads.secrets(), sec.added())
                 && endpointsOnly(sliceChanges);
+        List<Sourced<Ingress>> before = previousIngresses;
         previousIngresses = ingresses;
         previousClasses = classes;
         previousNode = node;
         previousOptions = options;
         previousCertificate = defaultCertificate;
         previousConfig = config;
-        if (same) return last;
+        if (same && sameSourced(before, ingresses)) return last;
+        if (same && groupRuns < MAX_GROUP_RUNS) {
+            groupRuns++;
+            groupTotal++;
+            last = hostGroups.update(last, before, ingresses, members -> {
+                IngressReads partReads = new IngressReads();
+                IngressTranslation part = IngressTranslator.translate(new IngressInput(members, classes, secrets,
+                        services, slicesByService, defaultCertificate, options, config, nodes), partReads, tlsParser);
+                reads.merge(partReads);
+                return part;
+            });
+            return last;
+        }
+        groupRuns = 0;
+        hostGroups = new HostGroups();
         reads = new IngressReads();
         translations++;
         last = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, services, slicesByService,
@@ -155,6 +181,11 @@ public final class IncrementalIngressTranslator {
     /** How many times everything was translated (the first time included): a test sees what was reused. */
     public long translations() {
         return translations;
+    }
+
+    /** How many times a group of Ingresses was translated instead of all of them. */
+    public long groupTranslations() {
+        return groupTotal;
     }
 
     /** How many times endpoint changes were swapped into the last result without translating. */

@@ -47,6 +47,17 @@ public final class IngressReads {
         return secrets;
     }
 
+    /** Adds what {@code other} read (a translation of some of the Ingresses) to this. */
+    void merge(IngressReads other) {
+        services.addAll(other.services);
+        secrets.addAll(other.secrets);
+        if (other.fromSlices.isEmpty()) return;
+        if (!(fromSlices instanceof java.util.HashMap)) fromSlices = new java.util.HashMap<>(fromSlices);
+        other.fromSlices.forEach((nn, list) -> fromSlices.computeIfAbsent(nn, k -> new java.util.ArrayList<>())
+                .addAll(list));
+        if (resolver == null) resolver = other.resolver;
+    }
+
     /** {@code all} as a map that records every Secret looked up in it; iterating it is not supported. */
     Map<NamespacedName, Secret> recordingSecrets(Map<NamespacedName, Secret> all) {
         return new AbstractMap<>() {

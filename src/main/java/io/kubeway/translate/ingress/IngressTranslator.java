@@ -149,7 +149,9 @@ public final class IngressTranslator {
                 .map(e -> new Route(e.name(), "", PathMatch.prefix("/"), e.defaultBackend(), null,
                         HostTable.fallbackPolicy(catchAll(e))))
                 .orElse(new Route("-", "", PathMatch.prefix("/"), serviceDefault, null, RoutePolicy.DEFAULT));
-        List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault);
+        // by name: a group of Ingresses translated again replaces its hosts in place (IncrementalIngressTranslator)
+        List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault).stream()
+                .sorted(java.util.Comparator.comparing(VirtualHost::host)).toList();
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
         RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort, in.config().rules()));
         HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),

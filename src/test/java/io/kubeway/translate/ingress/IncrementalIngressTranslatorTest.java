@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after every change (so the Warning events neither repeat nor go missing): Ingresses added, edited and removed, on
  * colliding hosts (merged by host, conflicts, wildcards, rules without host), invalid ones, other classes, canaries,
  * default backends, TLS with good, broken and missing Secrets, basic authentication from a Secret; Services removed
- * and added back, slices changing, moving and going; this node's Node and another one changing.
+ * and added back, slices changing, moving and going; this node's Node and another one changing. Problems are compared
+ * as a multiset: an Ingress change translates its host group again, whose problems then come last.
  */
 class IncrementalIngressTranslatorTest {
     private static final List<String> HOSTS = List.of("a.example.com", "b.example.com", "*.example.com", "");
@@ -118,13 +119,15 @@ class IncrementalIngressTranslatorTest {
                     .isEqualTo(((io.kubeway.state.http.routing.RouteTable) full.http().router()).dump());
             assertThat(inc.handled()).as("step %d", step).isEqualTo(full.handled());
             assertThat(inc.others()).as("step %d", step).isEqualTo(full.others());
-            assertThat(inc.problems()).as("step %d", step).isEqualTo(full.problems());
+            // as a set for the event recorder (a group translated again lists its problems last), and none twice
+            assertThat(inc.problems()).as("step %d", step).containsExactlyInAnyOrderElementsOf(full.problems());
             if (!full.http().passthrough().isEmpty()) passthrough++;
         }
         assertThat(passthrough).as("steps with a passthrough host").isGreaterThan(steps / 10);
         // Not vacuous: changes no Ingress depends on were skipped, endpoint changes swapped in, the rest translated.
-        assertThat(incremental.translations()).isBetween(steps / 5L, steps * 3L / 4);
-        assertThat(incremental.swaps()).isGreaterThan(steps / 60L);
+        assertThat(incremental.translations()).isBetween(1L, steps / 2L);
+        assertThat(incremental.swaps()).isGreaterThan(2L);
+        assertThat(incremental.groupTranslations()).isGreaterThan(steps / 10L);
     }
 
     private static Map<NamespacedName, List<EndpointSlice>> byService(List<EndpointSlice> slices) {
@@ -155,6 +158,11 @@ class IncrementalIngressTranslatorTest {
         if (kind == 2 || kind == 3) {
             annotations.put("nginx.ingress.kubernetes.io/default-backend", "svc-" + random.nextInt(12));
             if (kind == 3) annotations.put("nginx.ingress.kubernetes.io/custom-http-errors", "404,503");
+        }
+        if (kind == 6) {
+            annotations.put("nginx.ingress.kubernetes.io/server-alias",
+                    List.of("c.example.com", "a.example.com", "*.example.com", "C.example.com, d.example.com")
+                            .get(random.nextInt(4)));
         }
         if (kind == 4 || kind == 5) annotations.put("nginx.ingress.kubernetes.io/ssl-passthrough", "true");
         b.editMetadata().withAnnotations(annotations).endMetadata();
