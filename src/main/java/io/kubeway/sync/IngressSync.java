@@ -175,6 +175,11 @@ public final class IngressSync {
         return configMap.read(found == null ? null : found.object(), found == null ? null : found.source(), problems);
     }
 
+    /** The incremental translator (its counters, for the benchmark and tests). */
+    IncrementalIngressTranslator translator() {
+        return translator;
+    }
+
     String className() {
         return options.ingressClass();
     }

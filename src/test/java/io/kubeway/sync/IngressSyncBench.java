@@ -82,6 +82,9 @@ public final class IngressSyncBench {
                 if (r >= 0) ms[r] = (System.nanoTime() - start) / 1e6;
             }
             Arrays.sort(ms);
+            var t = sync.translator();
+            System.out.printf("BENCH   (so far: %d full translations, %d host-group translations, %d endpoint swaps)%n",
+                    t.translations(), t.groupTranslations(), t.swaps());
             System.out.printf("BENCH one %s: median %.3f ms, p90 %.3f ms, max %.3f ms (%d changes)%n", kind,
                     ms[rounds / 2], ms[rounds * 9 / 10], ms[rounds - 1], rounds);
         }

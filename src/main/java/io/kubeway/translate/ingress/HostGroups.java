@@ -48,7 +48,13 @@ final class HostGroups {
     static final String DEFAULT = "<defaultBackend>";
     private static final String ALIAS = "server-alias";
 
-    private record Keyed(Ingress ingress, Set<String> keys) {
+    /**
+     * An Ingress's keys: {@code names} (its hosts, TLS hosts, aliases, {@link #DEFAULT}) meet the same names of other
+     * Ingresses; {@code under} (the wildcard above each exact name) meets only an Ingress that has that wildcard as a
+     * name, so that {@code a.example.com} and {@code b.example.com} stay apart until some {@code *.example.com}
+     * exists.
+     */
+    private record Keyed(Ingress ingress, Set<String> names, Set<String> under) {
     }
 
     /** The keys of each Ingress, computed once per instance. */
@@ -70,37 +76,49 @@ final class HostGroups {
         current.keySet().forEach(nn -> {
             if (!old.containsKey(nn)) dirty.add(nn);
         });
-        Map<NamespacedName, Set<String>> oldKeys = new HashMap<>();
+        Map<NamespacedName, Keyed> oldKeys = new HashMap<>();
         for (NamespacedName nn : dirty) {
             Sourced<Ingress> was = old.get(nn);
             if (was == null) continue;
             Keyed k = keys.get(nn);
-            oldKeys.put(nn, k != null && k.ingress() == was.object() ? k.keys() : keysOf(was.object()));
+            oldKeys.put(nn, k != null && k.ingress() == was.object() ? k : keyed(was.object()));
         }
         Map<NamespacedName, Keyed> keysNow = new HashMap<>();
-        Map<String, List<NamespacedName>> byKey = new HashMap<>();
+        Map<String, List<NamespacedName>> byName = new HashMap<>();
+        Map<String, List<NamespacedName>> byUnder = new HashMap<>();
         for (Sourced<Ingress> s : now) {
             NamespacedName nn = NamespacedName.of(s.object());
             Keyed k = keys.get(nn);
-            if (k == null || k.ingress() != s.object()) k = new Keyed(s.object(), keysOf(s.object()));
+            if (k == null || k.ingress() != s.object()) k = keyed(s.object());
             keysNow.put(nn, k);
-            for (String key : k.keys()) byKey.computeIfAbsent(key, x -> new ArrayList<>()).add(nn);
+            for (String key : k.names()) byName.computeIfAbsent(key, x -> new ArrayList<>()).add(nn);
+            for (String key : k.under()) byUnder.computeIfAbsent(key, x -> new ArrayList<>()).add(nn);
         }
         keys = keysNow;
 
         // the group: the changed Ingresses and, through their old and new keys, every Ingress they meet
         Set<NamespacedName> group = new HashSet<>(dirty);
         Set<String> groupKeys = new HashSet<>();
+        Set<String> underSeen = new HashSet<>();
         ArrayDeque<NamespacedName> queue = new ArrayDeque<>(dirty);
         while (!queue.isEmpty()) {
             NamespacedName nn = queue.poll();
-            Set<String> ks = new HashSet<>(oldKeys.getOrDefault(nn, Set.of()));
-            Keyed k = keysNow.get(nn);
-            if (k != null) ks.addAll(k.keys());
-            for (String key : ks) {
-                if (!groupKeys.add(key)) continue;
-                for (NamespacedName other : byKey.getOrDefault(key, List.of())) {
-                    if (group.add(other)) queue.add(other);
+            for (Keyed k : new Keyed[] {oldKeys.get(nn), keysNow.get(nn)}) {
+                if (k == null) continue;
+                for (String key : k.names()) {
+                    if (!groupKeys.add(key)) continue;
+                    for (NamespacedName other : byName.getOrDefault(key, List.of())) {
+                        if (group.add(other)) queue.add(other);
+                    }
+                    for (NamespacedName other : byUnder.getOrDefault(key, List.of())) {
+                        if (group.add(other)) queue.add(other);
+                    }
+                }
+                for (String key : k.under()) {
+                    if (!underSeen.add(key)) continue;
+                    for (NamespacedName other : byName.getOrDefault(key, List.of())) {
+                        if (group.add(other)) queue.add(other);
+                    }
                 }
             }
         }
@@ -186,6 +204,16 @@ final class HostGroups {
         return out;
     }
 
+    private static Keyed keyed(Ingress ing) {
+        Set<String> names = keysOf(ing);
+        Set<String> under = new HashSet<>();
+        for (String n : names) {
+            int dot = n.indexOf('.');
+            if (dot > 0 && !n.startsWith("*.")) under.add("*" + n.substring(dot));
+        }
+        return new Keyed(ing, names, under);
+    }
+
     /** The names through which an Ingress's translation can meet another's (see the class comment). */
     static Set<String> keysOf(Ingress ing) {
         Set<String> names = new LinkedHashSet<>();
@@ -209,10 +237,6 @@ final class HostGroups {
             }
         }
         Set<String> out = new HashSet<>(names);
-        for (String n : names) {
-            int dot = n.indexOf('.');
-            if (dot > 0 && !n.startsWith("*.")) out.add("*" + n.substring(dot));
-        }
         if (spec != null && spec.getDefaultBackend() != null) out.add(DEFAULT);
         return out;
     }
