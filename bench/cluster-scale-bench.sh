@@ -5,7 +5,7 @@
 # updates from the API write to the data plane using it (io.kubeway.bench.ClusterScaleBench says how).
 # As root it runs in a network namespace of its own (loopback only; the 10,000 Service IPs go on that namespace's
 # lo, labelled lo:kubeway, and go away with it); otherwise without the proxy role.
-# Usage: bench/cluster-scale-bench.sh [services] [endpoints-per-slice] [updates] [roles]
+# Usage: bench/cluster-scale-bench.sh [services] [endpoints-per-slice] [updates] [roles] [ingresses (default 0)]
 # Heap: BENCH_HEAP (default 1g: with 512m the ~320 MiB live set leaves the Parallel collector's old generation full,
 # and it runs back-to-back full collections; see bench/README.md). Extra JVM options (e.g. JFR):
 # BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/scale.jfr,settings=profile"
@@ -21,7 +21,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; roles $role
 log="$(mktemp /tmp/cluster-scale-bench.XXXXXX.log)"
 cmd=("$JAVA_HOME/bin/java" -Xmx"${BENCH_HEAP:-1g}" $(kubeway_java_opts) -Xlog:gc:file="$log.gc" ${BENCH_JAVA_OPTS:-}
   -Dlogback.configurationFile="$here/src/main/resources/logback.xml" -cp "$cp"
-  io.kubeway.bench.ClusterScaleBench "$n" "$e" "$u" "$roles")
+  io.kubeway.bench.ClusterScaleBench "$n" "$e" "$u" "$roles" "${5:-0}")
 if [ "$(id -u)" = 0 ]; then
   netns="kwbench$$"
   cleanup() { ip netns pids "$netns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$netns" 2>/dev/null || true; }

@@ -22,12 +22,10 @@ import io.kubeway.state.http.routing.RouteTable;
 import io.kubeway.translate.ingress.ControllerConfig;
 import io.kubeway.translate.ingress.ControllerConfigMap;
 import io.kubeway.translate.ingress.ExposedServices;
-import io.kubeway.translate.endpoints.EndpointSliceValidation;
 import io.kubeway.translate.ingress.IngressClassValidation;
-import io.kubeway.translate.ingress.IngressInput;
+import io.kubeway.translate.ingress.IncrementalIngressTranslator;
 import io.kubeway.translate.ingress.IngressOptions;
 import io.kubeway.translate.ingress.IngressTranslation;
-import io.kubeway.translate.ingress.IngressTranslator;
 import io.kubeway.translate.ingress.IngressValidation;
 import io.kubeway.translate.ingress.TlsSecrets;
 
@@ -58,6 +56,8 @@ public final class IngressSync {
     private final @Nullable NamespacedName tcpServices;
     private final @Nullable NamespacedName udpServices;
     private volatile ControllerConfig config = ControllerConfig.NONE;
+    /** Translates again only when a change can alter the result. */
+    private final IncrementalIngressTranslator translator = new IncrementalIngressTranslator(this::parsed);
 
     /** When each Ingress was first seen: its creationTimestamp when the manifest has none. */
     private Map<NamespacedName, String> firstSeen = Map.of();
@@ -65,6 +65,12 @@ public final class IngressSync {
 
     private record Parsed(Secret secret, TlsSecrets.Result result) {
     }
+
+    /** An Ingress as read, stamped with when it was first seen, and validated: once per instance. */
+    private record Checked(Ingress raw, String first, Ingress stamped, List<FieldError> errors) {
+    }
+
+    private Map<NamespacedName, Checked> checked = Map.of();
 
     public IngressSync(IngressOptions options, TlsCertificate defaultCertificate, java.time.Clock clock) {
         this(options, defaultCertificate, clock, null);
@@ -169,6 +175,11 @@ public final class IngressSync {
         return configMap.read(found == null ? null : found.object(), found == null ? null : found.source(), problems);
     }
 
+    /** The incremental translator (its counters, for the benchmark and tests). */
+    IncrementalIngressTranslator translator() {
+        return translator;
+    }
+
     String className() {
         return options.ingressClass();
     }
@@ -184,23 +195,14 @@ public final class IngressSync {
             if (errors.isEmpty()) classes.add(c.object());
             else problems.add(Problem.invalid(ObjectRef.of(c.object()), c.source(), errors));
         }
-        Map<NamespacedName, List<EndpointSlice>> byService = new HashMap<>();
-        for (EndpointSlice s : slices) {
-            String svc = EndpointSliceValidation.ownerService(s);
-            if (svc != null) {
-                byService.computeIfAbsent(new NamespacedName(s.getMetadata().getNamespace(), svc), k -> new ArrayList<>())
-                        .add(s);
-            }
-        }
-        var exposed = exposed(snap, admitted, byService, problems);
+        var exposed = exposed(snap, admitted, translator.slicesByService(slices), problems);
         if (ingresses.isEmpty() && options.defaultBackendService() == null) {
             return emptyTranslation().withL4(exposed);
         }
-        IngressTranslation t = IngressTranslator.translate(new IngressInput(ingresses, classes, secrets, admitted,
-                byService, defaultCertificate, options, config,
-                snap.objectsOf(io.fabric8.kubernetes.api.model.Node.class)));
+        IngressTranslation t = translator.translate(ingresses, classes, secrets, admitted, slices, defaultCertificate,
+                options, config, snap.objectsOf(io.fabric8.kubernetes.api.model.Node.class));
         problems.addAll(t.problems());
-        return t.withL4(exposed);
+        return exposed.isEmpty() ? t : t.withL4(exposed);
     }
 
     private IngressTranslation emptyTranslation() {
@@ -215,10 +217,19 @@ public final class IngressSync {
         List<Sourced<Ingress>> out = new ArrayList<>();
         Map<NamespacedName, String> seen = new HashMap<>();
         String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        Map<NamespacedName, Checked> checkedNow = new HashMap<>();
         for (Sourced<Ingress> raw : snap.ofType(Ingress.class)) {
             NamespacedName nn = NamespacedName.of(raw.object());
-            Sourced<Ingress> s = stamped(raw, seen, firstSeen.getOrDefault(nn, now));
-            List<FieldError> errors = IngressValidation.validate(s.object());
+            String first = firstSeen.getOrDefault(nn, now);
+            Checked c = checked.get(nn);
+            if (c == null || c.raw() != raw.object() || !c.first().equals(first)) {
+                Sourced<Ingress> stamped = stamped(raw, first);
+                c = new Checked(raw.object(), first, stamped.object(), IngressValidation.validate(stamped.object()));
+            }
+            checkedNow.put(nn, c);
+            seen.put(nn, c.stamped().getMetadata().getCreationTimestamp());
+            Sourced<Ingress> s = new Sourced<>(c.stamped(), raw.source());
+            List<FieldError> errors = c.errors();
             Ingress before = lastGoodIngress.last(nn);
             if (errors.isEmpty()) {
                 out.add(new Sourced<>(lastGoodIngress.accept(nn, s.object()), s.source()));
@@ -232,6 +243,7 @@ public final class IngressSync {
         }
         lastGoodIngress.endPass();
         firstSeen = seen;
+        checked = checkedNow;
         return out;
     }
 
@@ -239,9 +251,8 @@ public final class IngressSync {
      * As the API server stamps creationTimestamp on create: an Ingress from a file gets the time it was first
      * seen, which also orders conflicts (the oldest Ingress wins a host and path).
      */
-    private static Sourced<Ingress> stamped(Sourced<Ingress> s, Map<NamespacedName, String> seen, String first) {
+    private static Sourced<Ingress> stamped(Sourced<Ingress> s, String first) {
         String created = s.object().getMetadata().getCreationTimestamp();
-        seen.put(NamespacedName.of(s.object()), created != null ? created : first);
         if (created != null) {
             return s;
         }
@@ -283,6 +294,12 @@ public final class IngressSync {
         lastGoodSecret.endPass();
         parsedSecrets = parsed;
         return out;
+    }
+
+    /** A TLS Secret parsed by {@link #secrets} in this sync (the same instance), else parsed now. */
+    private TlsSecrets.Result parsed(Secret s) {
+        Parsed p = parsedSecrets.get(NamespacedName.of(s));
+        return p != null && p.secret() == s ? p.result() : TlsSecrets.parse(s);
     }
 
     private static boolean hasTlsData(Secret s) {

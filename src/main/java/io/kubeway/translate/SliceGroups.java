@@ -24,21 +24,22 @@ import java.util.function.Function;
  * <p>Within a Service, slices are in name order whatever order the source listed them in, so the full translation
  * and the incremental one (which never sees the whole list again) group identically.
  *
- * <p>Not thread-safe: one sync thread uses it.
+ * <p>Used by the node loop's {@link IncrementalTranslator} and by the Ingress translation
+ * ({@code IncrementalIngressTranslator}, without Endpoints). Not thread-safe: one sync thread uses it.
  */
-final class SliceGroups {
+public final class SliceGroups {
     private final Function<Endpoints, List<EndpointSlice>> mirror;
     /** Per Service: its slices by name (a list only where a source holds two slices of one name). */
     private final Map<NamespacedName, TreeMap<String, List<EndpointSlice>>> user = new HashMap<>();
     private final Map<NamespacedName, Endpoints> endpoints = new HashMap<>();
     private final Map<Endpoints, List<EndpointSlice>> mirrored = new java.util.IdentityHashMap<>();
 
-    SliceGroups(Function<Endpoints, List<EndpointSlice>> mirror) {
+    public SliceGroups(Function<Endpoints, List<EndpointSlice>> mirror) {
         this.mirror = mirror;
     }
 
     /** All at once (the full translation). */
-    static SliceGroups of(List<EndpointSlice> slices, List<Endpoints> endpoints,
+    public static SliceGroups of(List<EndpointSlice> slices, List<Endpoints> endpoints,
                           Function<Endpoints, List<EndpointSlice>> mirror) {
         SliceGroups g = new SliceGroups(mirror);
         g.apply(new ListChanges<>(List.of(), slices), new ListChanges<>(List.of(), endpoints));
@@ -46,7 +47,7 @@ final class SliceGroups {
     }
 
     /** Applies what left and arrived; returns the Services whose group may have changed. */
-    Set<NamespacedName> apply(ListChanges<EndpointSlice> slices, ListChanges<Endpoints> eps) {
+    public Set<NamespacedName> apply(ListChanges<EndpointSlice> slices, ListChanges<Endpoints> eps) {
         Set<NamespacedName> touched = new HashSet<>();
         for (EndpointSlice s : slices.removed()) {
             NamespacedName nn = owner(s);
@@ -84,7 +85,7 @@ final class SliceGroups {
     }
 
     /** The slices of one Service: its own in name order, else its mirrored Endpoints, else none. */
-    List<EndpointSlice> of(NamespacedName nn) {
+    public List<EndpointSlice> of(NamespacedName nn) {
         TreeMap<String, List<EndpointSlice>> group = user.get(nn);
         if (group != null) {
             List<EndpointSlice> out = new ArrayList<>();

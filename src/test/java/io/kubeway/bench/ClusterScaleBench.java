@@ -54,7 +54,10 @@ import java.util.concurrent.TimeoutException;
  *       endpoint set into that ClusterIP's listening socket (seen from {@code Controller.onSynced}, in the
  *       listener's status built from what was applied). The next connection accepted there is balanced over it.</li>
  * </ol>
- * Loopback only, every wait bounded. Usage: {@code ClusterScaleBench [services] [endpoints] [updates] [roles]}.
+ * With {@code ingresses} above 0, that many Ingresses too (four paths each to Services of their namespace, every
+ * tenth merged into another's host), so that each update's sync also runs the Ingress part.
+ * Loopback only, every wait bounded. Usage:
+ * {@code ClusterScaleBench [services] [endpoints] [updates] [roles] [ingresses]}.
  */
 public final class ClusterScaleBench {
     private static final String NS_KUBEWAY = "kubeway-system";
@@ -68,7 +71,10 @@ public final class ClusterScaleBench {
     private final int perSlice;
     private volatile Expectation expect;
 
-    private ClusterScaleBench(int services, int perSlice) {
+    private final int ingresses;
+
+    private ClusterScaleBench(int services, int perSlice, int ingresses) {
+        this.ingresses = ingresses;
         this.services = services;
         this.perSlice = perSlice;
     }
@@ -78,10 +84,11 @@ public final class ClusterScaleBench {
         int perSlice = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int updates = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         String roles = args.length > 3 ? args[3] : "proxy,loadbalancer,ingress";
+        int ingresses = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         if (services > 60_000 || (long) services * perSlice > 130_000) {
             throw new IllegalArgumentException("at most 60,000 services and 130,000 endpoints (the address ranges)");
         }
-        new ClusterScaleBench(services, perSlice).run(updates, roles);
+        new ClusterScaleBench(services, perSlice, ingresses).run(updates, roles);
         System.exit(0);
     }
 
@@ -91,8 +98,8 @@ public final class ClusterScaleBench {
         try (KubernetesClient client = client(readPort(api, dir.resolve("api-server.port")))) {
             long t = System.nanoTime();
             populate(client);
-            report("wrote %,d services and %,d endpoint slices (%,d endpoints) to the mock API server in %,d ms",
-                    services, services, services * perSlice, ms(System.nanoTime() - t));
+            report("wrote %,d services and %,d endpoint slices (%,d endpoints) and %,d Ingresses to the mock API "
+                    + "server in %,d ms", services, services, services * perSlice, ingresses, ms(System.nanoTime() - t));
             long baseline = heapAfterGc();
             KubewayOptions options = options(dir, kubeconfig(dir, client), roles);
 
@@ -224,6 +231,9 @@ public final class ClusterScaleBench {
                         client.resource(service(i)).create();
                         client.resource(slice(i)).create();
                     }
+                    for (int i = worker; i < ingresses; i += 4) {
+                        client.resource(ingress(i)).create();
+                    }
                     return null;
                 }));
             }
@@ -233,6 +243,21 @@ public final class ClusterScaleBench {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Ingress {@code i}: four paths to Services of its namespace; every tenth shares the previous one's host. */
+    private io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress(int i) {
+        int host = i % 10 == 9 ? i - 1 : i;
+        var b = new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder().withNewMetadata()
+                .withNamespace(namespace(i)).withName("ing-" + i).endMetadata().withNewSpec()
+                .withIngressClassName("kubeway").addNewRule().withHost("h-" + host + ".example.com").withNewHttp();
+        for (int p = 0; p < 4; p++) {
+            int svc = ((i / NAMESPACES) * 4 + p) * NAMESPACES + i % NAMESPACES; // same namespace
+            b.addNewPath().withPath("/p" + p + (i % 10 == 9 ? "-b" : "")).withPathType("Prefix").withNewBackend()
+                    .withNewService().withName("svc-" + (svc % services)).withNewPort().withNumber(80).endPort()
+                    .endService().endBackend().endPath();
+        }
+        return b.endHttp().endRule().endSpec().build();
     }
 
     private static String namespace(int svc) {

@@ -58,4 +58,34 @@ class IngressSyncTest {
         assertThat(t.handled()).extracting(i -> i.getMetadata().getName()).containsExactly("web");
         assertThat(problems).extracting(Problem::message).noneMatch(m -> m.contains("IngressClass"));
     }
+
+    /**
+     * An Ingress whose backend is missing warns once, and an EndpointSlice change that no Ingress depends on (the
+     * last translation is kept) or one that it does (its clusters are swapped in) neither repeats nor drops the event.
+     */
+    @Test
+    void anEndpointChangeNeitherRepeatsNorDropsAnIngressWarning() {
+        IngressScale scale = new IngressScale(8, 2, 2, DefaultCertificate.create(Instant.parse("2026-01-01T00:00:00Z")));
+        Ingress broken = new IngressBuilder(scale.ingresses.get(1)).editSpec().editFirstRule().editHttp()
+                .editFirstPath().editBackend().editService().withName("gone").endService().endBackend().endPath()
+                .endHttp().endRule().endSpec().build();
+        scale.ingresses.set(1, broken);
+        EventRecorder events = new EventRecorder(Clock.systemUTC(), "node-1", 100);
+        List<List<String>> seen = new ArrayList<>();
+        for (int step = 0; step < 3; step++) {
+            if (step == 1) scale.slices.set(7, scale.slice(7, 2, 0)); // svc-7: no Ingress uses it
+            if (step == 2) scale.slices.set(0, scale.slice(0, 2, 1)); // svc-0: ing-0's backend
+            List<Problem> problems = new ArrayList<>();
+            IngressTranslation t = sync.sync(scale.snapshot(), List.copyOf(scale.services), List.copyOf(scale.slices),
+                    problems);
+            assertThat(t.handled()).hasSize(2);
+            seen.add(problems.stream().map(p -> p.reason() + ": " + p.message()).toList());
+            events.observe(problems, ref -> null);
+        }
+        assertThat(seen.get(0)).contains("ServiceNotFound: service ns-1/gone not found; its paths answer 503");
+        assertThat(seen.get(1)).isEqualTo(seen.get(0));
+        assertThat(seen.get(2)).isEqualTo(seen.get(0));
+        assertThat(events.events()).filteredOn(e -> e.getReason().equals("ServiceNotFound")).singleElement()
+                .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+    }
 }

@@ -37,6 +37,14 @@ final class BackendResolver {
     private final Map<NamespacedName, List<EndpointSlice>> slices;
     private final String nodeName;
     private final Map<List<Object>, HttpCluster> clusters = new HashMap<>();
+    /** Every Service looked up (found or not), whose object or slices the result depends on. */
+    private final java.util.Set<NamespacedName> read = new java.util.HashSet<>();
+    /** The clusters made from each Service's slices (not those of its ClusterIP), with the port name they select. */
+    private final Map<NamespacedName, List<SliceCluster>> fromSlices = new HashMap<>();
+
+    /** A cluster made from a Service's slices: what an EndpointSlice change of that Service replaces. */
+    record SliceCluster(HttpCluster cluster, String portName) {
+    }
 
     BackendResolver(List<Service> services, Map<NamespacedName, List<EndpointSlice>> slices, String nodeName) {
         services.forEach(s -> this.services.put(NamespacedName.of(s), s));
@@ -62,6 +70,7 @@ final class BackendResolver {
         }
         IngressServiceBackend sb = b.getService();
         NamespacedName nn = new NamespacedName(namespace, sb.getName());
+        read.add(nn);
         Service svc = services.get(nn);
         if (svc == null) {
             warn.accept(SERVICE_NOT_FOUND, "service " + nn + " not found; its paths answer 503");
@@ -85,6 +94,7 @@ final class BackendResolver {
 
     /** {@code --default-backend-service}: its first port. */
     Backend defaultService(NamespacedName nn, BiConsumer<String, String> warn) {
+        read.add(nn);
         Service svc = services.get(nn);
         List<ServicePort> ports = svc == null || svc.getSpec().getPorts() == null ? List.of()
                 : svc.getSpec().getPorts();
@@ -125,11 +135,27 @@ final class BackendResolver {
                         tls);
             }
             String portName = port.getName() == null ? "" : port.getName();
-            List<Endpoint> eps = EndpointSelection.usable(slices.getOrDefault(nn, List.of()), portName, Protocol.TCP,
-                    false, nodeName);
-            return new HttpCluster(display, eps, protocol, tls);
+            HttpCluster c = new HttpCluster(display, endpoints(slices.getOrDefault(nn, List.of()), portName), protocol,
+                    tls);
+            fromSlices.computeIfAbsent(nn, n -> new java.util.ArrayList<>()).add(new SliceCluster(c, portName));
+            return c;
         });
         return new Backend.Service(cluster);
+    }
+
+    /** A Service port's usable endpoints among {@code slices}, as kube-proxy picks them for this node. */
+    List<Endpoint> endpoints(List<EndpointSlice> slices, String portName) {
+        return EndpointSelection.usable(slices, portName, Protocol.TCP, false, nodeName);
+    }
+
+    /** The clusters made so far from each Service's slices. */
+    Map<NamespacedName, List<SliceCluster>> fromSlices() {
+        return fromSlices;
+    }
+
+    /** The Services looked up so far (found or not): a change to another one's object or slices changes nothing here. */
+    java.util.Set<NamespacedName> read() {
+        return read;
     }
 
     private static ServicePort findPort(Service svc, String name, Integer number) {

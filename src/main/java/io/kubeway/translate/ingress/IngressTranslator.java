@@ -85,8 +85,8 @@ public final class IngressTranslator {
     /**
      * The controller ConfigMap's {@code custom-http-errors} without a {@code --default-backend-service} (with
      * endpoints) to answer them: as in ingress-nginx (whose {@code upstream-default-backend} is then its built-in
-     * server, which answers 404 to everything), the listed statuses are replaced by the built-in 404. Applied, but rarely what is meant,
-     * so a Warning says so.
+     * server, which answers 404 to everything), the listed statuses are replaced by the built-in 404. Applied,
+     * but rarely what is meant, so a Warning says so.
      */
     private static void warnWithoutDefaultBackend(ControllerConfig config, Backend serviceDefault,
                                                   List<Problem> problems) {
@@ -103,6 +103,17 @@ public final class IngressTranslator {
     }
 
     public static IngressTranslation translate(IngressInput in) {
+        return translate(in, new IngressReads());
+    }
+
+    /** As {@link #translate(IngressInput)}, recording in {@code reads} the Services and Secrets it looked up. */
+    public static IngressTranslation translate(IngressInput in, IngressReads reads) {
+        return translate(in, reads, TlsSecrets::parse);
+    }
+
+    /** As above, parsing TLS Secrets with {@code tlsParser} (the controller's cache of {@link TlsSecrets#parse}). */
+    public static IngressTranslation translate(IngressInput in, IngressReads reads,
+                                               java.util.function.Function<Secret, TlsSecrets.Result> tlsParser) {
         IngressOptions o = in.options();
         List<Problem> problems = new ArrayList<>();
         IngressClassFilter classes = new IngressClassFilter(in.classes(), o);
@@ -113,8 +124,9 @@ public final class IngressTranslator {
 
         warnWithoutDefaultBackend(in.config(), serviceDefault, problems);
 
-        Map<NamespacedName, Secret> secrets = new HashMap<>();
-        for (ClusterSnapshot.Sourced<Secret> s : in.secrets()) secrets.put(NamespacedName.of(s.object()), s.object());
+        Map<NamespacedName, Secret> all = new HashMap<>();
+        for (ClusterSnapshot.Sourced<Secret> s : in.secrets()) all.put(NamespacedName.of(s.object()), s.object());
+        Map<NamespacedName, Secret> secrets = reads.recordingSecrets(all);
         List<IngressEntry> entries = new ArrayList<>();
         List<Ingress> handled = new ArrayList<>();
         List<Ingress> others = new ArrayList<>();
@@ -141,7 +153,7 @@ public final class IngressTranslator {
         List<IngressEntry> byAge = entries.stream().sorted(IngressEntry.OLDEST_FIRST).toList(); // stable
 
         HostTable hosts = new HostTable(backends, in.config().auth());
-        TlsAssignment tls = new TlsAssignment(in.secrets());
+        TlsAssignment tls = new TlsAssignment(secrets, tlsParser);
         for (IngressEntry e : byAge) {
             if (e.canary()) continue;
             if (e.ingress().getSpec().getDefaultBackend() != null) {
@@ -158,7 +170,9 @@ public final class IngressTranslator {
                 .map(e -> new Route(e.name(), "", PathMatch.prefix("/"), e.defaultBackend(), null,
                         HostTable.fallbackPolicy(catchAll(e))))
                 .orElse(new Route("-", "", PathMatch.prefix("/"), serviceDefault, null, RoutePolicy.DEFAULT));
-        List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault);
+        // by name: a group of Ingresses translated again replaces its hosts in place (IncrementalIngressTranslator)
+        List<VirtualHost> virtualHosts = hosts.build(tls::isTls, serviceDefault).stream()
+                .sorted(java.util.Comparator.comparing(VirtualHost::host)).toList();
         int httpsPort = o.https().isEmpty() ? 443 : o.https().get(0).port();
         RouteTable table = new RouteTable(new RouteConfig(virtualHosts, defaultRoute, httpsPort, in.config().rules()));
         HttpState http = new HttpState(o.http(), o.https(), table, tls.certificates(), in.defaultCertificate(),
@@ -167,6 +181,9 @@ public final class IngressTranslator {
 
         List<IngressLoadBalancerIngress> addresses = IngressStatuses.addresses(o, in.services(), in.nodes(), problems);
         List<Ingress> withStatus = handled.stream().map(i -> IngressStatuses.withStatus(i, addresses)).toList();
+        reads.services().addAll(backends.read());
+        reads.clusters(backends);
+        if (o.publishService() != null) reads.services().add(o.publishService());
         return new IngressTranslation(http, withStatus, others, problems);
     }
 }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.kubeway.state.http.BackendProtocol;
 import io.kubeway.state.http.HttpCluster;
 import io.kubeway.state.http.routing.Backend;
-import io.kubeway.state.Endpoint;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,10 +111,11 @@ final class PassthroughHosts {
                     continue;
                 }
                 Backend b = backends.resolve(e.namespace(), root.getBackend(), BackendProtocol.HTTP, e::warn);
-                List<Endpoint> endpoints = b instanceof Backend.Service s ? s.cluster().endpoints() : List.of();
-                String name = b instanceof Backend.Service s ? s.cluster().name() : e.name() + " (unavailable)";
                 owners.put(host, e.name());
-                out.put(host, new HttpCluster(name, endpoints, BackendProtocol.HTTP));
+                // the resolved cluster itself (plain HTTP, no backend TLS: what the relay needs), so that an
+                // EndpointSlice change that replaces it there replaces it here too (IncrementalIngressTranslator)
+                out.put(host, b instanceof Backend.Service s ? s.cluster()
+                        : new HttpCluster(e.name() + " (unavailable)", List.of(), BackendProtocol.HTTP));
             }
         }
         return out;

@@ -29,7 +29,8 @@ import java.util.Set;
  * </ul>
  */
 final class TlsAssignment {
-    private final Map<NamespacedName, Secret> secrets = new HashMap<>();
+    private final Map<NamespacedName, Secret> secrets;
+    private final java.util.function.Function<Secret, TlsSecrets.Result> parser;
     private final Map<NamespacedName, TlsSecrets.Result> parsed = new HashMap<>();
     private final Map<String, Owner> owners = new LinkedHashMap<>();
     private final Set<String> tlsHosts = new HashSet<>();
@@ -39,7 +40,20 @@ final class TlsAssignment {
     }
 
     TlsAssignment(List<ClusterSnapshot.Sourced<Secret>> secrets) {
-        secrets.forEach(s -> this.secrets.put(NamespacedName.of(s.object()), s.object()));
+        Map<NamespacedName, Secret> all = new HashMap<>();
+        secrets.forEach(s -> all.put(NamespacedName.of(s.object()), s.object()));
+        this.secrets = all;
+        this.parser = TlsSecrets::parse;
+    }
+
+    /**
+     * @param secrets looked up by name (the translation records which)
+     * @param parser  {@link TlsSecrets#parse}, or a cache of it (parsing checks signatures: at 250 TLS Secrets that
+     *                was most of a translation)
+     */
+    TlsAssignment(Map<NamespacedName, Secret> secrets, java.util.function.Function<Secret, TlsSecrets.Result> parser) {
+        this.secrets = secrets;
+        this.parser = parser;
     }
 
     /** Adds one Ingress's TLS; call in age order. */
@@ -81,7 +95,7 @@ final class TlsAssignment {
             e.warn("SecretNotFound", "secret " + nn + " not found; hosts " + hosts + " get no certificate from it");
             return null;
         }
-        TlsSecrets.Result r = parsed.computeIfAbsent(nn, k -> TlsSecrets.parse(s));
+        TlsSecrets.Result r = parsed.computeIfAbsent(nn, k -> parser.apply(s));
         if (r instanceof TlsSecrets.Result.Invalid invalid) {
             e.warn("InvalidSecret", invalid.message() + "; hosts " + hosts + " get no certificate from it");
         }

@@ -4,7 +4,9 @@
  * {@link io.kubeway.state.http.routing.RouteTable}, certificates by SNI name), the handled Ingresses with their
  * status addresses, and problems. No I/O, no clock.
  *
- * <p>Public API: {@link io.kubeway.translate.ingress.IngressTranslator#translate},
+ * <p>Public API: {@link io.kubeway.translate.ingress.IngressTranslator#translate} (and
+ * {@link io.kubeway.translate.ingress.IncrementalIngressTranslator}, which gives the same result, doing the work only
+ * when a change can alter it),
  * {@link io.kubeway.translate.ingress.IngressValidation#validate} (the API server's create validation, for the
  * controller's last-good fallback) and {@link io.kubeway.translate.ingress.TlsSecrets#parse} (so that the
  * controller can keep a Secret's last good certificate), with the records

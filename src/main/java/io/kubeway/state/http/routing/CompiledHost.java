@@ -28,6 +28,8 @@ final class CompiledHost {
     final CompiledRoute fallback;
     /** The host's client-certificate checks, or null. */
     final @Nullable ClientCertChecks certs;
+    /** {@code host.hashCode()}, computed once: a table derived from another hashes only its new hosts. */
+    final int hash;
     private final CompiledRoute[] ordered;
     private final boolean hasRegex;
     private final Map<String, CompiledRoute> exact;
@@ -37,6 +39,7 @@ final class CompiledHost {
         this.host = host;
         this.fallback = fallback;
         this.certs = certs;
+        this.hash = host.hashCode();
         List<CompiledRoute> routes = new ArrayList<>();
         for (Route r : host.routes()) routes.add(new CompiledRoute(r, certs));
         routes.sort(PRECEDENCE); // stable: equal routes keep the given order, so the first given wins

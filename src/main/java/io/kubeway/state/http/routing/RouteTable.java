@@ -67,15 +67,33 @@ public final class RouteTable implements Router {
      * @throws IllegalArgumentException if the config cannot be compiled (an invalid regex, CIDR or hash template)
      */
     public RouteTable(RouteConfig config, RandomGenerator random) {
+        this(config, random, null);
+    }
+
+    /**
+     * {@code config} compiled, reusing {@code previous}'s compiled hosts whose {@link VirtualHost} is the same
+     * instance: when an EndpointSlice change replaces the clusters of a few hosts, only those are compiled and hashed
+     * again. Equal to {@code new RouteTable(config)}.
+     */
+    public static RouteTable derive(RouteTable previous, RouteConfig config) {
+        return new RouteTable(config, previous.random, previous);
+    }
+
+    private RouteTable(RouteConfig config, RandomGenerator random, @Nullable RouteTable previous) {
         this.config = requireNonNull(config, "config");
         this.random = requireNonNull(random, "random");
         this.defaultRoute = new CompiledRoute(config.defaultRoute());
         CompiledHost any = null;
+        int hosts = 1;
         for (VirtualHost vh : config.hosts()) {
-            // The rules without host are nginx's default server: what they do not match gets the default route.
-            ClientCertChecks certs = vh.clientAuth() == null ? null : new ClientCertChecks(vh.clientAuth());
-            CompiledRoute fallback = vh.host().isEmpty() ? defaultRoute : new CompiledRoute(vh.fallback(), certs);
-            CompiledHost h = new CompiledHost(vh, fallback, certs);
+            CompiledHost h = previous == null ? null : previous.compiled(vh);
+            if (h == null || vh.host().isEmpty()) {
+                // The rules without host are nginx's default server: what they do not match gets the default route.
+                ClientCertChecks certs = vh.clientAuth() == null ? null : new ClientCertChecks(vh.clientAuth());
+                CompiledRoute fallback = vh.host().isEmpty() ? defaultRoute : new CompiledRoute(vh.fallback(), certs);
+                h = new CompiledHost(vh, fallback, certs);
+            }
+            hosts = 31 * hosts + h.hash;
             if (vh.host().isEmpty()) {
                 any = h;
             } else if (vh.host().startsWith("*.")) {
@@ -87,7 +105,16 @@ public final class RouteTable implements Router {
         this.anyHost = any;
         this.httpsPortSuffix = config.httpsPort() == 443 ? "" : ":" + config.httpsPort();
         this.globals = GlobalChecks.of(config.globals());
-        this.hash = config.hashCode();
+        // the hosts' hashes as computed once per compiled host, then the rest of the config
+        this.hash = 31 * (31 * (31 * hosts + config.defaultRoute().hashCode()) + config.httpsPort())
+                + config.globals().hashCode();
+    }
+
+    /** The compiled host of exactly this {@link VirtualHost} instance, or null. */
+    private @Nullable CompiledHost compiled(VirtualHost vh) {
+        CompiledHost h = vh.host().isEmpty() ? anyHost : vh.host().startsWith("*.")
+                ? wildcardHosts.get(vh.host().substring(2)) : exactHosts.get(vh.host());
+        return h != null && h.host == vh ? h : null;
     }
 
     @Override
