@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.kubeway.it.Harness.pod;
+import static io.kubeway.it.Harness.webService;
 import static io.kubeway.it.HttpClientSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,14 +56,7 @@ class ConnectionSettingsIT {
         h.ingress = new IngressSettings(d.ingressClass(), d.watchWithoutClass(), d.httpAddress(), d.httpsAddress(),
                 null, null, List.of(), List.of(), "off", false, List.of(), false, "ingress-nginx/" + CM);
         h.backend(BACKEND_IP, 8080, "web-1");
-        h.write("app.yaml", pod("web-1", "{app: web}", BACKEND_IP, "[{name: http, containerPort: 8080}]", true) + """
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web}
-                spec:
-                  selector: {app: web}
-                  ports: [{name: http, port: 80, targetPort: http}]
-                ---
+        h.write("app.yaml", webService(BACKEND_IP) + """
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress
                 metadata:

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import static io.kubeway.it.Harness.pod;
+import static io.kubeway.it.Harness.webService;
 import static io.kubeway.it.HttpClientSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,14 +45,7 @@ class ControllerConfigMapIT {
         h.ingress = new IngressSettings(d.ingressClass(), d.watchWithoutClass(), d.httpAddress(), d.httpsAddress(),
                 null, null, List.of(), List.of(), "off", false, List.of(), false, "ingress-nginx/ingress-nginx-controller");
         h.backend(BACKEND_IP, 8080, "web-1");
-        h.write("app.yaml", pod("web-1", "{app: web}", BACKEND_IP, "[{name: http, containerPort: 8080}]", true) + """
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web}
-                spec:
-                  selector: {app: web}
-                  ports: [{name: http, port: 80, targetPort: http}]
-                ---
+        h.write("app.yaml", webService(BACKEND_IP) + """
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress
                 metadata: {name: web}

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import static io.kubeway.it.Harness.pod;
+import static io.kubeway.it.Harness.webService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -52,14 +52,7 @@ class ForwardedForHeaderIT {
         configMap("""
                 forwarded-for-header: CF-Connecting-IP
                 """);
-        h.write("app.yaml", pod("web-1", "{app: web}", BACKEND_IP, "[{name: http, containerPort: 8080}]", true) + """
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web}
-                spec:
-                  selector: {app: web}
-                  ports: [{name: http, port: 80, targetPort: http}]
-                ---
+        h.write("app.yaml", webService(BACKEND_IP) + """
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress
                 metadata: {name: web}

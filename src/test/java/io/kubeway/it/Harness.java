@@ -209,6 +209,22 @@ final class Harness implements AutoCloseable {
         return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /**
+     * The Pod {@code web-1} (labels {@code app: web}, {@code podIP} {@code ip}, port {@code http} 8080) and the
+     * Service {@code web} (port 80 to {@code http}) in front of it, ending in {@code ---}.
+     */
+    static String webService(String ip) {
+        return pod("web-1", "{app: web}", ip, "[{name: http, containerPort: 8080}]", true) + """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec:
+                  selector: {app: web}
+                  ports: [{name: http, port: 80, targetPort: http}]
+                ---
+                """;
+    }
+
     static String pod(String name, String labels, String ip, String ports, boolean ready) {
         return """
                 apiVersion: v1
