@@ -346,6 +346,12 @@ class IngressNginxInstallationIT {
         assertThat(forwarded.received("headers", "x-real-ip")).isEqualTo("203.0.113.7");
         assertThat(forwarded.received("headers", "x-forwarded-proto")).isEqualTo("https");
         assertThat(forwarded.received("headers", "x-forwarded-host")).isEqualTo("www.example.com");
+        // Behind a load balancer the whitelist sees the client it names (nginx's real_ip: proxy-real-ip-cidr's
+        // default 0.0.0.0/0 trusts every peer), as ingress-nginx does.
+        assertThat(request("127.0.0.1", false, "admin.example.com", "GET", "/", Map.of("X-Forwarded-For",
+                ALLOWED_CLIENT), 0).status()).isEqualTo(200);
+        assertThat(request(ALLOWED_CLIENT, false, "admin.example.com", "GET", "/", Map.of("X-Forwarded-For",
+                "203.0.113.7"), 0).status()).isEqualTo(403);
     }
 
     @Test
