@@ -86,6 +86,30 @@ class IngressNginxInstallationIT {
               use-forwarded-headers: "true"
               proxy-body-size: "1k"
               hsts-max-age: "31536000"
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: ingress-nginx-defaultbackend-1
+              namespace: ingress-nginx
+              labels: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: default-backend}
+            spec:
+              containers:
+              - name: ingress-nginx-default-backend
+                image: registry.k8s.io/defaultbackend-amd64:1.5
+                ports: [{name: http, containerPort: 8080}]
+            status:
+              podIP: 127.0.183.41
+              conditions: [{type: Ready, status: "True"}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: ingress-nginx-defaultbackend
+              namespace: ingress-nginx
+            spec:
+              selector: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: default-backend}
+              ports: [{name: http, port: 80, targetPort: http}]
             """;
 
     /** Services and their Pods (one echo backend each, two for the shop). */
@@ -239,11 +263,14 @@ class IngressNginxInstallationIT {
         IngressSettings d = IngressSettings.defaults(new InetSocketAddress(IpLiterals.of(IP), http),
                 new InetSocketAddress(IpLiterals.of(IP), https));
         // kubeway run --controller-class k8s.io/ingress-nginx --configmap ingress-nginx/ingress-nginx-controller
+        //   --default-backend-service ingress-nginx/ingress-nginx-defaultbackend (the Helm chart's defaultBackend)
         h.ingress = new IngressSettings(d.ingressClass(), d.watchWithoutClass(), d.httpAddress(), d.httpsAddress(),
-                null, null, List.of(), List.of(), "off", false, List.of("k8s.io/ingress-nginx"), false,
+                "ingress-nginx/ingress-nginx-defaultbackend", null, List.of(), List.of(), "off", false,
+                List.of("k8s.io/ingress-nginx"), false,
                 "ingress-nginx/ingress-nginx-controller");
         for (String[] b : new String[][] {{"127.0.183.11", "api-1"}, {"127.0.183.12", "api-canary-1"},
-                {"127.0.183.21", "shop-1"}, {"127.0.183.22", "shop-2"}, {"127.0.183.31", "web-1"}}) {
+                {"127.0.183.21", "shop-1"}, {"127.0.183.22", "shop-2"}, {"127.0.183.31", "web-1"},
+                {"127.0.183.41", "defaultbackend-1"}}) {
             h.backend(b[0], 8080, b[1]);
         }
         h.write("ingress-nginx.yaml", INGRESS_NGINX);
@@ -275,13 +302,21 @@ class IngressNginxInstallationIT {
         assertThat(request(null, false, "api.example.com", "GET", "/api", Map.of(), 0).received("path")).isEqualTo("/");
         assertThat(request(null, false, "API.example.com", "GET", "/API/x", Map.of(), 0).received("path"))
                 .as("use-regex is case-insensitive (location ~*)").isEqualTo("/x");
-        assertThat(request(null, false, "api.example.com", "GET", "/other", Map.of(), 0).status()).isEqualTo(404);
+        assertThat(request(null, false, "api.example.com", "GET", "/other", Map.of(), 0).backend())
+                .as("no path of the host matches: the default backend").isEqualTo("defaultbackend-1");
     }
 
     @Test
     void aClassLessIngressTakesTheDefaultClass() throws Exception {
         // The API server's DefaultIngressClass admission would give it ingressClassName: nginx.
         assertThat(request(null, false, "home.example.com", "GET", "/", Map.of(), 0).backend()).isEqualTo("web-1");
+    }
+
+    @Test
+    void aHostNoIngressNamesGoesToTheDefaultBackend() throws Exception {
+        Answer a = request(null, false, "unknown.example.com", "GET", "/x", Map.of(), 0);
+        assertThat(a.backend()).isEqualTo("defaultbackend-1");
+        assertThat(a.received("path")).isEqualTo("/x");
     }
 
     @Test
