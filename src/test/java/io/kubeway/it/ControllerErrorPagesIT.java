@@ -10,10 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +51,7 @@ class ControllerErrorPagesIT {
 
     @Test
     void aConfigMapEditTurnsTheBackendsErrorsIntoTheDefaultBackendsPages() throws Exception {
-        app = server("127.0.78.11", ex -> {
+        app = HttpClientSupport.httpServer("127.0.78.11", ex -> {
             String p = ex.getRequestURI().getPath();
             int status = p.endsWith("/boom") ? 503 : p.endsWith("/teapot") ? 418 : 200;
             byte[] body = ("app " + status).getBytes(StandardCharsets.UTF_8);
@@ -62,7 +59,7 @@ class ControllerErrorPagesIT {
             ex.getResponseBody().write(body);
             ex.close();
         });
-        errors = server("127.0.78.12", ex -> {
+        errors = HttpClientSupport.httpServer("127.0.78.12", ex -> {
             Map<String, String> seen = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
             seen.put(":path", ex.getRequestURI().toString());
@@ -158,26 +155,9 @@ class ControllerErrorPagesIT {
                         .isEqualTo("503|app 503"));
     }
 
-    private static HttpServer server(String ip, com.sun.net.httpserver.HttpHandler handler) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(IpLiterals.of(ip), 0), 16);
-        s.createContext("/", handler);
-        s.start();
-        return s;
-    }
-
     /** One GET on a new connection; returns "status|body". */
     String send(String host, String path) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(IpLiterals.of(IP), port), 2000);
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            int end = response.indexOf("\r\n\r\n");
-            return response.substring(9, 12) + "|" + response.substring(end + 4).strip();
-        }
+        return HttpClientSupport.statusAndBody(IP, port,
+                "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
 }

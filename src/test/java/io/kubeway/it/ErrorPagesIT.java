@@ -9,10 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +49,7 @@ class ErrorPagesIT {
 
     @Test
     void errorsGoToTheDefaultBackendWithIngressNginxHeaders() throws Exception {
-        app = server("127.0.77.1", ex -> {
+        app = HttpClientSupport.httpServer("127.0.77.1", ex -> {
             String p = ex.getRequestURI().getPath();
             int status = p.endsWith("/missing") ? 404 : p.endsWith("/boom") ? 503 : p.endsWith("/teapot") ? 418 : 200;
             byte[] body = ("app " + status).getBytes(StandardCharsets.UTF_8);
@@ -60,7 +57,7 @@ class ErrorPagesIT {
             ex.getResponseBody().write(body);
             ex.close();
         });
-        errors = server("127.0.77.2", ex -> {
+        errors = HttpClientSupport.httpServer("127.0.77.2", ex -> {
             Map<String, String> seen = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
             seen.put(":method", ex.getRequestMethod());
@@ -189,26 +186,9 @@ class ErrorPagesIT {
         assertThat(send("GET", "builtin.example.com", "/", "")).isEqualTo("404|default backend - 404");
     }
 
-    private static HttpServer server(String ip, com.sun.net.httpserver.HttpHandler handler) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(IpLiterals.of(ip), 0), 16);
-        s.createContext("/", handler);
-        s.start();
-        return s;
-    }
-
     /** One request; returns "status|body". */
     String send(String method, String host, String path, String headers, String... body) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(IpLiterals.of(IP), port), 2000);
-            s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n" + headers
-                    + "\r\n" + String.join("", body)).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            int end = response.indexOf("\r\n\r\n");
-            return response.substring(9, 12) + "|" + response.substring(end + 4).strip();
-        }
+        return HttpClientSupport.statusAndBody(IP, port, method + " " + path + " HTTP/1.1\r\nHost: " + host
+                + "\r\nConnection: close\r\n" + headers + "\r\n" + String.join("", body));
     }
 }

@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import static io.kubeway.it.Harness.ingress;
 import static io.kubeway.it.Harness.webService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,16 +54,8 @@ class ForwardedForHeaderIT {
         configMap("""
                 forwarded-for-header: CF-Connecting-IP
                 """);
-        h.write("app.yaml", webService(BACKEND_IP) + """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata: {name: web}
-                spec:
-                  rules:
-                  - host: web.example.com
-                    http:
-                      paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}]
-                """);
+        h.write("app.yaml", webService(BACKEND_IP)
+                + ingress("web", "web.example.com", "web", Map.of(), "/"));
         h.start();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
                 assertThat(request(TRUSTED, HEADERS)).as("without use-forwarded-headers no header is believed")

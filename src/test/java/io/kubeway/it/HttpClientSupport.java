@@ -45,6 +45,30 @@ final class HttpClientSupport {
     private HttpClientSupport() {
     }
 
+    /** Sends {@code request} (bytes as written) on a new connection and reads to EOF; returns "status|body". */
+    static String statusAndBody(String ip, int port, String request) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(io.kubeway.core.IpLiterals.of(ip), port), 2000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int end = response.indexOf("\r\n\r\n");
+            return response.substring(9, 12) + "|" + response.substring(end + 4).strip();
+        }
+    }
+
+    /** A JDK HTTP server on {@code ip}, a free port, serving every path with {@code handler}; started. */
+    static com.sun.net.httpserver.HttpServer httpServer(String ip, com.sun.net.httpserver.HttpHandler handler)
+            throws IOException {
+        var s = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(io.kubeway.core.IpLiterals.of(ip), 0), 16);
+        s.createContext("/", handler);
+        s.start();
+        return s;
+    }
+
     static Response get(String ip, int port, String host, String path) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(IpLiteralsSupport.of(ip), port), 2000);

@@ -20,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.kubeway.it.Harness.ingress;
 import static io.kubeway.it.Harness.webService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,16 +51,8 @@ class ProxyProtocolIT {
                 new InetSocketAddress(IpLiterals.of(IP), HTTPS), null, null, List.of(), List.of(), "text", false,
                 List.of(), false, "ingress-nginx/ingress-nginx-controller");
         h.backend(BACKEND_IP, 8080, "web-1");
-        h.write("app.yaml", webService(BACKEND_IP) + """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata: {name: web}
-                spec:
-                  rules:
-                  - host: web.example.com
-                    http:
-                      paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}]
-                """);
+        h.write("app.yaml", webService(BACKEND_IP)
+                + ingress("web", "web.example.com", "web", Map.of(), "/"));
     }
 
     @AfterEach
@@ -115,7 +109,8 @@ class ProxyProtocolIT {
 
     @Test
     void curlHaproxyProtocol() throws Exception {
-        Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "needs curl");
+        Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(),
+                "curl is not installed (apt-get install curl; scripts/test.sh installs it when run as root)");
         configMap("""
                 use-proxy-protocol: "true"
                 """);
